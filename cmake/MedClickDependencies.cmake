@@ -1,0 +1,13 @@
+# The full (non torch-only) configuration: Qt 6, ITK 5, VTK 9 (non-Qt parts), OpenCV 4, spdlog.
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGLWidgets Test Charts LinguistTools)
+find_package(ITK 5 REQUIRED COMPONENTS
+  ITKCommon ITKIOImageBase ITKImageIntensity ITKIONIFTI ITKIOPNG ITKIOJPEG ITKIOBMP ITKIOTIFF
+  ITKIOGDCM ITKIONRRD ITKIOMeta)
+include(${ITK_USE_FILE})
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc)
+find_package(spdlog REQUIRED)
+find_package(ZLIB REQUIRED)
+
+# The system python (Debian's, with nibabel) for the tests that check our files with an independent reader.
+find_program(MEDCLICK_SYSTEM_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
+find_program(MEDCLICK_DCM2NIIX dcm2niix)

@@ -1,0 +1,31 @@
+#include "image/label_mask.h"
+
+#include "io/image_io_error.h"
+
+#include <algorithm>
+
+namespace medclick {
+
+LabelMask::LabelMask(const ImageGeometry& geometry, std::uint8_t fill)
+    : geometry_(geometry), labels_(geometry.voxelCount(), fill) {}
+
+std::uint8_t LabelMask::at(std::size_t i, std::size_t j, std::size_t k) const {
+  const auto& s = geometry_.size;
+  return labels_[(k * s[1] + j) * s[0] + i];
+}
+
+std::uint8_t LabelMask::maximumLabel() const {
+  return labels_.empty() ? 0 : *std::max_element(labels_.begin(), labels_.end());
+}
+
+std::size_t LabelMask::countNonZero() const {
+  return static_cast<std::size_t>(std::count_if(labels_.begin(), labels_.end(), [](std::uint8_t v) { return v != 0; }));
+}
+
+void requireSameGrid(const ImageGeometry& image, const ImageGeometry& mask, const std::string& maskSource) {
+  if (image.sameGridAs(mask)) return;
+  throw ImageIOError(maskSource, "mask grid differs from the image grid: mask is " + mask.describe() +
+                                     ", image is " + image.describe());
+}
+
+} // namespace medclick

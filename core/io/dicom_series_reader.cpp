@@ -1,0 +1,84 @@
+#include "io/dicom_series_reader.h"
+
+#include "io/image_io_error.h"
+#include "io/image_reader.h"
+#include "io/itk_conversion.h"
+
+#include <itkGDCMImageIO.h>
+#include <itkGDCMSeriesFileNames.h>
+#include <itkImageSeriesReader.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace medclick {
+
+namespace {
+
+itk::GDCMSeriesFileNames::Pointer seriesNamesFor(const std::string& folder) {
+  auto names = itk::GDCMSeriesFileNames::New();
+  names->SetUseSeriesDetails(true);
+  try {
+    names->SetDirectory(folder);
+  } catch (const itk::ExceptionObject& e) {
+    throw ImageIOError(folder, "cannot scan the folder for DICOM files: " + detail::shortReason(e.GetDescription()));
+  }
+  return names;
+}
+
+} // namespace
+
+std::vector<DicomSeriesSummary> listDicomSeries(const std::string& folder) {
+  auto names = seriesNamesFor(folder);
+  std::vector<DicomSeriesSummary> series;
+  for (const auto& uid : names->GetSeriesUIDs()) series.push_back({uid, names->GetFileNames(uid).size()});
+  return series;
+}
+
+Image readDicomSeries(const std::string& folder, const std::string& seriesUid) {
+  auto names = seriesNamesFor(folder);
+  const auto& uids = names->GetSeriesUIDs();
+  if (uids.empty()) throw ImageIOError(folder, "folder holds no DICOM series");
+
+  std::string chosen = seriesUid;
+  if (chosen.empty()) {
+    chosen = *std::max_element(uids.begin(), uids.end(), [&](const std::string& a, const std::string& b) {
+      return names->GetFileNames(a).size() < names->GetFileNames(b).size();
+    });
+    for (const auto& uid : uids)
+      if (uid != chosen)
+        spdlog::info("{}: also holds series {} ({} files); choose it with --series", folder, uid, names->GetFileNames(uid).size());
+  } else if (std::find(uids.begin(), uids.end(), chosen) == uids.end()) {
+    std::string available;
+    for (const auto& uid : uids) available += (available.empty() ? "" : ", ") + uid;
+    throw ImageIOError(folder, "no series " + chosen + " in the folder (it holds: " + available + ")");
+  }
+
+  const auto files = names->GetFileNames(chosen);
+  auto io = itk::GDCMImageIO::New();
+  io->SetFileName(files.front());
+  try {
+    io->ReadImageInformation();
+  } catch (const itk::ExceptionObject& e) {
+    throw ImageIOError(files.front(), "cannot read the DICOM header: " + detail::shortReason(e.GetDescription()));
+  }
+  if (io->GetNumberOfComponents() != 1)
+    throw ImageIOError(folder, "series " + chosen + " has colour pixels; MedClick reads scalar DICOM volumes");
+  const unsigned long long voxels =
+      static_cast<unsigned long long>(io->GetDimensions(0)) * io->GetDimensions(1) * files.size();
+  if (voxels == 0 || voxels > kMaxVoxelComponents)
+    throw ImageIOError(folder, "series " + chosen + " declares " + std::to_string(voxels) + " voxels, outside MedClick's limits");
+
+  auto reader = itk::ImageSeriesReader<detail::FloatVolume>::New();
+  reader->SetImageIO(io);
+  reader->SetFileNames(files);
+  try {
+    reader->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw ImageIOError(folder, "cannot read series " + chosen + ": " + detail::shortReason(e.GetDescription()));
+  }
+  spdlog::debug("{}: read series {} from {} files", folder, chosen, files.size());
+  return detail::imageFromVolume(reader->GetOutput(), 3, detail::pixelTypeOf(io->GetComponentType()));
+}
+
+} // namespace medclick

@@ -1,0 +1,184 @@
+#include "io/image_reader.h"
+
+#include "io/dicom_series_reader.h"
+#include "io/image_io_error.h"
+#include "io/itk_conversion.h"
+#include "io/nifti_file_check.h"
+
+#include <itkImageFileReader.h>
+#include <itkImageIOFactory.h>
+#include <itkRGBPixel.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <sstream>
+
+namespace medclick {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lowerExtension(const std::string& path) {
+  std::string name = fs::path(path).filename().string();
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (name.size() > 7 && name.compare(name.size() - 7, 7, ".nii.gz") == 0) return ".nii.gz";
+  const auto dot = name.rfind('.');
+  return dot == std::string::npos ? std::string() : name.substr(dot);
+}
+
+// Formats whose header lives apart from the voxel data: the header file's size says nothing.
+bool headerOnlyFile(const std::string& extension) {
+  return extension == ".mhd" || extension == ".nhdr" || extension == ".hdr";
+}
+
+// Deflate (gzip, PNG, zlib in NRRD/MHA) cannot expand data by more than about 1032:1.
+constexpr double kMaxCompressionRatio = 1100.0;
+
+struct DeclaredLayout {
+  unsigned dimension = 0;
+  unsigned components = 1;
+  std::array<std::size_t, 3> size{1, 1, 1};
+  unsigned long long bytes = 0;
+};
+
+// Validates what the header declares before a single voxel is allocated.
+DeclaredLayout checkDeclaredLayout(const std::string& path, itk::ImageIOBase* io, std::uintmax_t fileBytes,
+                                   const std::string& extension) {
+  DeclaredLayout layout;
+  const unsigned dims = io->GetNumberOfDimensions();
+  if (dims < 2) throw ImageIOError(path, "header declares a " + std::to_string(dims) + "-dimensional image; MedClick reads 2D and 3D images");
+  unsigned long long voxels = 1;
+  for (unsigned a = 0; a < dims; ++a) {
+    const auto extent = io->GetDimensions(a);
+    // ITK stores extents unsigned: a negative extent in the header arrives as a huge number.
+    if (extent == 0 || extent > (1ull << 31))
+      throw ImageIOError(path, "header declares an invalid size along axis " + std::to_string(a) + " (" +
+                                   std::to_string(static_cast<long long>(extent)) + ")");
+    if (a >= 3 && extent != 1) {
+      std::ostringstream sizes;
+      for (unsigned b = 0; b < dims; ++b) sizes << (b ? "x" : "") << io->GetDimensions(b);
+      throw ImageIOError(path, "is a " + std::to_string(dims) + "D image (size " + sizes.str() +
+                                   "); MedClick reads 2D and 3D images, not time series");
+    }
+    if (a < 3) layout.size[a] = extent;
+    voxels *= extent;
+    if (voxels > kMaxVoxelComponents)
+      throw ImageIOError(path, "header declares more than 2^31 voxels, beyond MedClick's limit");
+  }
+  layout.dimension = std::min(dims, 3u);
+
+  layout.components = io->GetNumberOfComponents();
+  const auto pixel = io->GetPixelType();
+  const bool colour = pixel == itk::IOPixelEnum::RGB || pixel == itk::IOPixelEnum::RGBA;
+  if (colour && layout.dimension == 2) {
+    layout.components = 3;
+  } else if (layout.components != 1) {
+    throw ImageIOError(path, "has " + std::to_string(io->GetNumberOfComponents()) + " components per voxel (" +
+                                 itk::ImageIOBase::GetPixelTypeAsString(pixel) +
+                                 "); MedClick needs a scalar image (or a 2D RGB picture)");
+  }
+
+  layout.bytes = voxels * io->GetNumberOfComponents() * io->GetComponentSize();
+  if (layout.bytes > kMaxVoxelComponents * 4)
+    throw ImageIOError(path, "header declares " + std::to_string(layout.bytes) + " bytes of voxels, beyond MedClick's limit");
+  if (!headerOnlyFile(extension) && fileBytes > 0) {
+    const bool uncompressedNifti = extension == ".nii";
+    const double bound = uncompressedNifti ? static_cast<double>(fileBytes) : fileBytes * kMaxCompressionRatio;
+    if (static_cast<double>(layout.bytes) > bound)
+      throw ImageIOError(path, "header declares " + std::to_string(layout.bytes) + " bytes of voxels but the file holds only " +
+                                   std::to_string(fileBytes) + " bytes (truncated or corrupt)");
+  }
+  return layout;
+}
+
+template <typename VolumeType>
+typename VolumeType::Pointer readVolume(const std::string& path, itk::ImageIOBase* io) {
+  auto reader = itk::ImageFileReader<VolumeType>::New();
+  reader->SetFileName(path);
+  reader->SetImageIO(io);
+  try {
+    reader->Update();
+  } catch (const itk::ExceptionObject& e) {
+    throw ImageIOError(path, "cannot read voxel data (truncated or corrupt): " + detail::shortReason(e.GetDescription()));
+  }
+  return reader->GetOutput();
+}
+
+Image readRgb(const std::string& path, itk::ImageIOBase* io, PixelType storedType) {
+  using RgbVolume = itk::Image<itk::RGBPixel<float>, 3>;
+  auto volume = readVolume<RgbVolume>(path, io);
+  // Geometry through a scalar twin, so that one function defines how ITK geometry is taken over.
+  auto twin = detail::FloatVolume::New();
+  twin->SetRegions(volume->GetLargestPossibleRegion());
+  twin->SetSpacing(volume->GetSpacing());
+  twin->SetOrigin(volume->GetOrigin());
+  twin->SetDirection(volume->GetDirection());
+  const ImageGeometry geometry = detail::geometryOf(twin, 2);
+  const auto* rgb = volume->GetBufferPointer();
+  const std::size_t pixels = geometry.voxelCount();
+  // Grey pictures saved as RGB (BMP palettes, many ultrasound exports) are grey: keep one channel.
+  bool grey = true;
+  for (std::size_t p = 0; p < pixels && grey; ++p) grey = rgb[p][0] == rgb[p][1] && rgb[p][1] == rgb[p][2];
+  Image image(geometry, grey ? 1 : 3, storedType);
+  auto& out = image.voxels();
+  for (std::size_t p = 0; p < pixels; ++p)
+    for (unsigned c = 0; c < image.components(); ++c) out[p * image.components() + c] = rgb[p][c];
+  return image;
+}
+
+Image readFile(const std::string& path) {
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) throw ImageIOError(path, "no such file");
+  if (!fs::is_regular_file(status)) throw ImageIOError(path, "not a regular file");
+  const auto fileBytes = fs::file_size(path, ec);
+  if (ec) throw ImageIOError(path, "cannot determine the file size: " + ec.message());
+  if (fileBytes == 0) throw ImageIOError(path, "file is empty (0 bytes)");
+  const bool nifti = detail::isSingleFileNifti(path);
+  const detail::NiftiLayout niftiLayout = nifti ? detail::readNiftiLayout(path) : detail::NiftiLayout{};
+
+  itk::ImageIOBase::Pointer io;
+  try {
+    io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+  } catch (const itk::ExceptionObject& e) {
+    throw ImageIOError(path, "not a readable image: " + detail::shortReason(e.GetDescription()));
+  }
+  if (!io) throw ImageIOError(path, "not a recognised image: no reader accepts its contents (wrong magic or unsupported format)");
+  io->SetFileName(path);
+  try {
+    io->ReadImageInformation();
+  } catch (const itk::ExceptionObject& e) {
+    throw ImageIOError(path, "cannot read the header: " + detail::shortReason(e.GetDescription()));
+  }
+
+  const std::string extension = lowerExtension(path);
+  const DeclaredLayout layout = checkDeclaredLayout(path, io, fileBytes, extension);
+  const PixelType storedType = detail::pixelTypeOf(io->GetComponentType());
+  if (layout.components == 3) return readRgb(path, io, storedType);
+  auto volume = readVolume<detail::FloatVolume>(path, io);
+  Image image = detail::imageFromVolume(volume, layout.dimension, storedType);
+  const bool floatData = storedType == PixelType::Float32 || storedType == PixelType::Float64;
+  if (nifti && (floatData || extension == ".nii.gz")) {
+    // niftilib read NaN/Inf as 0 and a short gzip stream without complaint: look at the raw voxels.
+    for (const std::size_t index : detail::scanNiftiVoxels(path, niftiLayout))
+      if (index < image.voxels().size()) image.voxels()[index] = std::numeric_limits<float>::quiet_NaN();
+  }
+  return image;
+}
+
+} // namespace
+
+Image readImage(const std::string& path, const ImageReadOptions& options) {
+  std::error_code ec;
+  Image image = fs::is_directory(path, ec) ? readDicomSeries(path, options.dicomSeriesUid) : readFile(path);
+  image.replaceNonFinite();
+  if (image.nonFiniteCount() > 0)
+    spdlog::warn("{}: {} NaN/Inf voxels replaced by the minimum finite value", path, image.nonFiniteCount());
+  spdlog::debug("read {}: {}", path, image.geometry().describe());
+  return image;
+}
+
+} // namespace medclick

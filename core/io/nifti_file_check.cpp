@@ -1,0 +1,142 @@
+#include "io/nifti_file_check.h"
+
+#include "io/image_io_error.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+
+namespace medclick::detail {
+
+namespace {
+
+constexpr int kNifti1HeaderBytes = 348;
+constexpr int kNifti2HeaderBytes = 540;
+constexpr int kDatatypeFloat32 = 16;
+constexpr int kDatatypeFloat64 = 64;
+
+struct GzCloser {
+  void operator()(gzFile_s* file) const { gzclose(file); }
+};
+using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
+
+GzFile openStream(const std::string& path) {
+  GzFile file(gzopen(path.c_str(), "rb")); // reads plain files as they are
+  if (!file) throw ImageIOError(path, "cannot open the file");
+  gzbuffer(file.get(), 1 << 20);
+  return file;
+}
+
+template <typename T> T readValue(const unsigned char* bytes, bool swapped) {
+  unsigned char copy[sizeof(T)];
+  std::memcpy(copy, bytes, sizeof(T));
+  if (swapped) std::reverse(copy, copy + sizeof(T));
+  T value;
+  std::memcpy(&value, copy, sizeof(T));
+  return value;
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+bool endsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
+
+bool isSingleFileNifti(const std::string& path) {
+  const std::string name = lower(path);
+  return endsWith(name, ".nii") || endsWith(name, ".nii.gz");
+}
+
+NiftiLayout readNiftiLayout(const std::string& path) {
+  GzFile file = openStream(path);
+  unsigned char header[kNifti2HeaderBytes] = {};
+  const int got = gzread(file.get(), header, sizeof header);
+  if (got < kNifti1HeaderBytes) throw ImageIOError(path, "not a recognised image: too short for a NIfTI header");
+
+  NiftiLayout layout;
+  const auto sizeofHdr = readValue<std::int32_t>(header, false);
+  const auto swappedSizeofHdr = readValue<std::int32_t>(header, true);
+  const bool nifti2 = sizeofHdr == kNifti2HeaderBytes || swappedSizeofHdr == kNifti2HeaderBytes;
+  layout.byteSwapped = nifti2 ? swappedSizeofHdr == kNifti2HeaderBytes : swappedSizeofHdr == kNifti1HeaderBytes;
+  if (!layout.byteSwapped && sizeofHdr != kNifti1HeaderBytes && sizeofHdr != kNifti2HeaderBytes)
+    throw ImageIOError(path, "not a recognised image: wrong NIfTI header size (wrong magic)");
+  if (nifti2 && got < kNifti2HeaderBytes) throw ImageIOError(path, "truncated NIfTI-2 header");
+  const bool s = layout.byteSwapped;
+
+  const char* magic = reinterpret_cast<const char*>(nifti2 ? header + 4 : header + 344);
+  if (std::strncmp(magic, nifti2 ? "n+2" : "n+1", 3) != 0)
+    throw ImageIOError(path, "not a recognised image: a .nii file needs the single-file NIfTI magic");
+
+  std::int64_t dims[8];
+  for (int i = 0; i < 8; ++i)
+    dims[i] = nifti2 ? readValue<std::int64_t>(header + 16 + 8 * i, s) : readValue<std::int16_t>(header + 40 + 2 * i, s);
+  layout.datatype = readValue<std::int16_t>(header + (nifti2 ? 12 : 70), s);
+  const int bitpix = readValue<std::int16_t>(header + (nifti2 ? 14 : 72), s);
+  layout.voxelOffset = nifti2 ? readValue<std::int64_t>(header + 168, s)
+                              : static_cast<long long>(readValue<float>(header + 108, s));
+
+  if (dims[0] < 1 || dims[0] > 7)
+    throw ImageIOError(path, "header declares " + std::to_string(dims[0]) + " dimensions (NIfTI allows 1 to 7)");
+  layout.dimensionCount = static_cast<int>(dims[0]);
+  for (int a = 1; a <= dims[0]; ++a) {
+    if (dims[a] < 1)
+      throw ImageIOError(path, "header declares an invalid size along axis " + std::to_string(a - 1) + " (" +
+                                   std::to_string(dims[a]) + ")");
+    layout.extents.push_back(dims[a]);
+  }
+  if (bitpix <= 0 || bitpix % 8 != 0) throw ImageIOError(path, "header declares " + std::to_string(bitpix) + " bits per voxel");
+  layout.bytesPerVoxel = bitpix / 8;
+  const long long firstVoxelByte = nifti2 ? kNifti2HeaderBytes : kNifti1HeaderBytes + 4; // header + extension flag
+  if (layout.voxelOffset < firstVoxelByte)
+    throw ImageIOError(path, "header declares the voxels inside the header (vox_offset " + std::to_string(layout.voxelOffset) + ")");
+  return layout;
+}
+
+std::vector<std::size_t> scanNiftiVoxels(const std::string& path, const NiftiLayout& layout) {
+  unsigned long long voxels = 1;
+  for (const long long extent : layout.extents) voxels *= static_cast<unsigned long long>(extent);
+  const unsigned long long dataBytes = voxels * static_cast<unsigned long long>(layout.bytesPerVoxel);
+
+  GzFile file = openStream(path);
+  if (gzseek(file.get(), static_cast<z_off_t>(layout.voxelOffset), SEEK_SET) != layout.voxelOffset)
+    throw ImageIOError(path, "truncated or corrupt: the voxel data does not start where the header says");
+
+  const bool isFloat = layout.datatype == kDatatypeFloat32 || layout.datatype == kDatatypeFloat64;
+  const int voxelBytes = layout.bytesPerVoxel;
+  std::vector<std::size_t> nonFinite;
+  std::vector<unsigned char> chunk(std::size_t{1} << 20);
+  unsigned long long done = 0;
+  while (done < dataBytes) {
+    const unsigned want = static_cast<unsigned>(std::min<unsigned long long>(chunk.size(), dataBytes - done));
+    const int got = gzread(file.get(), chunk.data(), want);
+    if (got <= 0) {
+      int code = Z_OK;
+      const char* message = gzerror(file.get(), &code);
+      throw ImageIOError(path, "truncated or corrupt: the voxel data ends after " + std::to_string(done) + " of " +
+                                   std::to_string(dataBytes) + " bytes" +
+                                   (code != Z_OK && message && *message ? std::string(" (") + message + ")" : std::string()));
+    }
+    if (isFloat) {
+      // Chunks are whole multiples of 4 and 8 bytes except possibly the last; voxels never straddle them
+      // because every read but the last fills the chunk, whose size is a multiple of 8.
+      for (int offset = 0; offset + voxelBytes <= got; offset += voxelBytes) {
+        const double value = voxelBytes == 4 ? readValue<float>(chunk.data() + offset, layout.byteSwapped)
+                                             : readValue<double>(chunk.data() + offset, layout.byteSwapped);
+        if (!std::isfinite(value)) nonFinite.push_back(static_cast<std::size_t>((done + offset) / voxelBytes));
+      }
+    }
+    done += static_cast<unsigned>(got);
+  }
+  return nonFinite;
+}
+
+} // namespace medclick::detail

@@ -1,0 +1,193 @@
+// medclick-cli as a user runs it: exit status 0 or 1 (never a signal), one-line errors on stderr,
+// geometry that an independent reader (nibabel) and an independent converter (dcm2niix) agree with.
+
+#include "io/image_writer.h"
+#include "support/test_images.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonArray>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+using namespace medclick;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int exitCode = -1;
+  QString out, err;
+};
+
+Result run(const QString& program, const QStringList& arguments) {
+  QProcess process;
+  process.start(program, arguments);
+  if (!process.waitForFinished(120000)) qFatal("%s did not finish", qPrintable(program));
+  if (process.exitStatus() != QProcess::NormalExit) qFatal("%s died by a signal", qPrintable(program));
+  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+}
+
+Result cli(const QStringList& arguments) { return run(MEDCLICK_CLI, arguments); }
+
+QString sharedData(const QString& relative) { return QString(MEDCLICK_SHARED_DATA) + "/" + relative; }
+
+// nibabel's affine is in RAS: ITK's LPS x and y change sign.
+QStringList expectedRasAffine(const ImageGeometry& g) {
+  QStringList values;
+  for (int r = 0; r < 3; ++r) {
+    const double sign = r < 2 ? -1.0 : 1.0;
+    for (int c = 0; c < 3; ++c) values << QString::number(sign * g.direction[r * 3 + c] * g.spacing[c], 'g', 17);
+    values << QString::number(sign * g.origin[r], 'g', 17);
+  }
+  values << "0" << "0" << "0" << "1";
+  return values;
+}
+
+} // namespace
+
+class CliTest : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir scratch_;
+  QString file(const QString& name) const { return scratch_.filePath(name); }
+
+  void expectBadInput(const QStringList& arguments, const QString& path, const QString& reason) {
+    const Result r = cli(arguments);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(path + ": "), qPrintable(r.err));
+    QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+    QCOMPARE(r.err.trimmed().count('\n'), 0);
+    QVERIFY(r.out.isEmpty());
+  }
+
+private slots:
+  void version_names_the_blas_in_use() {
+    const Result r = cli({"--version"});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("BLAS: "), qPrintable(r.out));
+    QVERIFY(r.out.contains("LibTorch "));
+    QVERIFY(r.out.contains("ITK 5."));
+  }
+
+  void help_on_every_subcommand() {
+    QCOMPARE(cli({"--help"}).exitCode, 0);
+    for (const QString command : {"info", "convert"}) {
+      const Result r = cli({command, "--help"});
+      QCOMPARE(r.exitCode, 0);
+      QVERIFY2(r.out.contains("--verbose"), qPrintable(r.out));
+    }
+  }
+
+  void usage_errors_exit_with_1() {
+    QCOMPARE(cli({}).exitCode, 1);
+    const Result unknown = cli({"segmentate"});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY(unknown.err.contains("unknown command 'segmentate'"));
+    const Result missing = cli({"info"});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("expects 1 argument"), qPrintable(missing.err));
+    QCOMPARE(cli({"convert", "--no-such-option", "a", "b"}).exitCode, 1);
+  }
+
+  void info_prints_the_geometry() {
+    const Image image = testing::rampImage(testing::obliqueGeometry3d(), PixelType::Int16);
+    writeImage(image, file("oblique.nii.gz").toStdString());
+    const Result text = cli({"info", file("oblique.nii.gz")});
+    QCOMPARE(text.exitCode, 0);
+    QVERIFY2(text.out.contains("size:       7 6 5"), qPrintable(text.out));
+    QVERIFY2(text.out.contains("spacing:    0.7 1.3 2.9"), qPrintable(text.out));
+    QVERIFY2(text.out.contains("origin:     -12.5 33.25 7"), qPrintable(text.out));
+    QVERIFY2(text.out.contains("pixel type: int16"), qPrintable(text.out));
+
+    const Result json = cli({"info", "--json", file("oblique.nii.gz")});
+    QCOMPARE(json.exitCode, 0);
+    const QJsonObject object = QJsonDocument::fromJson(json.out.toUtf8()).object();
+    QCOMPARE(object["dimension"].toInt(), 3);
+    const QJsonArray direction = object["direction"].toArray();
+    QCOMPARE(direction.size(), 9);
+    for (int e = 0; e < 9; ++e) QVERIFY(std::abs(direction[e].toDouble() - image.geometry().direction[e]) < 1e-5);
+    const auto stats = image.statistics();
+    QVERIFY(std::abs(object["mean"].toDouble() - stats.mean) < 1e-4);
+    QCOMPARE(object["maximum"].toDouble(), stats.maximum);
+  }
+
+  void convert_keeps_geometry_and_nibabel_agrees() {
+    const ImageGeometry geometry = testing::obliqueGeometry3d();
+    writeImage(testing::rampImage(geometry, PixelType::Float32), file("source.nrrd").toStdString());
+    QCOMPARE(cli({"convert", file("source.nrrd"), file("converted.nii.gz")}).exitCode, 0);
+    const Result before = cli({"info", "--json", file("source.nrrd")});
+    const Result after = cli({"info", "--json", file("converted.nii.gz")});
+    QJsonObject a = QJsonDocument::fromJson(before.out.toUtf8()).object();
+    QJsonObject b = QJsonDocument::fromJson(after.out.toUtf8()).object();
+    for (const QString key : {"size", "pixel_type", "minimum", "maximum", "mean"}) QCOMPARE(a[key], b[key]);
+    for (const QString key : {"spacing", "origin", "direction"})
+      for (int i = 0; i < a[key].toArray().size(); ++i)
+        QVERIFY(std::abs(a[key].toArray()[i].toDouble() - b[key].toArray()[i].toDouble()) < 1e-5);
+
+    if (QString(MEDCLICK_SYSTEM_PYTHON).isEmpty()) QFAIL("python3 with nibabel is not installed (scripts/install-deps.sh)");
+    QStringList arguments{QString(MEDCLICK_TEST_SCRIPTS) + "/check_nifti_affine.py", file("converted.nii.gz"), "1e-5", "7", "6", "5"};
+    arguments << expectedRasAffine(geometry);
+    const Result nibabel = run(MEDCLICK_SYSTEM_PYTHON, arguments);
+    QVERIFY2(nibabel.exitCode == 0, qPrintable(nibabel.out + nibabel.err));
+  }
+
+  void dicom_series_converts_like_dcm2niix() {
+    const QString series = sharedData("dicom-sag-t1/series");
+    if (!fs::exists(series.toStdString())) QSKIP("../shared/data is not beside this checkout");
+    if (QString(MEDCLICK_DCM2NIIX).isEmpty()) QFAIL("dcm2niix is not installed (scripts/install-deps.sh)");
+    QCOMPARE(cli({"convert", series, file("medclick_t1.nii.gz")}).exitCode, 0);
+    QDir().mkpath(file("dcm2niix"));
+    const Result converted = run(MEDCLICK_DCM2NIIX, {"-z", "n", "-b", "n", "-f", "reference", "-o", file("dcm2niix"), series});
+    QVERIFY2(converted.exitCode == 0, qPrintable(converted.out + converted.err));
+    const Result compared = run(MEDCLICK_SYSTEM_PYTHON, {QString(MEDCLICK_TEST_SCRIPTS) + "/compare_with_dcm2niix.py",
+                                                         file("medclick_t1.nii.gz"), file("dcm2niix/reference.nii")});
+    QVERIFY2(compared.exitCode == 0, qPrintable(compared.out + compared.err));
+  }
+
+  void real_files_info() {
+    const QString volume = sharedData("lesions-nrrd/breast1_image.nrrd");
+    if (!fs::exists(volume.toStdString())) QSKIP("../shared/data is not beside this checkout");
+    const Result r = cli({"info", volume});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains("dimension:  3"));
+    const Result hc = cli({"info", sharedData("hc18/images/001_HC.png")});
+    QCOMPARE(hc.exitCode, 0);
+    QVERIFY2(hc.out.contains("size:       800 540"), qPrintable(hc.out));
+  }
+
+  void bad_input_exits_1_with_one_line() {
+    const std::string folder = scratch_.path().toStdString();
+    const auto q = [](const std::string& s) { return QString::fromStdString(s); };
+    const QString empty = q(testing::writeEmptyFile(folder));
+    expectBadInput({"info", empty}, empty, "file is empty");
+    const QString truncated = q(testing::writeTruncatedNiftiGz(folder));
+    expectBadInput({"info", truncated}, truncated, "truncated or corrupt");
+    const QString magic = q(testing::writeWrongMagicNifti(folder));
+    expectBadInput({"convert", magic, file("out.nii.gz")}, magic, "not a recognised image");
+    const QString zero = q(testing::writeNiftiWithDimension(folder, "zero", 0, 0));
+    expectBadInput({"info", zero}, zero, "invalid size");
+    const QString huge = q(testing::writeNiftiWithDimension(folder, "huge", 2, 30000));
+    expectBadInput({"info", huge}, huge, "but the file holds only");
+    const QString fourD = q(testing::write4dNifti(folder));
+    expectBadInput({"info", fourD}, fourD, "not time series");
+    const QString vector = q(testing::writeVectorNifti(folder));
+    expectBadInput({"info", vector}, vector, "needs a scalar image");
+    expectBadInput({"info", file("absent.nrrd")}, file("absent.nrrd"), "no such file");
+    QVERIFY(!fs::exists(file("out.nii.gz").toStdString()));
+  }
+
+  void nan_voxels_are_reported_not_fatal() {
+    const QString path = QString::fromStdString(testing::writeNiftiWithNonFinite(scratch_.path().toStdString(), 4, 1));
+    const Result r = cli({"info", path});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains("non-finite: 5 NaN/Inf voxels"), qPrintable(r.out));
+    QVERIFY2(r.err.contains("5 NaN/Inf voxels replaced"), qPrintable(r.err));
+  }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "cli_test.moc"
