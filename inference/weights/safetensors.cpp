@@ -202,7 +202,12 @@ void saveModuleWeights(const torch::nn::Module& module, const std::string& path,
 }
 
 std::map<std::string, std::string> loadModuleWeights(torch::nn::Module& module, const std::string& path) {
-  SafetensorsContent content = loadSafetensors(path);
+  const SafetensorsContent content = loadSafetensors(path);
+  loadModuleWeights(module, content, path);
+  return content.metadata;
+}
+
+void loadModuleWeights(torch::nn::Module& module, const SafetensorsContent& content, const std::string& path) {
   auto state = moduleState(module);
   std::vector<std::string> missing, misShaped, unexpected;
   for (const auto& [name, tensor] : state) {
@@ -228,7 +233,6 @@ std::map<std::string, std::string> loadModuleWeights(torch::nn::Module& module, 
   }
   torch::NoGradGuard noGrad;
   for (auto& [name, tensor] : state) tensor.copy_(content.tensors.at(name).to(tensor.dtype()));
-  return content.metadata;
 }
 
 } // namespace medclick

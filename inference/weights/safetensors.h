@@ -32,5 +32,7 @@ void saveModuleWeights(const torch::nn::Module& module, const std::string& path,
 // Every tensor of the module must be in the file with the same shape, and nothing else; the error
 // lists what is missing, unexpected or mis-shaped. Returns the file's metadata.
 std::map<std::string, std::string> loadModuleWeights(torch::nn::Module& module, const std::string& path);
+// The same for a file already read (path only names it in errors).
+void loadModuleWeights(torch::nn::Module& module, const SafetensorsContent& content, const std::string& path);
 
 } // namespace medclick

@@ -62,12 +62,25 @@ MEDCLICK_TEST(reads_a_file_written_to_the_published_layout) {
                                     R"("b":{"dtype":"F32","shape":[1],"data_offsets":[16,20]}})",
                                     floatBytes({1.5f, -2.0f, 0.25f, 8.0f, 3.0f})));
   const auto content = loadSafetensors(path.string());
-  CHECK(content.metadata.at("format") == "pt");
+  EXPECT(content.metadata.at("format") == "pt");
   const auto w = content.tensors.at("w");
-  CHECK(w.sizes() == at::IntArrayRef({2, 2}));
-  CHECK_NEAR(w[0][1].item<float>(), -2.0, 0);
-  CHECK_NEAR(w[1][1].item<float>(), 8.0, 0);
-  CHECK_NEAR(content.tensors.at("b")[0].item<float>(), 3.0, 0);
+  EXPECT(w.sizes() == at::IntArrayRef({2, 2}));
+  EXPECT_NEAR(w[0][1].item<float>(), -2.0, 0);
+  EXPECT_NEAR(w[1][1].item<float>(), 8.0, 0);
+  EXPECT_NEAR(content.tensors.at("b")[0].item<float>(), 3.0, 0);
+}
+
+MEDCLICK_TEST(reads_hand_made_half_precision_data) {
+  const auto path = scratch("f16.safetensors");
+  // IEEE half 1.5 = 0x3E00, -2 = 0xC000, bfloat16 0.5 = 0x3F00; little-endian.
+  writeBytes(path, safetensorsBytes(R"({"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[4,6]}})",
+                                    std::string("\x00\x3e\x00\xc0\x00\x3f", 6)));
+  const auto content = loadSafetensors(path.string());
+  const auto h = content.tensors.at("h");
+  EXPECT(h.scalar_type() == torch::kFloat16);
+  EXPECT_NEAR(h[0].item<float>(), 1.5, 0);
+  EXPECT_NEAR(h[1].item<float>(), -2.0, 0);
+  EXPECT_NEAR(content.tensors.at("b")[0].item<float>(), 0.5, 0);
 }
 
 MEDCLICK_TEST(writes_an_aligned_header_with_exact_offsets) {
@@ -77,19 +90,19 @@ MEDCLICK_TEST(writes_an_aligned_header_with_exact_offsets) {
   const std::string bytes = readBytes(path);
   std::uint64_t headerSize = 0;
   for (int i = 7; i >= 0; --i) headerSize = (headerSize << 8) | static_cast<unsigned char>(bytes[i]);
-  CHECK(headerSize % 8 == 0);
-  CHECK(bytes.size() == 8 + headerSize + 3 * 4 + 4 * 8);
+  EXPECT(headerSize % 8 == 0);
+  EXPECT(bytes.size() == 8 + headerSize + 3 * 4 + 4 * 8);
   const auto header = json::parse(bytes.substr(8, headerSize));
-  CHECK(header.object.at("__metadata__").object.at("model").string == "test");
+  EXPECT(header.object.at("__metadata__").object.at("model").string == "test");
   const auto& a = header.object.at("a").object;
-  CHECK(a.at("dtype").string == "F32");
-  CHECK(a.at("data_offsets").array[0].integer == 0 && a.at("data_offsets").array[1].integer == 12);
+  EXPECT(a.at("dtype").string == "F32");
+  EXPECT(a.at("data_offsets").array[0].integer == 0 && a.at("data_offsets").array[1].integer == 12);
   const auto& b = header.object.at("b").object;
-  CHECK(b.at("dtype").string == "I64");
-  CHECK(b.at("data_offsets").array[0].integer == 12 && b.at("data_offsets").array[1].integer == 44);
+  EXPECT(b.at("dtype").string == "I64");
+  EXPECT(b.at("data_offsets").array[0].integer == 12 && b.at("data_offsets").array[1].integer == 44);
   float second = 0;
   std::memcpy(&second, bytes.data() + 8 + headerSize + 4, 4);
-  CHECK_NEAR(second, 1.0, 0);
+  EXPECT_NEAR(second, 1.0, 0);
 }
 
 MEDCLICK_TEST(round_trips_every_supported_dtype) {
@@ -106,11 +119,11 @@ MEDCLICK_TEST(round_trips_every_supported_dtype) {
   };
   saveSafetensors(path.string(), tensors);
   const auto loaded = loadSafetensors(path.string()).tensors;
-  CHECK(loaded.size() == tensors.size());
+  EXPECT(loaded.size() == tensors.size());
   for (const auto& [name, tensor] : tensors) {
-    CHECK(loaded.at(name).scalar_type() == tensor.scalar_type());
-    CHECK(loaded.at(name).sizes() == tensor.sizes());
-    CHECK(torch::equal(loaded.at(name), tensor));
+    EXPECT(loaded.at(name).scalar_type() == tensor.scalar_type());
+    EXPECT(loaded.at(name).sizes() == tensor.sizes());
+    EXPECT(torch::equal(loaded.at(name), tensor));
   }
 }
 
@@ -126,13 +139,13 @@ MEDCLICK_TEST(module_weights_round_trip_including_batchnorm_statistics) {
   saveModuleWeights(*source, path.string(), {{"architecture", "small"}});
   torch::manual_seed(2);
   SmallNet target;
-  CHECK(!torch::equal(source->conv->weight, target->conv->weight));
+  EXPECT(!torch::equal(source->conv->weight, target->conv->weight));
   const auto metadata = loadModuleWeights(*target, path.string());
-  CHECK(metadata.at("architecture") == "small");
-  CHECK(torch::equal(source->conv->weight, target->conv->weight));
-  CHECK(torch::equal(source->conv->bias, target->conv->bias));
-  CHECK(torch::equal(source->norm->running_var, target->norm->running_var));
-  CHECK(loadSafetensors(path.string()).tensors.count("norm.num_batches_tracked") == 1);
+  EXPECT(metadata.at("architecture") == "small");
+  EXPECT(torch::equal(source->conv->weight, target->conv->weight));
+  EXPECT(torch::equal(source->conv->bias, target->conv->bias));
+  EXPECT(torch::equal(source->norm->running_var, target->norm->running_var));
+  EXPECT(loadSafetensors(path.string()).tensors.count("norm.num_batches_tracked") == 1);
 }
 
 MEDCLICK_TEST(mismatching_model_is_refused_with_the_differences_named) {
@@ -140,47 +153,47 @@ MEDCLICK_TEST(mismatching_model_is_refused_with_the_differences_named) {
   saveSafetensors(path.string(), {{"conv.weight", torch::zeros({8, 3, 3, 3})}, {"extra", torch::zeros({1})}});
   SmallNet model;
   const auto before = model->conv->weight.clone();
-  CHECK_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "conv.weight has shape [8, 3, 3, 3], the model needs [4, 3, 3, 3]");
-  CHECK_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "missing 6: conv.bias");
-  CHECK_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "unexpected 1: extra");
-  CHECK(torch::equal(before, model->conv->weight)); // nothing half-loaded
+  EXPECT_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "conv.weight has shape [8, 3, 3, 3], the model needs [4, 3, 3, 3]");
+  EXPECT_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "missing 6: conv.bias");
+  EXPECT_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "unexpected 1: extra");
+  EXPECT(torch::equal(before, model->conv->weight)); // nothing half-loaded
 }
 
 MEDCLICK_TEST(corrupt_files_give_clear_errors) {
   const auto empty = scratch("empty.safetensors");
   writeBytes(empty, "");
-  CHECK_THROWS_WITH(WeightsError, loadSafetensors(empty.string()), "shorter than its 8-byte header length");
+  EXPECT_THROWS_WITH(WeightsError, loadSafetensors(empty.string()), "shorter than its 8-byte header length");
 
   const auto hugeHeader = scratch("huge.safetensors");
   writeBytes(hugeHeader, std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8) + "{}");
-  CHECK_THROWS_WITH(WeightsError, loadSafetensors(hugeHeader.string()), "does not fit the file");
+  EXPECT_THROWS_WITH(WeightsError, loadSafetensors(hugeHeader.string()), "does not fit the file");
 
   const auto badJson = scratch("badjson.safetensors");
   writeBytes(badJson, safetensorsBytes(R"({"w":{"dtype":"F32",)", ""));
-  CHECK_THROWS_WITH(WeightsError, loadSafetensors(badJson.string()), "corrupt safetensors header");
+  EXPECT_THROWS_WITH(WeightsError, loadSafetensors(badJson.string()), "corrupt safetensors header");
 
   const auto truncated = scratch("truncated.safetensors");
   writeBytes(truncated, safetensorsBytes(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", floatBytes({1, 2})));
-  CHECK_THROWS_WITH(WeightsError, loadSafetensors(truncated.string()), "outside the file");
+  EXPECT_THROWS_WITH(WeightsError, loadSafetensors(truncated.string()), "outside the file");
 
   const auto wrongSpan = scratch("span.safetensors");
   writeBytes(wrongSpan, safetensorsBytes(R"({"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", floatBytes({1, 2})));
-  CHECK_THROWS_WITH(WeightsError, loadSafetensors(wrongSpan.string()), "need 12");
+  EXPECT_THROWS_WITH(WeightsError, loadSafetensors(wrongSpan.string()), "need 12");
 
   const auto badDtype = scratch("dtype.safetensors");
   writeBytes(badDtype, safetensorsBytes(R"({"w":{"dtype":"F8_E9","shape":[1],"data_offsets":[0,1]}})", "x"));
-  CHECK_THROWS_WITH(WeightsError, loadSafetensors(badDtype.string()), "unsupported dtype");
+  EXPECT_THROWS_WITH(WeightsError, loadSafetensors(badDtype.string()), "unsupported dtype");
 
-  CHECK_THROWS_WITH(WeightsError, loadSafetensors(scratch("absent.safetensors").string()), "cannot open");
+  EXPECT_THROWS_WITH(WeightsError, loadSafetensors(scratch("absent.safetensors").string()), "cannot open");
 }
 
 MEDCLICK_TEST(json_parser_rejects_malformed_headers_and_decodes_escapes) {
-  CHECK(json::parse(R"({"k":"a\"b\u00e9"})").object.at("k").string == "a\"b\xc3\xa9");
-  CHECK(json::parse("[1, -2, 3.5]").array[1].integer == -2);
-  CHECK_THROWS_WITH(json::ParseError, json::parse(R"({"a":1,"a":2})"), "duplicate key");
-  CHECK_THROWS_WITH(json::ParseError, json::parse(R"({"a":1} x)"), "unexpected text");
-  CHECK_THROWS_WITH(json::ParseError, json::parse(std::string(100, '[')), "nested too deeply");
-  CHECK(json::parse(json::quote("line\nbreak \"q\"")).string == "line\nbreak \"q\"");
+  EXPECT(json::parse(R"({"k":"a\"b\u00e9"})").object.at("k").string == "a\"b\xc3\xa9");
+  EXPECT(json::parse("[1, -2, 3.5]").array[1].integer == -2);
+  EXPECT_THROWS_WITH(json::ParseError, json::parse(R"({"a":1,"a":2})"), "duplicate key");
+  EXPECT_THROWS_WITH(json::ParseError, json::parse(R"({"a":1} x)"), "unexpected text");
+  EXPECT_THROWS_WITH(json::ParseError, json::parse(std::string(100, '[')), "nested too deeply");
+  EXPECT(json::parse(json::quote("line\nbreak \"q\"")).string == "line\nbreak \"q\"");
 }
 
 MEDCLICK_TEST_MAIN()

@@ -60,12 +60,12 @@ inline int runAll(int argc, char** argv) {
   static const medclick::test::Registrar name##_registrar(#name, name);             \
   static void name()
 
-#define CHECK(condition)                                                                      \
+#define EXPECT(condition)                                                                      \
   do {                                                                                        \
     if (!(condition)) throw medclick::test::Failure(medclick::test::where(__FILE__, __LINE__) + #condition); \
   } while (0)
 
-#define CHECK_NEAR(actual, expected, tolerance)                                                   \
+#define EXPECT_NEAR(actual, expected, tolerance)                                                   \
   do {                                                                                            \
     const double a_ = (actual), e_ = (expected);                                                  \
     if (!(std::abs(a_ - e_) <= (tolerance))) {                                                    \
@@ -77,7 +77,7 @@ inline int runAll(int argc, char** argv) {
   } while (0)
 
 // The statement must throw ExceptionType whose what() contains the text.
-#define CHECK_THROWS_WITH(ExceptionType, statement, text)                                              \
+#define EXPECT_THROWS_WITH(ExceptionType, statement, text)                                              \
   do {                                                                                                 \
     bool thrown_ = false;                                                                              \
     try {                                                                                              \

@@ -1,0 +1,29 @@
+#pragma once
+// IKAN behind the InteractiveEngine interface: the image is normalized and resized to the network's
+// resolution once; each click resizes the previous probability in, modulates it (eq. 3–5), runs the
+// network and up-samples the logits bilinearly to the image's size.
+
+#include "engine/interactive_engine.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace medclick {
+
+struct IkanEngineOptions {
+  std::string weightsPath;         // safetensors; its metadata names the variant
+  std::string device = "auto";     // auto, cpu, cuda, cuda:N
+  int threads = 0;                 // CPU threads; 0 = all cores
+  // Without weights the engine refuses to start; tests and the benchmark may ask for random ones.
+  bool randomWeightsForTesting = false;
+  std::string variant = "small";   // used only with random weights (a weights file names its own)
+};
+
+// Throws WeightsError for a missing or mismatching weights file, std::invalid_argument otherwise.
+std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& options);
+
+// The metadata MedClick writes into IKAN weights, so a file says what network it belongs to.
+std::map<std::string, std::string> ikanWeightsMetadata(const std::string& variant, int inputSize);
+
+} // namespace medclick
