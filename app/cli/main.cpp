@@ -16,11 +16,15 @@
 namespace medclick::cli {
 std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeConvertCommand();
+std::unique_ptr<Command> makeSegmentCommand();
+std::unique_ptr<Command> makeBenchCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands() {
   std::vector<std::unique_ptr<Command>> commands;
   commands.push_back(makeInfoCommand());
   commands.push_back(makeConvertCommand());
+  commands.push_back(makeSegmentCommand());
+  commands.push_back(makeBenchCommand());
   return commands;
 }
 } // namespace medclick::cli

@@ -1,0 +1,16 @@
+#pragma once
+// Where the bundled weights of a model are found, for commands given no --weights:
+// $MEDCLICK_WEIGHTS_DIR, then <prefix>/share/medclick/weights beside the installed binary, then the
+// source tree's resources/weights (a build run in place).
+
+#include <string>
+#include <vector>
+
+namespace medclick::cli {
+
+std::vector<std::string> weightsSearchFolders();
+// The path of MODEL.safetensors (e.g. "ikan") in the first folder that has it; throws a message that
+// lists the folders searched when none does. Random weights are never used in its place.
+std::string findBundledWeights(const std::string& model);
+
+} // namespace medclick::cli
