@@ -18,6 +18,7 @@ std::unique_ptr<Command> makeInfoCommand();
 std::unique_ptr<Command> makeConvertCommand();
 std::unique_ptr<Command> makeSegmentCommand();
 std::unique_ptr<Command> makeBenchCommand();
+std::unique_ptr<Command> makeTrainCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands() {
   std::vector<std::unique_ptr<Command>> commands;
@@ -25,6 +26,7 @@ std::vector<std::unique_ptr<Command>> allCommands() {
   commands.push_back(makeConvertCommand());
   commands.push_back(makeSegmentCommand());
   commands.push_back(makeBenchCommand());
+  commands.push_back(makeTrainCommand());
   return commands;
 }
 } // namespace medclick::cli

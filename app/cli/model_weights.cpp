@@ -12,8 +12,8 @@ namespace medclick::cli {
 std::vector<std::string> weightsSearchFolders() {
   std::vector<std::string> folders;
   if (const char* fromEnvironment = std::getenv("MEDCLICK_WEIGHTS_DIR")) folders.emplace_back(fromEnvironment);
-  folders.push_back(QDir(QCoreApplication::applicationDirPath() + "/../share/medclick/weights").absolutePath().toStdString());
-  folders.emplace_back(MEDCLICK_SOURCE_WEIGHTS_DIR);
+  folders.push_back(QDir(QCoreApplication::applicationDirPath() + "/../share/medclick/models").absolutePath().toStdString());
+  folders.emplace_back(MEDCLICK_SOURCE_MODELS_DIR);
   return folders;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Where the bundled weights of a model are found, for commands given no --weights:
-// $MEDCLICK_WEIGHTS_DIR, then <prefix>/share/medclick/weights beside the installed binary, then the
-// source tree's resources/weights (a build run in place).
+// $MEDCLICK_WEIGHTS_DIR, then <prefix>/share/medclick/models beside the installed binary, then the
+// source tree's resources/models (a build run in place).
 
 #include <string>
 #include <vector>

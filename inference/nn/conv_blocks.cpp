@@ -44,7 +44,10 @@ BasicBlockImpl::BasicBlockImpl(int64_t in, int64_t out, int64_t stride) {
   bn2 = register_module("bn2", nn::BatchNorm2d(out));
   shortcut = register_module("shortcut", nn::Sequential());
   if (stride != 1 || in != out) {
-    shortcut->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 1).stride(stride).bias(false)));
+    // ResNet-D's shortcut (average-pool, then 1×1 conv): it keeps every input pixel, and a strided
+    // 1×1 convolution crashes oneDNN 2.6's channels-last backward pass (Debian 12's LibTorch).
+    if (stride != 1) shortcut->push_back(nn::AvgPool2d(nn::AvgPool2dOptions(stride).stride(stride)));
+    shortcut->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 1).bias(false)));
     shortcut->push_back(nn::BatchNorm2d(out));
   }
 }

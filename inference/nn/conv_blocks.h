@@ -24,7 +24,7 @@ public:
 };
 TORCH_MODULE(SqueezeExcitation);
 
-// ResNet basic block: two 3×3 conv–BN with a projected shortcut when the shape changes.
+// ResNet basic block: two 3×3 conv–BN with a projected (ResNet-D) shortcut when the shape changes.
 class BasicBlockImpl : public torch::nn::Module {
 public:
   BasicBlockImpl(int64_t in, int64_t out, int64_t stride);

@@ -1,0 +1,150 @@
+// medclick-cli train --model ikan --data DIR ... --out DIR: decodes the labeled cases once into a
+// tensor cache beside the output, then trains with simulated clicks. Ctrl-C (SIGINT) or SIGTERM
+// stops after the current step; the last finished epoch is kept and --resume goes on from it.
+
+#include "cli/command.h"
+#include "cli/command_parser.h"
+
+#include "data/labeled_dataset.h"
+#include "io/image_reader.h"
+#include "jobs/ikan_training_job.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+namespace medclick::cli {
+
+namespace {
+
+std::atomic<bool> stopRequested{false};
+
+extern "C" void requestStop(int) { stopRequested.store(true); }
+
+std::string duration(double seconds) {
+  const long s = static_cast<long>(seconds + 0.5);
+  char text[32];
+  std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  return text;
+}
+
+int buildCache(const QStringList& folders, const std::string& cachePath) {
+  SampleCacheWriter writer(288);
+  int skippedEmpty = 0, skipped3d = 0;
+  for (const QString& folder : folders) {
+    const LabeledDataset dataset = scanLabeledDataset(folder.toStdString());
+    spdlog::info("{}: {} layout, {} labeled cases", folder.toStdString(), dataset.layout, dataset.cases.size());
+    for (const auto& labeledCase : dataset.cases) {
+      const Image image = readImage(labeledCase.imagePath).toIntensity();
+      if (image.geometry().dimension != 2) {
+        ++skipped3d;
+        continue;
+      }
+      const LabelMask mask = readCaseMask(labeledCase, image.geometry());
+      if (mask.countNonZero() == 0) {
+        ++skippedEmpty;
+        continue;
+      }
+      writer.add(labeledCase.name, labeledCase.group, static_cast<int>(image.geometry().size[0]),
+                 static_cast<int>(image.geometry().size[1]), image.voxels().data(), mask.labels().data());
+    }
+  }
+  spdlog::info("cache {}: {} cases; skipped {} with an empty mask, {} 3D volumes (IKAN is 2D)", cachePath, writer.count(),
+               skippedEmpty, skipped3d);
+  writer.write(cachePath);
+  return writer.count();
+}
+
+class TrainCommand : public Command {
+public:
+  QString name() const override { return "train"; }
+  QString summary() const override { return "Train or fine-tune IKAN on labeled images with simulated clicks."; }
+
+  int run(const QStringList& arguments) override {
+    CommandParser command(name(), summary());
+    QCommandLineOption model("model", "Model: ikan.", "NAME", "ikan");
+    QCommandLineOption data("data", "Labeled folder (images/+masks/, BUSI or MSD layout). Repeat for several.", "DIR");
+    QCommandLineOption cache("cache", "Tensor cache to read, or to write from --data (default OUT/cases.safetensors).", "FILE");
+    QCommandLineOption out("out", "Output folder: checkpoints, best.safetensors, metrics.csv, split.txt.", "DIR");
+    QCommandLineOption variant("variant", "IKAN variant: small or paper.", "NAME", "small");
+    QCommandLineOption epochs("epochs", "Epochs (default 50).", "N", "50");
+    QCommandLineOption steps("steps-per-epoch", "Steps per epoch (default: one pass over the training split).", "N", "0");
+    QCommandLineOption batch("batch", "Batch size (default 4).", "N", "4");
+    QCommandLineOption rounds("rounds", "Click rounds with gradient, weighted 1..T (default 3).", "T", "3");
+    QCommandLineOption valFraction("val-fraction", "Share of patients/exams kept for validation (default 0.15).", "F", "0.15");
+    QCommandLineOption valLimit("val-limit", "Validate on at most N cases (default all).", "N", "0");
+    QCommandLineOption patience("patience", "Stop after N epochs without a better validation mIoU (default off).", "N", "0");
+    QCommandLineOption seed("seed", "Random seed (split, augmentation, clicks).", "S", "42");
+    QCommandLineOption init("init", "Start from these weights (fine-tuning).", "FILE");
+    QCommandLineOption resume("resume", "Continue from OUT's last checkpoint with its optimizer state.");
+    QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
+    QCommandLineOption threads("threads", "CPU threads (default: all cores).", "N", "0");
+    command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, valFraction, valLimit, patience, seed,
+                                 init, resume, device, threads});
+    if (!command.parse(arguments, 0)) return 0;
+    auto& p = command.parser();
+    if (p.value(model) != "ikan") throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan)");
+    if (!p.isSet(out)) throw UsageError("--out DIR is required");
+    const auto integer = [&](const QCommandLineOption& option) {
+      bool ok = false;
+      const int value = p.value(option).toInt(&ok);
+      if (!ok || value < 0) throw UsageError("--" + option.names().front().toStdString() + " expects a non-negative integer");
+      return value;
+    };
+
+    IkanTrainingOptions options;
+    options.outDir = p.value(out).toStdString();
+    std::filesystem::create_directories(options.outDir);
+    options.cachePath = p.isSet(cache) ? p.value(cache).toStdString() : (std::filesystem::path(options.outDir) / "cases.safetensors").string();
+    if (p.isSet(data))
+      buildCache(p.values(data), options.cachePath);
+    else if (!std::filesystem::exists(options.cachePath))
+      throw UsageError("give --data DIR (or an existing --cache FILE)");
+    options.variant = p.value(variant).toStdString();
+    options.epochs = std::max(1, integer(epochs));
+    options.stepsPerEpoch = integer(steps);
+    options.batchSize = std::max(1, integer(batch));
+    options.gradientRounds = std::max(1, integer(rounds));
+    options.validationFraction = p.value(valFraction).toDouble();
+    options.validationLimit = integer(valLimit);
+    options.patience = integer(patience);
+    options.seed = static_cast<uint64_t>(integer(seed));
+    options.initWeights = p.value(init).toStdString();
+    options.resume = p.isSet(resume);
+    options.device = p.value(device).toStdString();
+    options.threads = integer(threads);
+
+    std::signal(SIGINT, requestStop);
+    std::signal(SIGTERM, requestStop);
+    const bool terminal = isatty(fileno(stderr));
+    const auto summary = runIkanTraining(
+        options,
+        [&](const TrainingProgress& r) {
+          if (r.validated) {
+            std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  validation mIoU@%d %.4f\n", terminal ? "\r\033[K" : "", r.epoch, r.epochs,
+                         r.loss, options.validationClicks, r.validationIoU);
+            return;
+          }
+          if (!terminal && r.step % 25 != 0) return;
+          std::fprintf(stderr, "%sepoch %d/%d  step %lld/%lld  loss %.4f  %.2f samples/s  ETA %s%s", terminal ? "\r\033[K" : "", r.epoch,
+                       r.epochs, r.step, r.stepsPerEpoch, r.loss, r.samplesPerSecond, duration(r.etaSeconds).c_str(),
+                       terminal ? "" : "\n");
+        },
+        stopRequested);
+    std::cout << (summary.cancelled ? "stopped; resume with --resume. " : "") << "best validation mIoU@" << options.validationClicks
+              << " " << summary.bestValidationIoU << " at epoch " << summary.bestEpoch << ": " << summary.bestWeightsPath << "\n";
+    return 0;
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeTrainCommand() { return std::make_unique<TrainCommand>(); }
+
+} // namespace medclick::cli

@@ -1,0 +1,175 @@
+// Training: the simulated user's clicks, augmentation alignment, a tiny real training run that
+// lowers the loss and writes loadable weights, and a resume that repeats the uninterrupted run.
+
+#include "support/torch_test.h"
+
+#include "clicks/error_click_sampler.h"
+#include "data/augmentation.h"
+#include "data/segmentation_samples.h"
+#include "ikan/ikan_engine.h"
+#include "jobs/ikan_training_job.h"
+
+#include <filesystem>
+#include <fstream>
+
+using namespace medclick;
+namespace fs = std::filesystem;
+
+namespace {
+
+torch::Tensor square(int64_t size, int64_t top, int64_t left, int64_t side) {
+  auto m = torch::zeros({1, 1, size, size});
+  m.narrow(2, top, side).narrow(3, left, side).fill_(1.0);
+  return m;
+}
+
+fs::path scratch(const std::string& name) {
+  const auto folder = fs::temp_directory_path() / ("medclick-training-" + std::to_string(::getpid()));
+  fs::create_directories(folder);
+  return folder / name;
+}
+
+// Bright discs on a darker noisy background: an easy task a few steps can start to learn.
+std::string writeDiscCache() {
+  SampleCacheWriter writer(64);
+  std::mt19937 random(1);
+  std::normal_distribution<float> noise(0.0f, 8.0f);
+  for (int c = 0; c < 12; ++c) {
+    const int w = 80, h = 72;
+    const double cx = 25 + 3 * c, cy = 30 + 2 * (c % 4), r = 10 + c % 5;
+    std::vector<float> pixels(w * h);
+    std::vector<uint8_t> mask(w * h);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) {
+        const bool inside = (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r;
+        mask[y * w + x] = inside;
+        pixels[y * w + x] = (inside ? 180.0f : 60.0f) + noise(random);
+      }
+    writer.add("discs/case" + std::to_string(c), "discs/patient" + std::to_string(c / 2), w, h, pixels.data(), mask.data());
+  }
+  const auto path = scratch("discs.safetensors").string();
+  writer.write(path);
+  return path;
+}
+
+IkanTrainingOptions tinyTraining(const std::string& cache, const std::string& out) {
+  IkanTrainingOptions o;
+  o.cachePath = cache;
+  o.outDir = out;
+  o.variant = "small";
+  o.inputSize = 64;
+  o.epochs = 2;
+  o.stepsPerEpoch = 3;
+  o.batchSize = 2;
+  o.gradientRounds = 2;
+  o.maxNoGradientRounds = 1;
+  o.validationFraction = 0.34;
+  o.device = "cpu";
+  o.seed = 7;
+  return o;
+}
+
+std::vector<std::string> lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  return all;
+}
+
+} // namespace
+
+MEDCLICK_TEST(first_click_goes_to_the_most_interior_object_pixel) {
+  const auto target = square(40, 20, 10, 5); // rows 20..24, columns 10..14
+  const auto clicks = nextErrorClicks(torch::zeros({1, 1, 40, 40}, torch::kBool), target, nullptr);
+  EXPECT(clicks[0].has_value() && clicks[0]->positive);
+  EXPECT_NEAR(clicks[0]->x, 12, 0);
+  EXPECT_NEAR(clicks[0]->y, 22, 0);
+}
+
+MEDCLICK_TEST(larger_false_positive_region_gets_a_negative_click) {
+  const auto target = square(40, 5, 5, 4);
+  auto prediction = (square(40, 5, 5, 4) + square(40, 20, 20, 9)).gt(0); // the object, plus a 9×9 false alarm
+  prediction.narrow(2, 5, 1).narrow(3, 5, 1).fill_(false);               // and one missed pixel
+  const auto clicks = nextErrorClicks(prediction, target, nullptr);
+  EXPECT(clicks[0].has_value() && !clicks[0]->positive);
+  EXPECT_NEAR(clicks[0]->x, 24, 0);
+  EXPECT_NEAR(clicks[0]->y, 24, 0);
+}
+
+MEDCLICK_TEST(no_click_when_the_prediction_is_right_and_none_in_ignored_pixels) {
+  const auto target = square(20, 2, 2, 5);
+  EXPECT(!nextErrorClicks(target.gt(0), target, nullptr)[0].has_value());
+  auto ignored = target.clone();
+  ignored.narrow(2, 10, 10).fill_(-1.0); // padding: predicted object there is no error
+  auto prediction = target.gt(0);
+  prediction.narrow(2, 12, 5).fill_(true);
+  EXPECT(!nextErrorClicks(prediction, ignored, nullptr)[0].has_value());
+}
+
+MEDCLICK_TEST(augmentation_moves_image_and_mask_together) {
+  std::mt19937_64 random(3);
+  const auto mask = square(96, 30, 20, 40).to(torch::kUInt8);
+  const auto image = (mask * 255).to(torch::kUInt8);
+  AugmentationOptions o{64};
+  o.brightness = 0.0;
+  o.contrast = 0.0;
+  for (int i = 0; i < 10; ++i) {
+    const auto batch = augmentBatch(image, mask, o, random);
+    EXPECT(batch.images.sizes() == at::IntArrayRef({1, 1, 64, 64}));
+    const auto valid = batch.targets.ne(-1);
+    const auto agree = (batch.images.gt(0.5) == batch.targets.eq(1)).logical_and(valid).sum().item<float>();
+    EXPECT(agree / valid.sum().item<float>() > 0.97f);
+  }
+}
+
+MEDCLICK_TEST(split_keeps_groups_together_and_is_reproducible) {
+  const auto samples = loadSampleCache(writeDiscCache());
+  EXPECT(samples.size() == 12);
+  const auto a = splitByGroup(samples, 0.34, 5), b = splitByGroup(samples, 0.34, 5);
+  EXPECT(a.validation == b.validation);
+  EXPECT(a.validation.size() == 4u); // 2 of 6 groups, 2 cases each
+  for (const auto v : a.validation)
+    for (const auto t : a.training) EXPECT(samples.groups[v] != samples.groups[t]);
+}
+
+MEDCLICK_TEST(tiny_training_lowers_the_loss_and_writes_loadable_weights) {
+  const auto cache = writeDiscCache();
+  auto options = tinyTraining(cache, scratch("run").string());
+  options.epochs = 4;
+  std::vector<double> epochLosses;
+  std::atomic<bool> cancel{false};
+  const auto summary = runIkanTraining(options, [&](const TrainingProgress& p) { if (p.validated) epochLosses.push_back(p.loss); }, cancel);
+  EXPECT(summary.epochsRun == 4);
+  EXPECT(epochLosses.size() == 4u);
+  EXPECT(epochLosses.back() < epochLosses.front());
+  EXPECT(fs::exists(summary.bestWeightsPath));
+  EXPECT(lines(fs::path(options.outDir) / "metrics.csv").size() == 5u);
+  IkanEngineOptions engineOptions;
+  engineOptions.weightsPath = summary.bestWeightsPath;
+  engineOptions.device = "cpu";
+  const auto engine = createIkanEngine(engineOptions); // the engine reads variant and size from the file
+  std::vector<float> pixels(50 * 40, 100.0f);
+  engine->setImage(pixels.data(), 50, 40, 1);
+  EXPECT(engine->refine({{25, 20, true}}, 0, nullptr).size() == 2000u);
+}
+
+MEDCLICK_TEST(resume_repeats_what_an_uninterrupted_run_does) {
+  const auto cache = writeDiscCache();
+  std::atomic<bool> cancel{false};
+  const auto straight = tinyTraining(cache, scratch("straight").string());
+  runIkanTraining(straight, {}, cancel);
+
+  auto interrupted = tinyTraining(cache, scratch("interrupted").string());
+  interrupted.epochs = 1;
+  runIkanTraining(interrupted, {}, cancel);
+  interrupted.epochs = 2;
+  interrupted.resume = true;
+  runIkanTraining(interrupted, {}, cancel);
+
+  const auto a = lines(fs::path(straight.outDir) / "metrics.csv"), b = lines(fs::path(interrupted.outDir) / "metrics.csv");
+  EXPECT(a.size() == 3u && b.size() == 3u);
+  const auto lossOf = [](const std::string& line) { return std::stod(line.substr(line.find(',') + 1)); };
+  EXPECT_NEAR(lossOf(b[2]), lossOf(a[2]), 1e-5); // epoch 2 after resuming == epoch 2 straight through
+}
+
+MEDCLICK_TEST_MAIN()

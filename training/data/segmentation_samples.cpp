@@ -1,0 +1,77 @@
+#include "data/segmentation_samples.h"
+
+#include "weights/safetensors.h"
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace medclick {
+
+namespace {
+
+std::string joinLines(const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  return text;
+}
+
+std::vector<std::string> splitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+} // namespace
+
+SegmentationSamples SegmentationSamples::subset(const std::vector<int64_t>& indices) const {
+  SegmentationSamples part;
+  const auto index = torch::tensor(indices, torch::kLong);
+  part.images = images.index_select(0, index);
+  part.masks = masks.index_select(0, index);
+  for (const auto i : indices) {
+    part.names.push_back(names[static_cast<size_t>(i)]);
+    part.groups.push_back(groups[static_cast<size_t>(i)]);
+  }
+  return part;
+}
+
+void saveSampleCache(const SegmentationSamples& samples, const std::string& path) {
+  saveSafetensors(path, {{"images", samples.images}, {"masks", samples.masks}},
+                  {{"kind", "medclick-2d-samples"}, {"names", joinLines(samples.names)}, {"groups", joinLines(samples.groups)}});
+}
+
+SegmentationSamples loadSampleCache(const std::string& path) {
+  auto content = loadSafetensors(path);
+  if (content.metadata["kind"] != "medclick-2d-samples" || !content.tensors.count("images") || !content.tensors.count("masks"))
+    throw WeightsError(path, "not a MedClick 2D sample cache");
+  SegmentationSamples samples;
+  samples.images = content.tensors.at("images");
+  samples.masks = content.tensors.at("masks");
+  samples.names = splitLines(content.metadata["names"]);
+  samples.groups = splitLines(content.metadata["groups"]);
+  const auto n = samples.images.size(0);
+  if (samples.images.dim() != 4 || samples.masks.sizes() != samples.images.sizes() ||
+      static_cast<int64_t>(samples.names.size()) != n || static_cast<int64_t>(samples.groups.size()) != n)
+    throw WeightsError(path, "sample cache is inconsistent (image, mask and name counts differ)");
+  return samples;
+}
+
+SampleSplit splitByGroup(const SegmentationSamples& samples, double validationFraction, uint64_t seed) {
+  std::vector<std::string> groups = samples.groups;
+  std::sort(groups.begin(), groups.end());
+  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+  std::mt19937_64 random(seed);
+  std::shuffle(groups.begin(), groups.end(), random);
+  const auto validationGroups = static_cast<size_t>(validationFraction * static_cast<double>(groups.size()) + 0.5);
+  std::map<std::string, bool> isValidation;
+  for (size_t g = 0; g < groups.size(); ++g) isValidation[groups[g]] = g < validationGroups;
+  SampleSplit split;
+  for (int64_t i = 0; i < samples.size(); ++i)
+    (isValidation[samples.groups[static_cast<size_t>(i)]] ? split.validation : split.training).push_back(i);
+  return split;
+}
+
+} // namespace medclick

@@ -1,0 +1,33 @@
+#pragma once
+// 2D training cases as tensors, decoded once: images min–max scaled to uint8 (IKAN z-scores each
+// image, which is blind to that affine change), binary masks, both resized to one square cache size
+// so that a batch is a slice. Saved as a safetensors "tensor cache" that travels to a machine that
+// has only LibTorch (e.g. a GPU machine) and loads without re-decoding a single image.
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace medclick {
+
+struct SegmentationSamples {
+  torch::Tensor images;             // [N, 1, S, S] uint8
+  torch::Tensor masks;              // [N, 1, S, S] uint8, 0/1
+  std::vector<std::string> names;   // one per case: "dataset/file"
+  std::vector<std::string> groups;  // cases of one patient/exam share a group (kept in one split)
+
+  int64_t size() const { return images.defined() ? images.size(0) : 0; }
+  SegmentationSamples subset(const std::vector<int64_t>& indices) const;
+};
+
+void saveSampleCache(const SegmentationSamples& samples, const std::string& path);
+SegmentationSamples loadSampleCache(const std::string& path); // throws WeightsError on a bad file
+
+// A fixed, seeded split by group: about `validationFraction` of the groups go to validation.
+struct SampleSplit {
+  std::vector<int64_t> training, validation;
+};
+SampleSplit splitByGroup(const SegmentationSamples& samples, double validationFraction, uint64_t seed);
+
+} // namespace medclick

@@ -1,0 +1,27 @@
+#pragma once
+// What a training job reports while it runs (the CLI prints it; the GUI's fine-tune dialog will show
+// it) and what it leaves behind. Torch-free.
+
+#include <string>
+
+namespace medclick {
+
+struct TrainingProgress {
+  int epoch = 0, epochs = 0;            // 1-based epoch being run
+  long long step = 0, stepsPerEpoch = 0; // step within the epoch (1-based)
+  double loss = 0;                       // running mean of the epoch's loss so far
+  double samplesPerSecond = 0;
+  double etaSeconds = 0;                 // to the end of the last epoch
+  bool validated = false;                // true on the report that ends an epoch
+  double validationIoU = 0;              // mean IoU after validationClicks simulated clicks
+};
+
+struct TrainingSummary {
+  int epochsRun = 0;
+  int bestEpoch = 0;
+  double bestValidationIoU = 0;
+  std::string bestWeightsPath;
+  bool cancelled = false;
+};
+
+} // namespace medclick
