@@ -4,7 +4,7 @@ find_package(ITK 5 REQUIRED COMPONENTS
   ITKCommon ITKIOImageBase ITKImageIntensity ITKIONIFTI ITKIOPNG ITKIOJPEG ITKIOBMP ITKIOTIFF
   ITKIOGDCM ITKIONRRD ITKIOMeta)
 include(${ITK_USE_FILE})
-find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc)
+find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(spdlog REQUIRED)
 find_package(ZLIB REQUIRED)
 

@@ -19,6 +19,7 @@ std::unique_ptr<Command> makeConvertCommand();
 std::unique_ptr<Command> makeSegmentCommand();
 std::unique_ptr<Command> makeBenchCommand();
 std::unique_ptr<Command> makeTrainCommand();
+std::unique_ptr<Command> makeEvaluateCommand();
 
 std::vector<std::unique_ptr<Command>> allCommands() {
   std::vector<std::unique_ptr<Command>> commands;
@@ -26,6 +27,7 @@ std::vector<std::unique_ptr<Command>> allCommands() {
   commands.push_back(makeConvertCommand());
   commands.push_back(makeSegmentCommand());
   commands.push_back(makeBenchCommand());
+  commands.push_back(makeEvaluateCommand());
   commands.push_back(makeTrainCommand());
   return commands;
 }

@@ -223,6 +223,26 @@ private slots:
     QCOMPARE(cli({"bench", "--size", "100"}).exitCode, 1);
   }
 
+  void evaluate_classic_writes_the_report_on_real_data() {
+    const QString busi = sharedData("busi");
+    if (!fs::exists(busi.toStdString())) QSKIP("../shared/data is not beside this checkout");
+    const Result r = cli({"evaluate", "--model", "classic", "--data", busi, "--limit", "3", "--seed", "1", "--max-clicks", "8", "--out", file("eval")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("NoC@85"), qPrintable(r.out));
+    QFile summary(file("eval/summary.json"));
+    QVERIFY(summary.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();
+    for (const QString key : {"noc80", "noc85", "noc90", "miou_per_click", "cases", "ms_per_click"}) QVERIFY2(o.contains(key), qPrintable(key));
+    QCOMPARE(o["cases"].toInt(), 3);
+    QCOMPARE(o["miou_per_click"].toArray().size(), 8);
+    for (const QString key : {"noc80", "noc85", "noc90"}) QVERIFY(o[key].toDouble() >= 1.0 && o[key].toDouble() <= 8.0);
+    QVERIFY(fs::exists(file("eval/per_case.csv").toStdString()));
+    QVERIFY(fs::exists(file("eval/iou_vs_clicks.png").toStdString()));
+    const Result compared = cli({"evaluate", "--compare", file("eval/summary.json"), "--compare", file("eval/summary.json"), "--out", file("both.png")});
+    QVERIFY2(compared.exitCode == 0, qPrintable(compared.err));
+    QVERIFY(fs::exists(file("both.png").toStdString()));
+  }
+
   void bad_input_exits_1_with_one_line() {
     const std::string folder = scratch_.path().toStdString();
     const auto q = [](const std::string& s) { return QString::fromStdString(s); };

@@ -1,0 +1,42 @@
+#include "eval/interactive_evaluation.h"
+
+#include "eval/evaluation_clicker.h"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace medclick {
+
+CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
+                        int maxClicks) {
+  const ImageGeometry& g = image.geometry();
+  if (g.dimension != 2) throw std::invalid_argument(name + ": the 2D protocol needs a 2D image");
+  requireSameGrid(g, groundTruth.geometry(), name);
+  const int width = static_cast<int>(g.size[0]), height = static_cast<int>(g.size[1]);
+  CaseResult result;
+  result.name = name;
+  const auto start = std::chrono::steady_clock::now();
+  engine.setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
+  double engineSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  EvaluationClicker clicker(groundTruth.labels(), width, height);
+  std::vector<unsigned char> prediction(groundTruth.labels().size(), 0);
+  std::vector<float> probability;
+  for (int k = 0; k < maxClicks; ++k) {
+    const auto click = clicker.next(prediction);
+    if (!click) { // nothing left to correct: the result stays as it is
+      result.iouPerClick.push_back(result.iouPerClick.empty() ? intersectionOverUnion(prediction, groundTruth.labels())
+                                                              : result.iouPerClick.back());
+      continue;
+    }
+    const auto roundStart = std::chrono::steady_clock::now();
+    probability = engine.refine(clicker.clicks(), clicker.clicks().size() - 1, probability.empty() ? nullptr : probability.data());
+    engineSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - roundStart).count();
+    for (size_t i = 0; i < prediction.size(); ++i) prediction[i] = probability[i] > kEvaluationThreshold ? 1 : 0;
+    result.iouPerClick.push_back(intersectionOverUnion(prediction, groundTruth.labels()));
+  }
+  result.seconds = engineSeconds;
+  return result;
+}
+
+} // namespace medclick

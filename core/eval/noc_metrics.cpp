@@ -1,0 +1,64 @@
+#include "eval/noc_metrics.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace medclick {
+
+double intersectionOverUnion(const std::vector<unsigned char>& prediction, const std::vector<unsigned char>& groundTruth) {
+  if (prediction.size() != groundTruth.size()) throw std::invalid_argument("IoU of masks of different sizes");
+  size_t intersection = 0, unionCount = 0;
+  for (size_t i = 0; i < prediction.size(); ++i) {
+    const bool p = prediction[i] != 0, g = groundTruth[i] != 0;
+    intersection += p && g;
+    unionCount += p || g;
+  }
+  return unionCount == 0 ? 1.0 : static_cast<double>(intersection) / static_cast<double>(unionCount);
+}
+
+int numberOfClicks(const std::vector<double>& iouPerClick, double target) {
+  for (size_t k = 0; k < iouPerClick.size(); ++k)
+    if (iouPerClick[k] >= target) return static_cast<int>(k + 1);
+  return static_cast<int>(iouPerClick.size());
+}
+
+EvaluationSummary summarize(const std::vector<CaseResult>& results, int maxClicks) {
+  EvaluationSummary s;
+  s.cases = static_cast<int>(results.size());
+  s.maxClicks = maxClicks;
+  s.meanIouPerClick.assign(static_cast<size_t>(maxClicks), 0.0);
+  double seconds = 0;
+  for (const auto& r : results) {
+    if (static_cast<int>(r.iouPerClick.size()) != maxClicks) throw std::invalid_argument("case " + r.name + ": wrong click count");
+    s.noc80 += numberOfClicks(r.iouPerClick, 0.80);
+    s.noc85 += numberOfClicks(r.iouPerClick, 0.85);
+    s.noc90 += numberOfClicks(r.iouPerClick, 0.90);
+    // "Never reaches 90 %" within the click budget, even if the last click reaches it exactly then.
+    bool reached = false;
+    for (const double iou : r.iouPerClick) reached = reached || iou >= 0.90;
+    s.neverReach90 += reached ? 0 : 1;
+    for (int k = 0; k < maxClicks; ++k) s.meanIouPerClick[static_cast<size_t>(k)] += r.iouPerClick[static_cast<size_t>(k)];
+    seconds += r.seconds;
+  }
+  if (s.cases > 0) {
+    s.noc80 /= s.cases;
+    s.noc85 /= s.cases;
+    s.noc90 /= s.cases;
+    for (auto& m : s.meanIouPerClick) m /= s.cases;
+    s.msPerClick = 1000.0 * seconds / (static_cast<double>(s.cases) * maxClicks);
+  }
+  return s;
+}
+
+std::string summaryJson(const EvaluationSummary& s, const std::string& model) {
+  std::ostringstream out;
+  out.precision(6);
+  out << "{\"model\":\"" << model << "\",\"cases\":" << s.cases << ",\"max_clicks\":" << s.maxClicks << ",\"noc80\":" << s.noc80
+      << ",\"noc85\":" << s.noc85 << ",\"noc90\":" << s.noc90 << ",\"never_reach_90\":" << s.neverReach90
+      << ",\"ms_per_click\":" << s.msPerClick << ",\"miou_per_click\":[";
+  for (size_t k = 0; k < s.meanIouPerClick.size(); ++k) out << (k ? "," : "") << s.meanIouPerClick[k];
+  out << "]}";
+  return out.str();
+}
+
+} // namespace medclick

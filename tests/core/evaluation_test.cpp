@@ -1,0 +1,166 @@
+// The evaluation protocol: the clicker on hand-built masks, NoC arithmetic, the dataset layouts, and
+// the classical engine end to end on real data.
+
+#include "classic/watershed_engine.h"
+#include "data/labeled_dataset.h"
+#include "eval/evaluation_clicker.h"
+#include "eval/interactive_evaluation.h"
+#include "eval/noc_metrics.h"
+#include "io/image_reader.h"
+#include "io/image_writer.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+using namespace medclick;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<uint8_t> rectangleMask(int width, int height, int x0, int y0, int w, int h) {
+  std::vector<uint8_t> mask(static_cast<size_t>(width) * height, 0);
+  for (int y = y0; y < y0 + h; ++y)
+    for (int x = x0; x < x0 + w; ++x) mask[static_cast<size_t>(y) * width + x] = 1;
+  return mask;
+}
+
+std::string sharedData(const std::string& relative) { return std::string(MEDCLICK_SHARED_DATA) + "/" + relative; }
+
+} // namespace
+
+class EvaluationTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir scratch_;
+
+private slots:
+  void first_click_is_positive_at_the_most_interior_pixel() {
+    // A 7×5 object: the most interior pixels form a row; the first in row-major order wins the tie.
+    const auto gt = rectangleMask(20, 12, 4, 3, 7, 5); // columns 4..10, rows 3..7
+    EvaluationClicker clicker(gt, 20, 12);
+    const auto click = clicker.next(std::vector<uint8_t>(gt.size(), 0));
+    QVERIFY(click && click->positive);
+    QCOMPARE(click->y, 5.0);  // middle row, 3 px from the top and bottom edges (with the 1-px padding)
+    QCOMPARE(click->x, 6.0);  // columns 6, 7, 8 are all 3 px deep: the first is taken
+  }
+
+  void object_touching_the_border_is_measured_from_the_image_edge() {
+    const auto gt = rectangleMask(10, 10, 0, 0, 4, 10); // the left 4 columns
+    EvaluationClicker clicker(gt, 10, 10);
+    const auto click = clicker.next(std::vector<uint8_t>(gt.size(), 0));
+    QVERIFY(click);
+    // Columns 1 and 2 are 2 px from the outside (the padding at x = -1, the background at x = 4) in
+    // rows 1..8; without the padding column 0 would look deepest. First in row-major order wins.
+    QCOMPARE(click->x, 1.0);
+    QCOMPARE(click->y, 1.0);
+  }
+
+  void larger_false_positive_gets_a_negative_click_and_clicked_pixels_are_not_reused() {
+    const auto gt = rectangleMask(30, 30, 2, 2, 6, 6);
+    auto prediction = gt;
+    for (int y = 15; y < 26; ++y)
+      for (int x = 15; x < 26; ++x) prediction[static_cast<size_t>(y) * 30 + x] = 1; // 11×11 false alarm
+    prediction[3 * 30 + 3] = 0; // one missed pixel inside the object
+    EvaluationClicker clicker(gt, 30, 30);
+    const auto first = clicker.next(prediction);
+    QVERIFY(first && !first->positive);
+    QCOMPARE(first->x, 20.0);
+    QCOMPARE(first->y, 20.0);
+    const auto second = clicker.next(prediction); // same prediction: the same pixel is not clicked again
+    QVERIFY(second && !second->positive);
+    QVERIFY(!(second->x == 20.0 && second->y == 20.0));
+    QVERIFY(!EvaluationClicker(gt, 30, 30).next(gt)); // a perfect prediction: no click
+  }
+
+  void noc_arithmetic() {
+    const std::vector<double> iou{0.5, 0.82, 0.86, 0.91, 0.95};
+    QCOMPARE(numberOfClicks(iou, 0.80), 2);
+    QCOMPARE(numberOfClicks(iou, 0.85), 3);
+    QCOMPARE(numberOfClicks(iou, 0.90), 4);
+    QCOMPARE(numberOfClicks({0.1, 0.2, 0.3}, 0.85), 3); // never reached: the maximum
+    const auto s = summarize({{"a", {0.5, 0.9, 0.95}, 0.3}, {"b", {0.1, 0.2, 0.3}, 0.3}}, 3);
+    QCOMPARE(s.noc90, (2.0 + 3.0) / 2.0);
+    QCOMPARE(s.noc80, 2.5);
+    QCOMPARE(s.neverReach90, 1);
+    QCOMPARE(s.meanIouPerClick[0], 0.3);
+    QCOMPARE(s.msPerClick, 100.0); // 0.6 s over 2 cases × 3 clicks
+    QCOMPARE(intersectionOverUnion({1, 1, 0, 0}, {1, 0, 1, 0}), 1.0 / 3.0);
+    QCOMPARE(intersectionOverUnion({0, 0}, {0, 0}), 1.0);
+  }
+
+  void dataset_layouts_are_detected() {
+    const fs::path root(scratch_.path().toStdString());
+    const Image image(ImageGeometry{2, {8, 6, 1}}, 1, PixelType::UInt8);
+    LabelMask mask(image.geometry());
+    mask.labels()[5] = 1;
+    // images/ + masks/ with a _mask suffix
+    fs::create_directories(root / "plain/images");
+    fs::create_directories(root / "plain/masks");
+    writeImage(image, (root / "plain/images/001_HC.png").string());
+    writeImage(image, (root / "plain/images/001_2HC.png").string());
+    writeMask(mask, (root / "plain/masks/001_HC_mask.png").string());
+    writeMask(mask, (root / "plain/masks/001_2HC.png").string());
+    const auto plain = scanLabeledDataset((root / "plain").string());
+    QCOMPARE(plain.layout, std::string("images+masks"));
+    QCOMPARE(plain.cases.size(), size_t{2});
+    QCOMPARE(plain.cases[0].group, plain.cases[1].group); // one HC18 exam
+    // BUSI, with an extra lesion merged by OR
+    fs::create_directories(root / "busi/benign");
+    writeImage(image, (root / "busi/benign/benign (1).png").string());
+    writeMask(mask, (root / "busi/benign/benign (1)_mask.png").string());
+    LabelMask second(image.geometry());
+    second.labels()[40] = 1;
+    writeMask(second, (root / "busi/benign/benign (1)_mask_1.png").string());
+    const auto busi = scanLabeledDataset((root / "busi").string());
+    QCOMPARE(busi.layout, std::string("busi"));
+    QCOMPARE(busi.cases.size(), size_t{1});
+    QCOMPARE(readCaseMask(busi.cases[0], image.geometry()).countNonZero(), size_t{2});
+    // MSD
+    fs::create_directories(root / "msd/imagesTr");
+    fs::create_directories(root / "msd/labelsTr");
+    const Image volume(ImageGeometry{3, {4, 4, 3}}, 1, PixelType::Int16);
+    LabelMask labels(volume.geometry());
+    labels.labels()[3] = 2;
+    labels.labels()[4] = 4;
+    writeImage(volume, (root / "msd/imagesTr/case_0000.nii.gz").string());
+    writeImage(volume, (root / "msd/imagesTr/case_0001.nii.gz").string());
+    writeMask(labels, (root / "msd/labelsTr/case.nii.gz").string());
+    const auto msd = scanLabeledDataset((root / "msd").string());
+    QCOMPARE(msd.layout, std::string("msd"));
+    QCOMPARE(msd.cases.size(), size_t{1});
+    QCOMPARE(readCaseMask(msd.cases[0], volume.geometry()).countNonZero(), size_t{2});
+    QCOMPARE(readCaseMask(msd.cases[0], volume.geometry(), 4).countNonZero(), size_t{1});
+    QVERIFY_THROWS_EXCEPTION(std::exception, scanLabeledDataset((root / "plain/images").string()));
+  }
+
+  void groups_keep_exams_and_patients_together() {
+    QCOMPARE(groupOf("hc18", "012_2HC"), groupOf("hc18", "012_HC"));
+    QCOMPARE(groupOf("oct-dme", "img_1"), groupOf("oct-dme", "img_11"));
+    QVERIFY(groupOf("oct-dme", "img_11") != groupOf("oct-dme", "img_12"));
+    QCOMPARE(groupOf("bus-bra", "bus_0001-l"), groupOf("bus-bra", "bus_0001-r"));
+  }
+
+  void classic_engine_end_to_end_on_real_ultrasound() {
+    const std::string folder = sharedData("busi");
+    if (!fs::exists(folder)) QSKIP("../shared/data is not beside this checkout");
+    const auto dataset = scanLabeledDataset(folder);
+    auto engine = createWatershedEngine();
+    std::vector<CaseResult> results;
+    for (const auto& c : dataset.cases) {
+      if (results.size() == 4) break;
+      const Image image = readImage(c.imagePath);
+      const LabelMask mask = readCaseMask(c, image.geometry());
+      if (mask.countNonZero() == 0) continue;
+      results.push_back(evaluateCase(*engine, image, mask, c.name, 20));
+      QCOMPARE(results.back().iouPerClick.size(), size_t{20});
+    }
+    const auto s = summarize(results, 20);
+    QVERIFY(s.noc85 >= 1.0 && s.noc85 <= 20.0);
+    QVERIFY(s.meanIouPerClick.back() > s.meanIouPerClick.front()); // clicks help
+    QVERIFY(s.meanIouPerClick.back() > 0.5);
+  }
+};
+
+QTEST_GUILESS_MAIN(EvaluationTest)
+#include "evaluation_test.moc"
