@@ -223,7 +223,7 @@ private slots:
     QCOMPARE(cli({"bench", "--size", "100"}).exitCode, 1);
   }
 
-  void evaluate_classic_writes_the_report_on_real_data() {
+  void evaluate_classic_writes_the_report_for_real_cases() {
     const QString busi = sharedData("busi");
     if (!fs::exists(busi.toStdString())) QSKIP("../shared/data is not beside this checkout");
     const Result r = cli({"evaluate", "--model", "classic", "--data", busi, "--limit", "3", "--seed", "1", "--max-clicks", "8", "--out", file("eval")});
