@@ -1,0 +1,149 @@
+#include "session/annotation_session.h"
+
+#include <opencv2/imgproc.hpp>
+
+#include <stdexcept>
+
+namespace medclick {
+
+namespace {
+constexpr float kMaskThreshold = 0.5f;
+const ClickList kNoClicks;
+} // namespace
+
+AnnotationSession::AnnotationSession(Image image, std::size_t historyByteBudget)
+    : image_(std::move(image)), probability_(image_.geometry().voxelCount(), 0.0f), history_(historyByteBudget) {}
+
+void AnnotationSession::setEngine(std::shared_ptr<InteractiveEngine> engine) {
+  engine_ = std::move(engine);
+  engineSlice_.reset();
+}
+
+LabelMask AnnotationSession::mask() const {
+  LabelMask mask(image_.geometry());
+  for (std::size_t i = 0; i < probability_.size(); ++i) mask.labels()[i] = probability_[i] > kMaskThreshold ? 1 : 0;
+  return mask;
+}
+
+void AnnotationSession::loadMask(const LabelMask& mask) {
+  requireSameGrid(image_.geometry(), mask.geometry(), "mask");
+  for (std::size_t i = 0; i < probability_.size(); ++i) probability_[i] = mask.labels()[i] ? 1.0f : 0.0f;
+  clicks_.clear();
+  history_ = UndoHistory();
+}
+
+const ClickList& AnnotationSession::clicks(const SliceRef& slice) const {
+  const auto it = clicks_.find(keyOf(slice));
+  return it == clicks_.end() ? kNoClicks : it->second;
+}
+
+SliceState AnnotationSession::stateOf(const SliceRef& slice) const {
+  return {extractSlice(probability_, image_.geometry(), slice), clicks(slice)};
+}
+
+void AnnotationSession::restore(const SliceRef& slice, const SliceState& state) {
+  insertSlice(probability_, image_.geometry(), slice, state.probability);
+  if (state.clicks.empty())
+    clicks_.erase(keyOf(slice));
+  else
+    clicks_[keyOf(slice)] = state.clicks;
+}
+
+void AnnotationSession::requireEngineOn(const SliceRef& slice) {
+  if (!engine_) throw std::logic_error("no segmentation engine chosen");
+  if (engineSlice_ && *engineSlice_ == slice) return;
+  const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
+  const auto pixels = extractSlice(image_.voxels(), image_.geometry(), slice, image_.components());
+  engine_->setImage(pixels.data(), static_cast<int>(shape.width), static_cast<int>(shape.height), static_cast<int>(image_.components()));
+  engineSlice_ = slice;
+}
+
+std::vector<float> AnnotationSession::refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous,
+                                                  bool hasPrevious) {
+  requireEngineOn(slice);
+  const std::size_t firstNew = clicks.empty() ? 0 : clicks.size() - 1;
+  auto result = engine_->refine(clicks, firstNew, hasPrevious ? previous.data() : nullptr);
+  for (float& p : result)
+    if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
+  return result;
+}
+
+void AnnotationSession::addClick(const SliceRef& slice, const Click& click) {
+  const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
+  if (!sliceExists(image_.geometry(), slice) || click.x < 0 || click.y < 0 || click.x > static_cast<double>(shape.width - 1) ||
+      click.y > static_cast<double>(shape.height - 1))
+    throw std::out_of_range("click outside the slice");
+  const SliceState before = stateOf(slice);
+  SliceState after;
+  after.clicks = before.clicks;
+  after.clicks.push_back(click);
+  bool hasPrevious = false;
+  for (const float p : before.probability) hasPrevious = hasPrevious || p != 0.0f;
+  after.probability = refineSlice(slice, after.clicks, before.probability, hasPrevious || before.clicks.size() > 0);
+  restore(slice, after);
+  history_.record(slice, before, after);
+}
+
+void AnnotationSession::paint(const SliceRef& slice, double x, double y, double radius, bool object) {
+  const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
+  const SliceState before = stateOf(slice);
+  SliceState after = before;
+  const double r2 = radius * radius;
+  for (std::size_t v = 0; v < shape.height; ++v)
+    for (std::size_t u = 0; u < shape.width; ++u) {
+      const double du = static_cast<double>(u) - x, dv = static_cast<double>(v) - y;
+      if (du * du + dv * dv <= r2) after.probability[v * shape.width + u] = object ? 1.0f : 0.0f;
+    }
+  restore(slice, after);
+  history_.record(slice, before, after);
+}
+
+void AnnotationSession::clearSlice(const SliceRef& slice) {
+  const SliceState before = stateOf(slice);
+  SliceState after{std::vector<float>(before.probability.size(), 0.0f), {}};
+  restore(slice, after);
+  history_.record(slice, before, after);
+}
+
+std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int direction, bool addCentreClick) {
+  if (direction != 1 && direction != -1) throw std::invalid_argument("propagate: direction is +1 or -1");
+  if (from.index == 0 && direction < 0) return std::nullopt;
+  const SliceRef to{from.axis, from.index + static_cast<std::size_t>(static_cast<long long>(direction))};
+  if (!sliceExists(image_.geometry(), to)) return std::nullopt;
+  const SliceShape shape = sliceShape(image_.geometry(), from.axis);
+  std::vector<float> carried = extractSlice(probability_, image_.geometry(), from);
+  cv::Mat region(static_cast<int>(shape.height), static_cast<int>(shape.width), CV_8U);
+  for (std::size_t i = 0; i < carried.size(); ++i) {
+    carried[i] = carried[i] > kMaskThreshold ? 1.0f : 0.0f;
+    region.data[i] = carried[i] > 0.0f ? 255 : 0;
+  }
+  if (cv::countNonZero(region) == 0) return std::nullopt;
+
+  ClickList clicks;
+  if (addCentreClick) { // the most interior pixel of the carried mask: inside it even for a crescent
+    cv::Mat distance;
+    cv::distanceTransform(region, distance, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+    cv::Point deepest;
+    cv::minMaxLoc(distance, nullptr, nullptr, nullptr, &deepest);
+    clicks.push_back({static_cast<double>(deepest.x), static_cast<double>(deepest.y), true});
+  }
+  const SliceState before = stateOf(to);
+  SliceState after{refineSlice(to, clicks, carried, true), clicks};
+  restore(to, after);
+  history_.record(to, before, after);
+  return to;
+}
+
+SliceRef AnnotationSession::undo() {
+  const auto [slice, state] = history_.undo();
+  restore(slice, state);
+  return slice;
+}
+
+SliceRef AnnotationSession::redo() {
+  const auto [slice, state] = history_.redo();
+  restore(slice, state);
+  return slice;
+}
+
+} // namespace medclick

@@ -1,0 +1,67 @@
+#pragma once
+// One clinician's annotation of one open image: the probability map (the mask is its > 0.5 part),
+// the clicks of each slice, the engine in use, and a bounded undo/redo history. Clicks and manual
+// edits are slice operations, so a 2D model refines 3D volumes plane by plane in any orientation;
+// propagation carries a slice's mask to its neighbour as that slice's previous probability.
+// No Qt: the GUI observes it, the tests drive it headless.
+
+#include "engine/interactive_engine.h"
+#include "image/image.h"
+#include "image/label_mask.h"
+#include "session/slice_access.h"
+#include "session/undo_history.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace medclick {
+
+class AnnotationSession {
+public:
+  explicit AnnotationSession(Image image, std::size_t historyByteBudget = 256u << 20);
+
+  const Image& image() const { return image_; }
+  const ImageGeometry& geometry() const { return image_.geometry(); }
+  void setEngine(std::shared_ptr<InteractiveEngine> engine);
+  bool hasEngine() const { return engine_ != nullptr; }
+
+  const std::vector<float>& probability() const { return probability_; }
+  LabelMask mask() const;                      // probability > 0.5, on the image's grid
+  void loadMask(const LabelMask& mask);        // starts over from an existing mask (history cleared)
+  const ClickList& clicks(const SliceRef& slice) const;
+
+  // One refinement round on the slice: all its clicks, the new one last, and the slice's current
+  // probability as the previous one. One undo step.
+  void addClick(const SliceRef& slice, const Click& click);
+  // Brush (object = true) or eraser within `radius` pixels of (x, y) on the slice. One undo step; the
+  // edited probability is the previous probability of the next click.
+  void paint(const SliceRef& slice, double x, double y, double radius, bool object);
+  void clearSlice(const SliceRef& slice);
+  // Refines the neighbour (direction +1 or −1) with this slice's mask as its previous probability,
+  // and, if asked, one positive click at the most interior pixel of that mask. Returns the
+  // neighbour, or nullopt at the volume's edge or when this slice has no mask. One undo step.
+  std::optional<SliceRef> propagate(const SliceRef& from, int direction, bool addCentreClick);
+
+  bool canUndo() const { return history_.canUndo(); }
+  bool canRedo() const { return history_.canRedo(); }
+  SliceRef undo(); // returns the slice that changed
+  SliceRef redo();
+  const UndoHistory& history() const { return history_; }
+
+private:
+  static long long keyOf(const SliceRef& slice) { return static_cast<long long>(slice.axis) * (1ll << 40) + static_cast<long long>(slice.index); }
+  SliceState stateOf(const SliceRef& slice) const;
+  void restore(const SliceRef& slice, const SliceState& state);
+  void requireEngineOn(const SliceRef& slice);
+  std::vector<float> refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous, bool hasPrevious);
+
+  Image image_;
+  std::vector<float> probability_;
+  std::map<long long, ClickList> clicks_;
+  std::shared_ptr<InteractiveEngine> engine_;
+  std::optional<SliceRef> engineSlice_; // the slice the engine holds (set once per slice, not per click)
+  UndoHistory history_;
+};
+
+} // namespace medclick

@@ -1,0 +1,201 @@
+// The annotation session: clicks and edits per slice, propagation, and undo/redo that restore
+// probability and clicks exactly, over a random sequence of 200 operations.
+
+#include "classic/watershed_engine.h"
+#include "io/image_reader.h"
+#include "session/annotation_session.h"
+
+#include <QtTest>
+
+#include <filesystem>
+#include <random>
+
+using namespace medclick;
+
+namespace {
+
+// A deterministic stand-in for a network, so the session's bookkeeping is tested on its own:
+// the previous probability, with disks of radius 2 set to 1 (positive) or 0 (negative) at each click.
+class DiskEngine : public InteractiveEngine {
+public:
+  std::string name() const override { return "disks"; }
+  std::string deviceName() const override { return "cpu"; }
+  void setImage(const float*, int width, int height, int) override {
+    width_ = width;
+    height_ = height;
+    ++imagesSet;
+  }
+  std::vector<float> refine(const ClickList& clicks, size_t, const float* previous) override {
+    std::vector<float> p(static_cast<size_t>(width_) * height_, 0.0f);
+    if (previous) p.assign(previous, previous + p.size());
+    for (const Click& c : clicks)
+      for (int y = 0; y < height_; ++y)
+        for (int x = 0; x < width_; ++x)
+          if ((x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) <= 4.0) p[static_cast<size_t>(y) * width_ + x] = c.positive ? 0.9f : 0.1f;
+    return p;
+  }
+  int imagesSet = 0;
+
+private:
+  int width_ = 0, height_ = 0;
+};
+
+struct Snapshot {
+  std::vector<float> probability;
+  std::vector<ClickList> clicks; // of every slice of every axis, in a fixed order
+};
+
+std::vector<SliceRef> allSlices(const ImageGeometry& g) {
+  std::vector<SliceRef> slices;
+  for (const SliceAxis axis : {SliceAxis::Sagittal, SliceAxis::Coronal, SliceAxis::Axial})
+    for (std::size_t i = 0; i < g.size[static_cast<int>(axis)]; ++i) slices.push_back({axis, i});
+  return slices;
+}
+
+Snapshot snapshotOf(const AnnotationSession& session) {
+  Snapshot s{session.probability(), {}};
+  for (const auto& slice : allSlices(session.geometry())) s.clicks.push_back(session.clicks(slice));
+  return s;
+}
+
+bool sameClicks(const ClickList& a, const ClickList& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].x != b[i].x || a[i].y != b[i].y || a[i].positive != b[i].positive) return false;
+  return true;
+}
+
+bool same(const Snapshot& a, const Snapshot& b) {
+  if (a.probability != b.probability || a.clicks.size() != b.clicks.size()) return false;
+  for (size_t i = 0; i < a.clicks.size(); ++i)
+    if (!sameClicks(a.clicks[i], b.clicks[i])) return false;
+  return true;
+}
+
+Image volume() {
+  Image image(ImageGeometry{3, {12, 10, 6}}, 1, PixelType::Int16);
+  for (std::size_t i = 0; i < image.voxels().size(); ++i) image.voxels()[i] = static_cast<float>(i % 17);
+  return image;
+}
+
+} // namespace
+
+class AnnotationSessionTest : public QObject {
+  Q_OBJECT
+
+private slots:
+  void undo_redo_restore_every_state_over_200_random_operations() {
+    AnnotationSession session(volume());
+    auto engine = std::make_shared<DiskEngine>();
+    session.setEngine(engine);
+    std::mt19937 random(11);
+    const auto slices = allSlices(session.geometry());
+    std::vector<Snapshot> timeline{snapshotOf(session)};
+    size_t now = 0;
+    int undos = 0, redos = 0;
+    for (int op = 0; op < 200; ++op) {
+      const int kind = std::uniform_int_distribution<int>(0, 9)(random);
+      const SliceRef slice = slices[std::uniform_int_distribution<size_t>(0, slices.size() - 1)(random)];
+      const SliceShape shape = sliceShape(session.geometry(), slice.axis);
+      const double x = std::uniform_int_distribution<int>(0, static_cast<int>(shape.width) - 1)(random);
+      const double y = std::uniform_int_distribution<int>(0, static_cast<int>(shape.height) - 1)(random);
+      bool recorded = true;
+      if (kind <= 3) {
+        session.addClick(slice, {x, y, kind != 3});
+      } else if (kind == 4) {
+        session.paint(slice, x, y, 2.5, random() % 2 == 0);
+      } else if (kind == 5) {
+        session.clearSlice(slice);
+      } else if (kind == 6) {
+        recorded = session.propagate(slice, random() % 2 ? 1 : -1, true).has_value();
+      } else if (kind <= 8) {
+        recorded = false;
+        if (session.canUndo()) {
+          session.undo();
+          --now;
+          ++undos;
+          QVERIFY2(same(snapshotOf(session), timeline[now]), qPrintable(QString("undo at operation %1").arg(op)));
+        }
+      } else {
+        recorded = false;
+        if (session.canRedo()) {
+          session.redo();
+          ++now;
+          ++redos;
+          QVERIFY2(same(snapshotOf(session), timeline[now]), qPrintable(QString("redo at operation %1").arg(op)));
+        }
+      }
+      if (recorded) {
+        timeline.resize(now + 1);
+        timeline.push_back(snapshotOf(session));
+        ++now;
+        QVERIFY(!session.canRedo());
+      }
+    }
+    QVERIFY2(undos > 10 && redos > 3, qPrintable(QString("%1 undos, %2 redos").arg(undos).arg(redos)));
+    while (session.canUndo()) session.undo();
+    QVERIFY(same(snapshotOf(session), timeline[0]));
+    while (session.canRedo()) session.redo();
+    QVERIFY(same(snapshotOf(session), timeline.back()));
+    QVERIFY(engine->imagesSet < 200); // the engine gets a slice once, not once per click
+  }
+
+  void clicks_refine_their_slice_only_and_the_mask_follows_the_probability() {
+    AnnotationSession session(volume());
+    session.setEngine(std::make_shared<DiskEngine>());
+    const SliceRef axial{SliceAxis::Axial, 3};
+    session.addClick(axial, {5, 4, true});
+    const LabelMask mask = session.mask();
+    QCOMPARE(mask.at(5, 4, 3), std::uint8_t{1});
+    QCOMPARE(mask.at(5, 4, 2), std::uint8_t{0});
+    QCOMPARE(mask.countNonZero(), std::size_t{13}); // lattice points within radius 2
+    QCOMPARE(session.clicks(axial).size(), std::size_t{1});
+    session.addClick(axial, {5, 4, false});
+    QCOMPARE(session.mask().at(5, 4, 3), std::uint8_t{0});
+    session.paint({SliceAxis::Coronal, 4}, 6, 3, 1.0, true); // coronal slice j = 4: pixel (i = 6, k = 3)
+    QCOMPARE(session.mask().at(6, 4, 3), std::uint8_t{1});
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.addClick(axial, {12, 0, true}));
+  }
+
+  void propagation_carries_the_mask_with_a_centre_click() {
+    AnnotationSession session(volume());
+    session.setEngine(std::make_shared<DiskEngine>());
+    const SliceRef slice{SliceAxis::Axial, 2};
+    session.paint(slice, 6, 5, 3.0, true);
+    const auto next = session.propagate(slice, 1, true);
+    QVERIFY(next && next->index == 3);
+    QCOMPARE(session.clicks(*next).size(), std::size_t{1});
+    QCOMPARE(session.clicks(*next)[0].x, 6.0);
+    QCOMPARE(session.clicks(*next)[0].y, 5.0);
+    QCOMPARE(session.mask().at(6, 7, 3), std::uint8_t{1}); // carried from slice 2 (3 px from the centre)
+    QVERIFY(!session.propagate({SliceAxis::Axial, 5}, 1, true)); // edge of the volume
+    QVERIFY(!session.propagate({SliceAxis::Axial, 0}, 1, true)); // nothing to carry
+  }
+
+  void history_stays_within_its_byte_budget() {
+    Image big(ImageGeometry{2, {256, 256, 1}}, 1, PixelType::UInt8);
+    std::mt19937 random(3);
+    for (auto& v : big.voxels()) v = static_cast<float>(random() % 255);
+    AnnotationSession session(big, 64 * 1024);
+    session.setEngine(std::make_shared<DiskEngine>());
+    for (int i = 0; i < 50; ++i) session.paint({}, random() % 256, random() % 256, 20, i % 3 != 0);
+    QVERIFY(session.history().storedBytes() <= 64u * 1024u + 1024u);
+    QVERIFY(session.history().size() < 50);
+    QVERIFY(session.canUndo());
+  }
+
+  void session_with_the_classical_engine_on_real_ultrasound() {
+    const std::string path = std::string(MEDCLICK_SHARED_DATA) + "/busi/benign/benign (1).png";
+    if (!std::filesystem::exists(path)) QSKIP("../shared/data is not beside this checkout");
+    AnnotationSession session(readImage(path));
+    session.setEngine(createWatershedEngine());
+    session.addClick({}, {300, 150, true});
+    QVERIFY(session.mask().countNonZero() > 0);
+    session.undo();
+    QCOMPARE(session.mask().countNonZero(), std::size_t{0});
+    QVERIFY(session.canRedo());
+  }
+};
+
+QTEST_GUILESS_MAIN(AnnotationSessionTest)
+#include "annotation_session_test.moc"
