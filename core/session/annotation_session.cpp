@@ -105,6 +105,23 @@ void AnnotationSession::clearSlice(const SliceRef& slice) {
   history_.record(slice, before, after);
 }
 
+void AnnotationSession::fillHoles(const SliceRef& slice) {
+  const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
+  const SliceState before = stateOf(slice);
+  // Flood the background from a 1-px frame around the slice; what the flood misses is a hole.
+  cv::Mat framed = cv::Mat::zeros(static_cast<int>(shape.height) + 2, static_cast<int>(shape.width) + 2, CV_8U);
+  for (std::size_t v = 0; v < shape.height; ++v)
+    for (std::size_t u = 0; u < shape.width; ++u)
+      framed.at<uint8_t>(static_cast<int>(v) + 1, static_cast<int>(u) + 1) = before.probability[v * shape.width + u] > kMaskThreshold ? 255 : 0;
+  cv::floodFill(framed, cv::Point(0, 0), cv::Scalar(128));
+  SliceState after = before;
+  for (std::size_t v = 0; v < shape.height; ++v)
+    for (std::size_t u = 0; u < shape.width; ++u)
+      if (framed.at<uint8_t>(static_cast<int>(v) + 1, static_cast<int>(u) + 1) == 0) after.probability[v * shape.width + u] = 1.0f;
+  restore(slice, after);
+  history_.record(slice, before, after);
+}
+
 std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int direction, bool addCentreClick) {
   if (direction != 1 && direction != -1) throw std::invalid_argument("propagate: direction is +1 or -1");
   if (from.index == 0 && direction < 0) return std::nullopt;

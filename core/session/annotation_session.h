@@ -38,6 +38,9 @@ public:
   // edited probability is the previous probability of the next click.
   void paint(const SliceRef& slice, double x, double y, double radius, bool object);
   void clearSlice(const SliceRef& slice);
+  // Fill: background regions of the slice that the border cannot reach (holes in the mask) become
+  // object. One undo step.
+  void fillHoles(const SliceRef& slice);
   // Refines the neighbour (direction +1 or −1) with this slice's mask as its previous probability,
   // and, if asked, one positive click at the most interior pixel of that mask. Returns the
   // neighbour, or nullopt at the volume's edge or when this slice has no mask. One undo step.

@@ -105,7 +105,7 @@ private slots:
       } else if (kind == 4) {
         session.paint(slice, x, y, 2.5, random() % 2 == 0);
       } else if (kind == 5) {
-        session.clearSlice(slice);
+        if (random() % 2) session.clearSlice(slice); else session.fillHoles(slice);
       } else if (kind == 6) {
         recorded = session.propagate(slice, random() % 2 ? 1 : -1, true).has_value();
       } else if (kind <= 8) {
@@ -170,6 +170,21 @@ private slots:
     QCOMPARE(session.mask().at(6, 7, 3), std::uint8_t{1}); // carried from slice 2 (3 px from the centre)
     QVERIFY(!session.propagate({SliceAxis::Axial, 5}, 1, true)); // edge of the volume
     QVERIFY(!session.propagate({SliceAxis::Axial, 0}, 1, true)); // nothing to carry
+  }
+
+  void fill_closes_holes_but_not_open_background() {
+    AnnotationSession session(volume());
+    const SliceRef slice{SliceAxis::Axial, 1};
+    session.paint(slice, 5, 5, 3.0, true);
+    session.paint(slice, 5, 5, 1.0, false); // a hole in the middle
+    session.paint(slice, 0, 0, 1.5, true);  // a blob touching the corner
+    QCOMPARE(session.mask().at(5, 5, 1), std::uint8_t{0});
+    const auto before = session.mask().countNonZero();
+    session.fillHoles(slice);
+    QCOMPARE(session.mask().at(5, 5, 1), std::uint8_t{1});
+    QCOMPARE(session.mask().countNonZero(), before + 5); // the 5 pixels within radius 1
+    session.undo();
+    QCOMPARE(session.mask().countNonZero(), before);
   }
 
   void history_stays_within_its_byte_budget() {
