@@ -5,13 +5,11 @@
 
 #include "cli/command.h"
 #include "cli/command_parser.h"
-#include "cli/model_weights.h"
+#include "cli/engine_choice.h"
 
-#include "classic/watershed_engine.h"
 #include "data/labeled_dataset.h"
 #include "eval/interactive_evaluation.h"
 #include "eval/iou_curve_plot.h"
-#include "ikan/ikan_engine.h"
 #include "io/image_reader.h"
 
 #include <QFile>
@@ -83,18 +81,7 @@ public:
     const int clicks = p.value(maxClicks).toInt();
     if (clicks < 1 || clicks > 100) throw UsageError("--max-clicks must be 1..100");
 
-    std::unique_ptr<InteractiveEngine> engine;
-    const std::string modelName = p.value(model).toStdString();
-    if (modelName == "classic") {
-      engine = createWatershedEngine();
-    } else if (modelName == "ikan") {
-      IkanEngineOptions options;
-      options.weightsPath = p.isSet(weights) ? p.value(weights).toStdString() : findBundledWeights("ikan");
-      options.device = p.value(device).toStdString();
-      engine = createIkanEngine(options);
-    } else {
-      throw UsageError("unknown model '" + modelName + "' (available: ikan, classic)");
-    }
+    const auto engine = createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
 
     std::vector<LabeledCase> cases;
     for (const QString& folder : p.values(data)) {

@@ -4,9 +4,8 @@
 #include "cli/click_argument.h"
 #include "cli/command.h"
 #include "cli/command_parser.h"
-#include "cli/model_weights.h"
+#include "cli/engine_choice.h"
 
-#include "ikan/ikan_engine.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
 
@@ -20,11 +19,11 @@ namespace {
 class SegmentCommand : public Command {
 public:
   QString name() const override { return "segment"; }
-  QString summary() const override { return "Segment a 2D image from clicks with IKAN; write the mask (and probability)."; }
+  QString summary() const override { return "Segment a 2D image from clicks (IKAN or the classical engine); write the mask (and probability)."; }
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "Interactive model: ikan.", "NAME", "ikan");
+    QCommandLineOption model("model", "Interactive model: ikan or classic.", "NAME", "ikan");
     QCommandLineOption weights("weights", "Weights file (safetensors). Default: the bundled weights.", "FILE");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption click("click", "A click X,Y,+ (object) or X,Y,- (background); 0-based column,row. Repeat, in order.", "X,Y,L");
@@ -35,7 +34,6 @@ public:
     command.parser().addPositionalArgument("IMAGE", "A 2D image.");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
-    if (p.value(model) != "ikan") throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan)");
     if (!p.isSet(out)) throw UsageError("--out MASK is required");
     if (p.values(click).isEmpty()) throw UsageError("give at least one --click");
     bool thresholdOk = false;
@@ -45,7 +43,7 @@ public:
     const std::string imagePath = p.positionalArguments().front().toStdString();
     const Image image = readImage(imagePath);
     const ImageGeometry& g = image.geometry();
-    if (g.dimension != 2) throw std::runtime_error(imagePath + ": IKAN segments 2D images; this one is 3D");
+    if (g.dimension != 2) throw std::runtime_error(imagePath + ": segment works on 2D images; this one is 3D");
     ClickList clicks;
     for (const QString& text : p.values(click)) {
       const Click c = parseClick(text.toStdString());
@@ -55,10 +53,7 @@ public:
       clicks.push_back(c);
     }
 
-    IkanEngineOptions options;
-    options.weightsPath = p.isSet(weights) ? p.value(weights).toStdString() : findBundledWeights("ikan");
-    options.device = p.value(device).toStdString();
-    const auto engine = createIkanEngine(options);
+    const auto engine = createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
     const int width = static_cast<int>(g.size[0]), height = static_cast<int>(g.size[1]);
     engine->setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
 

@@ -1,0 +1,22 @@
+#include "cli/engine_choice.h"
+
+#include "cli/command.h"
+#include "cli/model_weights.h"
+
+#include "classic/watershed_engine.h"
+#include "ikan/ikan_engine.h"
+
+namespace medclick::cli {
+
+std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device) {
+  if (model == "classic") return createWatershedEngine();
+  if (model == "ikan") {
+    IkanEngineOptions options;
+    options.weightsPath = weightsPath.empty() ? findBundledWeights("ikan") : weightsPath;
+    options.device = device;
+    return createIkanEngine(options);
+  }
+  throw UsageError("unknown model '" + model + "' (available: ikan, classic)");
+}
+
+} // namespace medclick::cli

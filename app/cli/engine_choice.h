@@ -1,0 +1,15 @@
+#pragma once
+// The engine a command asks for by name (--model), shared by segment and evaluate (and the GUI later):
+// "ikan" with given or bundled weights, or "classic" (watershed, no weights).
+
+#include "engine/interactive_engine.h"
+
+#include <memory>
+#include <string>
+
+namespace medclick::cli {
+
+// weightsPath empty: the bundled weights. Throws UsageError for an unknown model.
+std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device);
+
+} // namespace medclick::cli
