@@ -14,6 +14,10 @@ std::string lastOptimizerPath(const std::string& folder) { return (fs::path(fold
 
 void saveTrainingCheckpoint(const std::string& folder, const torch::nn::Module& model, const torch::optim::Optimizer& optimizer,
                             const TrainingCursor& cursor, std::map<std::string, std::string> metadata) {
+  // Temporary files of a writer that was killed mid-write: never read, so safe to drop.
+  std::error_code ignored;
+  for (const auto& entry : fs::directory_iterator(folder, ignored))
+    if (entry.path().filename().string().find(".partial-") != std::string::npos) fs::remove(entry.path(), ignored);
   const std::string optimizerPath = lastOptimizerPath(folder);
   const std::string temporary = optimizerPath + ".partial-" + std::to_string(std::random_device{}());
   {
