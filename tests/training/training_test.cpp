@@ -132,6 +132,33 @@ MEDCLICK_TEST(split_keeps_groups_together_and_is_reproducible) {
     for (const auto t : a.training) EXPECT(samples.groups[v] != samples.groups[t]);
 }
 
+MEDCLICK_TEST(split_is_stratified_by_dataset_and_a_written_split_reads_back) {
+  SegmentationSamples samples;
+  for (int i = 0; i < 20; ++i) {
+    samples.names.push_back("big/case" + std::to_string(i));
+    samples.groups.push_back("big/patient" + std::to_string(i));
+  }
+  for (int i = 0; i < 6; ++i) {
+    samples.names.push_back("small/scan" + std::to_string(i));
+    samples.groups.push_back("small/patient" + std::to_string(i / 2)); // 3 patients
+  }
+  samples.images = torch::zeros({26, 1, 2, 2}, torch::kUInt8);
+  samples.masks = samples.images.clone();
+  const auto split = splitByGroup(samples, 0.15, 1);
+  int smallInValidation = 0, bigInValidation = 0;
+  for (const auto v : split.validation) (samples.names[v].rfind("small", 0) == 0 ? smallInValidation : bigInValidation)++;
+  EXPECT(bigInValidation == 3);   // round(0.15 · 20)
+  EXPECT(smallInValidation == 2); // one whole patient, although 0.15 · 3 rounds to 0
+  const auto path = scratch("split.txt");
+  {
+    std::ofstream out(path);
+    for (const auto t : split.training) out << "train\t" << samples.names[t] << "\n";
+    for (const auto v : split.validation) out << "validation\t" << samples.names[v] << "\n";
+  }
+  const auto read = readSplit(samples, path.string());
+  EXPECT(read.validation == split.validation && read.training == split.training);
+}
+
 MEDCLICK_TEST(tiny_training_lowers_the_loss_and_writes_loadable_weights) {
   const auto cache = writeDiscCache();
   auto options = tinyTraining(cache, scratch("run").string());

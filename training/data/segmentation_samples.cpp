@@ -3,6 +3,7 @@
 #include "weights/safetensors.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <random>
 #include <sstream>
@@ -60,17 +61,40 @@ SegmentationSamples loadSampleCache(const std::string& path) {
 }
 
 SampleSplit splitByGroup(const SegmentationSamples& samples, double validationFraction, uint64_t seed) {
-  std::vector<std::string> groups = samples.groups;
-  std::sort(groups.begin(), groups.end());
-  groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
-  std::mt19937_64 random(seed);
-  std::shuffle(groups.begin(), groups.end(), random);
-  const auto validationGroups = static_cast<size_t>(validationFraction * static_cast<double>(groups.size()) + 0.5);
+  // Stratified by dataset (the group's prefix up to '/'), so that a small dataset — Duke OCT has 8
+  // patients — still has patients in validation.
+  std::map<std::string, std::vector<std::string>> groupsByDataset;
+  for (const auto& group : samples.groups) groupsByDataset[group.substr(0, group.find('/'))].push_back(group);
   std::map<std::string, bool> isValidation;
-  for (size_t g = 0; g < groups.size(); ++g) isValidation[groups[g]] = g < validationGroups;
+  std::mt19937_64 random(seed);
+  for (auto& [dataset, groups] : groupsByDataset) {
+    std::sort(groups.begin(), groups.end());
+    groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
+    std::shuffle(groups.begin(), groups.end(), random);
+    auto count = static_cast<size_t>(validationFraction * static_cast<double>(groups.size()) + 0.5);
+    if (validationFraction > 0 && count == 0 && groups.size() >= 2) count = 1;
+    for (size_t g = 0; g < groups.size(); ++g) isValidation[groups[g]] = g < count;
+  }
   SampleSplit split;
   for (int64_t i = 0; i < samples.size(); ++i)
     (isValidation[samples.groups[static_cast<size_t>(i)]] ? split.validation : split.training).push_back(i);
+  return split;
+}
+
+SampleSplit readSplit(const SegmentationSamples& samples, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot read the split");
+  std::map<std::string, bool> isValidation;
+  for (std::string line; std::getline(in, line);) {
+    const auto tab = line.find('\t');
+    if (tab != std::string::npos) isValidation[line.substr(tab + 1)] = line.substr(0, tab) == "validation";
+  }
+  SampleSplit split;
+  for (int64_t i = 0; i < samples.size(); ++i) {
+    const auto found = isValidation.find(samples.names[static_cast<size_t>(i)]);
+    if (found == isValidation.end()) throw std::runtime_error(path + ": case " + samples.names[static_cast<size_t>(i)] + " is not in the split");
+    (found->second ? split.validation : split.training).push_back(i);
+  }
   return split;
 }
 

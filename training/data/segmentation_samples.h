@@ -28,6 +28,9 @@ SegmentationSamples loadSampleCache(const std::string& path); // throws WeightsE
 struct SampleSplit {
   std::vector<int64_t> training, validation;
 };
+// Stratified by dataset (the part of the group before '/').
 SampleSplit splitByGroup(const SegmentationSamples& samples, double validationFraction, uint64_t seed);
+// The split a run wrote (split.txt: "train|validation <TAB> name" per case): a resumed run keeps it.
+SampleSplit readSplit(const SegmentationSamples& samples, const std::string& path);
 
 } // namespace medclick

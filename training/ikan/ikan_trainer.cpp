@@ -101,9 +101,11 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
   std::mt19937_64 random(o.seed);
 
   const SegmentationSamples all = loadSampleCache(o.cachePath);
-  const SampleSplit split = splitByGroup(all, o.validationFraction, o.seed);
+  const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();
+  const bool keepSplit = o.resume && fs::exists(splitPath); // never move cases between splits mid-run
+  const SampleSplit split = keepSplit ? readSplit(all, splitPath) : splitByGroup(all, o.validationFraction, o.seed);
   if (split.training.empty()) throw std::runtime_error("no training cases left after the validation split");
-  writeSplit((fs::path(o.outDir) / "split.txt").string(), all, split);
+  if (!keepSplit) writeSplit(splitPath, all, split);
   const SegmentationSamples training = all.subset(split.training);
   const SegmentationSamples validation = split.validation.empty() ? SegmentationSamples{} : all.subset(split.validation);
 
