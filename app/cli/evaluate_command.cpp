@@ -45,7 +45,9 @@ IouCurve curveFromSummary(const QString& path) {
   const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
   if (!o.contains("miou_per_click")) throw std::runtime_error(path.toStdString() + ": not an evaluation summary.json");
   IouCurve curve;
-  curve.label = o["model"].toString().toStdString() + " (" + std::to_string(o["cases"].toInt()) + " cases)";
+  // The run's folder names what was evaluated (e.g. "ikan-busi"); the summary names the engine.
+  const std::string run = std::filesystem::path(path.toStdString()).parent_path().filename().string();
+  curve.label = (run.empty() ? "" : run + ": ") + o["model"].toString().toStdString() + ", " + std::to_string(o["cases"].toInt()) + " cases";
   for (const auto v : o["miou_per_click"].toArray()) curve.meanIouPerClick.push_back(v.toDouble());
   return curve;
 }

@@ -31,7 +31,16 @@ void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& p
     const cv::Scalar colour = colours[c % 5];
     for (size_t k = 1; k < values.size(); ++k)
       cv::line(plot, {px(static_cast<double>(k)), py(values[k - 1])}, {px(static_cast<double>(k + 1)), py(values[k])}, colour, 2, cv::LINE_AA);
-    cv::putText(plot, curves[c].label, {width - 220, top + 20 + 20 * static_cast<int>(c)}, cv::FONT_HERSHEY_SIMPLEX, 0.5, colour, 1, cv::LINE_AA);
+  }
+  // The legend last, on a white box in the lower right, where the curves have risen above it.
+  const int rows = static_cast<int>(curves.size());
+  const cv::Rect box(width - right - 370, height - bottom - 12 - 20 * rows, 365, 20 * rows + 6);
+  cv::rectangle(plot, box, cv::Scalar(255, 255, 255), cv::FILLED);
+  cv::rectangle(plot, box, grid, 1);
+  for (int c = 0; c < rows; ++c) {
+    const int y = box.y + 16 + 20 * c;
+    cv::line(plot, {box.x + 6, y - 4}, {box.x + 26, y - 4}, colours[c % 5], 2, cv::LINE_AA);
+    cv::putText(plot, curves[static_cast<size_t>(c)].label, {box.x + 32, y}, cv::FONT_HERSHEY_SIMPLEX, 0.42, ink, 1, cv::LINE_AA);
   }
   if (!cv::imwrite(pngPath, plot)) throw ImageIOError(pngPath, "cannot write the plot");
 }
