@@ -67,9 +67,10 @@ public:
     QCommandLineOption limit("limit", "At most N cases, drawn with --seed (default all).", "N", "0");
     QCommandLineOption seed("seed", "Seed for --limit's draw.", "S", "0");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
+    QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, data, split, maxClicks, limit, seed, device, compare, out});
+    command.parser().addOptions({model, weights, data, split, maxClicks, limit, seed, device, label, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -111,7 +112,7 @@ public:
         ++skipped;
         continue;
       }
-      const LabelMask mask = readCaseMask(cases[i], image.geometry());
+      const LabelMask mask = readCaseMask(cases[i], image.geometry(), p.value(label).toInt());
       if (mask.countNonZero() == 0) {
         ++skipped;
         continue;

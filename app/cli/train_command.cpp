@@ -34,7 +34,7 @@ std::string duration(double seconds) {
   return text;
 }
 
-int buildCache(const QStringList& folders, const std::string& cachePath) {
+int buildCache(const QStringList& folders, const std::string& cachePath, int label) {
   SampleCacheWriter writer(288);
   int skippedEmpty = 0, skipped3d = 0;
   for (const QString& folder : folders) {
@@ -46,7 +46,7 @@ int buildCache(const QStringList& folders, const std::string& cachePath) {
         ++skipped3d;
         continue;
       }
-      const LabelMask mask = readCaseMask(labeledCase, image.geometry());
+      const LabelMask mask = readCaseMask(labeledCase, image.geometry(), label);
       if (mask.countNonZero() == 0) {
         ++skippedEmpty;
         continue;
@@ -85,8 +85,9 @@ public:
     QCommandLineOption resume("resume", "Continue from OUT's last checkpoint with its optimizer state.");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption threads("threads", "CPU threads (default: all cores).", "N", "0");
+    QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
     command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, valFraction, valLimit, patience, seed,
-                                 init, resume, device, threads});
+                                 init, resume, device, threads, label});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (p.value(model) != "ikan") throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan)");
@@ -103,7 +104,7 @@ public:
     std::filesystem::create_directories(options.outDir);
     options.cachePath = p.isSet(cache) ? p.value(cache).toStdString() : (std::filesystem::path(options.outDir) / "cases.safetensors").string();
     if (p.isSet(data))
-      buildCache(p.values(data), options.cachePath);
+      buildCache(p.values(data), options.cachePath, integer(label));
     else if (!std::filesystem::exists(options.cachePath))
       throw UsageError("give --data DIR (or an existing --cache FILE)");
     options.variant = p.value(variant).toStdString();
