@@ -58,11 +58,10 @@ void AnnotationSession::requireEngineOn(const SliceRef& slice) {
   engineSlice_ = slice;
 }
 
-std::vector<float> AnnotationSession::refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous,
-                                                  bool hasPrevious) {
+std::vector<float> AnnotationSession::refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous) {
   requireEngineOn(slice);
   const std::size_t firstNew = clicks.empty() ? 0 : clicks.size() - 1;
-  auto result = engine_->refine(clicks, firstNew, hasPrevious ? previous.data() : nullptr);
+  auto result = engine_->refine(clicks, firstNew, previous.data());
   for (float& p : result)
     if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
   return result;
@@ -77,9 +76,8 @@ void AnnotationSession::addClick(const SliceRef& slice, const Click& click) {
   SliceState after;
   after.clicks = before.clicks;
   after.clicks.push_back(click);
-  bool hasPrevious = false;
-  for (const float p : before.probability) hasPrevious = hasPrevious || p != 0.0f;
-  after.probability = refineSlice(slice, after.clicks, before.probability, hasPrevious || before.clicks.size() > 0);
+  // The slice's current probability is the previous one: zeros in round one, or a manual edit.
+  after.probability = refineSlice(slice, after.clicks, before.probability);
   restore(slice, after);
   history_.record(slice, before, after);
 }
@@ -145,7 +143,7 @@ std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int d
     clicks.push_back({static_cast<double>(deepest.x), static_cast<double>(deepest.y), true});
   }
   const SliceState before = stateOf(to);
-  SliceState after{refineSlice(to, clicks, carried, true), clicks};
+  SliceState after{refineSlice(to, clicks, carried), clicks};
   restore(to, after);
   history_.record(to, before, after);
   return to;

@@ -57,7 +57,7 @@ private:
   SliceState stateOf(const SliceRef& slice) const;
   void restore(const SliceRef& slice, const SliceState& state);
   void requireEngineOn(const SliceRef& slice);
-  std::vector<float> refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous, bool hasPrevious);
+  std::vector<float> refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous);
 
   Image image_;
   std::vector<float> probability_;
