@@ -5,7 +5,7 @@
 
 #include "cli/command.h"
 #include "cli/command_parser.h"
-#include "cli/engine_choice.h"
+#include "common/engine_choice.h"
 
 #include "data/labeled_dataset.h"
 #include "eval/interactive_evaluation.h"
@@ -84,7 +84,7 @@ public:
     const int clicks = p.value(maxClicks).toInt();
     if (clicks < 1 || clicks > 100) throw UsageError("--max-clicks must be 1..100");
 
-    const auto engine = createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
+    const auto engine = app::createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
 
     std::vector<LabeledCase> cases;
     for (const QString& folder : p.values(data)) {

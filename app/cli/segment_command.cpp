@@ -4,7 +4,7 @@
 #include "cli/click_argument.h"
 #include "cli/command.h"
 #include "cli/command_parser.h"
-#include "cli/engine_choice.h"
+#include "common/engine_choice.h"
 
 #include "io/image_reader.h"
 #include "io/image_writer.h"
@@ -53,7 +53,7 @@ public:
       clicks.push_back(c);
     }
 
-    const auto engine = createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
+    const auto engine = app::createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
     const int width = static_cast<int>(g.size[0]), height = static_cast<int>(g.size[1]);
     engine->setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
 

@@ -37,6 +37,28 @@ const ClickList& AnnotationSession::clicks(const SliceRef& slice) const {
   return it == clicks_.end() ? kNoClicks : it->second;
 }
 
+std::vector<std::pair<SliceRef, ClickList>> AnnotationSession::allClicks() const {
+  std::vector<std::pair<SliceRef, ClickList>> all;
+  for (const auto& [key, clicks] : clicks_) {
+    const auto axis = static_cast<SliceAxis>(key / (1ll << 40));
+    all.push_back({SliceRef{axis, static_cast<std::size_t>(key % (1ll << 40))}, clicks});
+  }
+  return all;
+}
+
+void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks) {
+  for (const auto& [slice, sliceClicks] : clicks) {
+    if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("saved clicks name a slice the image does not have");
+    const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
+    for (const Click& c : sliceClicks)
+      if (!(c.x >= 0 && c.y >= 0 && c.x <= static_cast<double>(shape.width - 1) && c.y <= static_cast<double>(shape.height - 1)))
+        throw std::out_of_range("a saved click lies outside its slice");
+  }
+  loadMask(mask);
+  for (const auto& [slice, sliceClicks] : clicks)
+    if (!sliceClicks.empty()) clicks_[keyOf(slice)] = sliceClicks;
+}
+
 SliceState AnnotationSession::stateOf(const SliceRef& slice) const {
   return {extractSlice(probability_, image_.geometry(), slice), clicks(slice)};
 }

@@ -14,6 +14,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace medclick {
 
@@ -30,6 +32,11 @@ public:
   LabelMask mask() const;                      // probability > 0.5, on the image's grid
   void loadMask(const LabelMask& mask);        // starts over from an existing mask (history cleared)
   const ClickList& clicks(const SliceRef& slice) const;
+  // Every slice that has clicks, in slice order: what a saved session keeps besides the mask.
+  std::vector<std::pair<SliceRef, ClickList>> allClicks() const;
+  // Resumes saved work: the mask and the clicks that made it (history cleared). The mask must be on
+  // the image's grid (GeometryMismatchError otherwise); clicks outside their slice are refused.
+  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks);
 
   // One refinement round on the slice: all its clicks, the new one last, and the slice's current
   // probability as the previous one. One undo step.

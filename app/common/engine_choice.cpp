@@ -1,12 +1,13 @@
-#include "cli/engine_choice.h"
+#include "common/engine_choice.h"
 
-#include "cli/command.h"
-#include "cli/model_weights.h"
+#include "common/model_weights.h"
 
 #include "classic/watershed_engine.h"
 #include "ikan/ikan_engine.h"
 
-namespace medclick::cli {
+#include <stdexcept>
+
+namespace medclick::app {
 
 std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device) {
   if (model == "classic") return createWatershedEngine();
@@ -16,7 +17,7 @@ std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, 
     options.device = device;
     return createIkanEngine(options);
   }
-  throw UsageError("unknown model '" + model + "' (available: ikan, classic)");
+  throw std::invalid_argument("unknown model '" + model + "' (available: ikan, classic)");
 }
 
-} // namespace medclick::cli
+} // namespace medclick::app

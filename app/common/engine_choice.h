@@ -1,5 +1,5 @@
 #pragma once
-// The engine a command asks for by name (--model), shared by segment and evaluate (and the GUI later):
+// The engine a command asks for by name (--model), shared by the CLI (segment, evaluate) and the GUI:
 // "ikan" with given or bundled weights, or "classic" (watershed, no weights).
 
 #include "engine/interactive_engine.h"
@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-namespace medclick::cli {
+namespace medclick::app {
 
-// weightsPath empty: the bundled weights. Throws UsageError for an unknown model.
+// weightsPath empty: the bundled weights. Throws std::invalid_argument for an unknown model.
 std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device);
 
-} // namespace medclick::cli
+} // namespace medclick::app

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-namespace medclick::cli {
+namespace medclick::app {
 
 std::vector<std::string> weightsSearchFolders();
 // The path of MODEL.safetensors (e.g. "ikan") in the first folder that has it; throws a message that
 // lists the folders searched when none does. Random weights are never used in its place.
 std::string findBundledWeights(const std::string& model);
 
-} // namespace medclick::cli
+} // namespace medclick::app

@@ -1,4 +1,4 @@
-#include "cli/model_weights.h"
+#include "common/model_weights.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 
-namespace medclick::cli {
+namespace medclick::app {
 
 std::vector<std::string> weightsSearchFolders() {
   std::vector<std::string> folders;
@@ -25,7 +25,7 @@ std::string findBundledWeights(const std::string& model) {
     searched += (searched.empty() ? "" : ", ") + folder;
   }
   throw std::runtime_error("no trained " + model + " weights are installed (looked for " + model + ".safetensors in " +
-                           searched + "); pass --weights FILE");
+                           searched + "); choose a weights file (--weights FILE)");
 }
 
-} // namespace medclick::cli
+} // namespace medclick::app
