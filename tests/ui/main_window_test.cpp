@@ -1,0 +1,246 @@
+// The desktop application as a clinician drives it, offscreen: open the bundled samples, click on
+// the view with the mouse (the bundled IKAN runs on the session's worker thread), undo/redo,
+// propagate through a volume, export a NIfTI on the image's grid, autosave and recover, and a bad
+// file that reports an error while the work stays open.
+
+#include "classic/watershed_engine.h"
+#include "common/engine_choice.h"
+#include "io/image_reader.h"
+#include "io/mask_reader.h"
+#include "window/main_window.h"
+
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace medclick;
+using namespace medclick::ui;
+
+namespace {
+
+const QString kSamples = MEDCLICK_SAMPLES_DIR;
+
+struct Harness {
+  QTemporaryDir dataFolder;
+  QStringList errors;
+  QStringList questions;
+  bool answer = true;
+
+  MainWindowServices services() {
+    MainWindowServices s;
+    s.createEngine = [](const ModelEntry& entry, const QString& device) {
+      return std::shared_ptr<InteractiveEngine>(
+          app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
+    };
+    s.models = {{"IKAN", "ikan", QString()}, {"Classical", "classic", QString()}};
+    s.dataFolder = dataFolder.path();
+    s.confirm = [this](const QString& q) {
+      questions << q;
+      return answer;
+    };
+    s.showError = [this](const QString& m) { errors << m; };
+    return s;
+  }
+};
+
+void waitForEngine(MainWindow& window) {
+  QTRY_VERIFY_WITH_TIMEOUT(!window.controller().engineName().isEmpty(), 30000);
+  window.controller().waitUntilIdle();
+}
+
+void clickOnPixel(MainWindow& window, SliceAxis axis, QPointF pixel, Qt::MouseButton button = Qt::LeftButton) {
+  SliceView* view = window.viewer().view(axis);
+  QVERIFY(view);
+  QTest::mouseClick(view, button, Qt::NoModifier, view->widgetPosition(pixel).toPoint());
+  window.controller().waitUntilIdle();
+}
+
+std::size_t maskCount(MainWindow& window) {
+  const auto& s = window.controller().snapshot();
+  return s ? s->mask.countNonZero() : 0;
+}
+
+} // namespace
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+
+private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true); // settings and data go to a test location
+    QCoreApplication::setOrganizationName("MedClickTest");
+    QCoreApplication::setApplicationName("main_window_test");
+  }
+
+  void clicking_on_the_view_segments_the_sample_and_undo_redo_restore_it() {
+    Harness h;
+    MainWindow window(h.services());
+    window.resize(900, 700);
+    window.show();
+    QVERIFY(window.openPath(kSamples + "/hc18_001_HC.png"));
+    waitForEngine(window);
+    QCOMPARE(window.controller().engineName().left(4), QString("IKAN"));
+
+    clickOnPixel(window, SliceAxis::Axial, {403, 222});
+    QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
+    const auto afterClick = window.controller().snapshot();
+    QVERIFY(afterClick);
+    QVERIFY(afterClick->mask.at(403, 222) == 1); // the clicked pixel is object
+    const std::size_t area = afterClick->mask.countNonZero();
+    QVERIFY2(area > 500 && area < afterClick->mask.labels().size() / 2, qPrintable(QString::number(area)));
+    QCOMPARE(afterClick->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(1));
+
+    // A right click outside the head is a negative click: the object there stays background.
+    clickOnPixel(window, SliceAxis::Axial, {60, 400}, Qt::RightButton);
+    QCOMPARE(window.controller().snapshot()->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(2));
+    QVERIFY(!window.controller().snapshot()->clicksOf({SliceAxis::Axial, 0})[1].positive);
+    QVERIFY(window.controller().snapshot()->mask.at(60, 400) == 0);
+
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    window.controller().waitUntilIdle();
+    QCOMPARE(maskCount(window), area);
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    window.controller().waitUntilIdle();
+    QCOMPARE(maskCount(window), std::size_t(0));
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    window.controller().waitUntilIdle();
+    QCOMPARE(maskCount(window), area);
+  }
+
+  void a_newer_click_replaces_a_waiting_one() {
+    Harness h;
+    MainWindow window(h.services());
+    window.show();
+    QVERIFY(window.openPath(kSamples + "/hc18_001_HC.png"));
+    waitForEngine(window);
+    SessionController& c = window.controller();
+    c.addClick({SliceAxis::Axial, 0}, {403, 222, true}); // starts at once
+    c.addClick({SliceAxis::Axial, 0}, {380, 230, true}); // waits...
+    c.addClick({SliceAxis::Axial, 0}, {420, 200, true}); // ...and is replaced by this one
+    c.waitUntilIdle();
+    const auto clicks = c.snapshot()->clicksOf({SliceAxis::Axial, 0});
+    QCOMPARE(clicks.size(), std::size_t(2));
+    QCOMPARE(clicks[1].x, 420.0);
+  }
+
+  void brush_and_propagate_through_a_volume_then_export_nifti_on_the_image_grid() {
+    Harness h;
+    MainWindow window(h.services());
+    window.resize(1000, 800);
+    window.show();
+    const QString volume = kSamples + "/breast1_image.nrrd";
+    QVERIFY(window.openPath(volume));
+    waitForEngine(window);
+    QVERIFY(window.viewer().isVolume());
+    QVERIFY(window.viewer().view(SliceAxis::Sagittal));
+
+    // Paint a disk on the axial slice the cursor is on, then propagate it to the next slice.
+    const auto cursor = window.viewer().cursor();
+    window.viewer().setActiveAxis(SliceAxis::Axial);
+    window.controller().paint(window.viewer().currentSlice(), double(cursor[0]), double(cursor[1]), 6.0, true);
+    window.controller().waitUntilIdle();
+    const std::size_t painted = maskCount(window);
+    QVERIFY(painted > 20);
+    QTest::keyClick(&window, Qt::Key_BracketRight, Qt::ControlModifier);
+    window.controller().waitUntilIdle();
+    QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
+    QCOMPARE(window.viewer().cursor()[2], cursor[2] + 1); // the view followed to the new slice
+    std::size_t onNext = 0;
+    const auto& mask = window.controller().snapshot()->mask;
+    for (std::size_t j = 0; j < mask.geometry().size[1]; ++j)
+      for (std::size_t i = 0; i < mask.geometry().size[0]; ++i) onNext += mask.at(i, j, cursor[2] + 1);
+    QVERIFY2(onNext > 0, "propagation left the next slice empty");
+
+    QTemporaryDir out;
+    const QString path = out.filePath("mask.nii.gz");
+    QVERIFY(window.exportMask(path));
+    const Image image = readImage(volume.toStdString());
+    const LabelMask exported = readMask(path.toStdString());
+    QVERIFY2(exported.geometry().sameGridAs(image.geometry()),
+             (exported.geometry().describe() + " vs " + image.geometry().describe()).c_str());
+    QCOMPARE(exported.countNonZero(), maskCount(window));
+    // A volume's mask is not squeezed into one PNG.
+    QVERIFY(!window.exportMask(out.filePath("mask.png")));
+    QCOMPARE(h.errors.size(), 1);
+    QVERIFY(window.exportMaskSlices(out.filePath("slices")));
+    QVERIFY(QFileInfo::exists(out.filePath("slices/slice_0000.png")));
+  }
+
+  void autosave_appears_and_recovery_restores_it_after_a_crash() {
+    Harness h;
+    std::vector<std::uint8_t> labels;
+    {
+      auto window = std::make_unique<MainWindow>(h.services());
+      window->show();
+      QVERIFY(window->openPath(kSamples + "/hc18_001_HC.png"));
+      waitForEngine(*window);
+      clickOnPixel(*window, SliceAxis::Axial, {403, 222});
+      QTRY_VERIFY_WITH_TIMEOUT(window->autosaveStore().hasRecovery(), 5000);
+      labels = window->controller().snapshot()->mask.labels();
+      // Destroyed without a close event: what a crash leaves behind.
+    }
+    MainWindow next(h.services());
+    next.show();
+    QVERIFY(next.offerRecovery());
+    QCOMPARE(h.questions.size(), 1);
+    QVERIFY(next.controller().snapshot());
+    QVERIFY(next.controller().snapshot()->mask.labels() == labels);
+    QCOMPARE(next.controller().snapshot()->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(1));
+
+    // A clean close discards the autosave: nothing is offered next time.
+    h.answer = true; // "close anyway?"
+    QVERIFY(next.close());
+    QVERIFY(!next.autosaveStore().hasRecovery());
+  }
+
+  void a_bad_file_reports_an_error_and_keeps_the_work() {
+    Harness h;
+    MainWindow window(h.services());
+    window.show();
+    QVERIFY(window.openPath(kSamples + "/hc18_001_HC.png"));
+    waitForEngine(window);
+    clickOnPixel(window, SliceAxis::Axial, {403, 222});
+    const auto before = window.controller().snapshot();
+
+    QTemporaryDir dir;
+    const QString broken = dir.filePath("broken.nii.gz");
+    std::ofstream(broken.toStdString()) << "\x1f\x8b not really gzip";
+    QVERIFY(!window.openPath(broken));
+    QCOMPARE(h.errors.size(), 1);
+    QVERIFY2(h.errors.first().contains(broken), qPrintable(h.errors.first()));
+    QVERIFY(!window.openSession(dir.filePath("missing.medclick")));
+    QCOMPARE(h.errors.size(), 2);
+    QVERIFY(window.controller().image());
+    QCOMPARE(window.controller().image()->geometry().size[0], std::size_t(800));
+    QVERIFY(window.controller().snapshot() == before);
+  }
+
+  void saved_session_reopens_with_mask_and_clicks() {
+    Harness h;
+    QTemporaryDir dir;
+    const QString sessionPath = dir.filePath("work.medclick");
+    std::size_t area = 0;
+    {
+      MainWindow window(h.services());
+      window.show();
+      QVERIFY(window.openPath(kSamples + "/hc18_001_HC.png"));
+      waitForEngine(window);
+      clickOnPixel(window, SliceAxis::Axial, {403, 222});
+      area = maskCount(window);
+      QVERIFY(window.saveSession(sessionPath));
+      QVERIFY(window.close());
+      QVERIFY(h.questions.isEmpty()); // saved: closing asks nothing
+    }
+    MainWindow again(h.services());
+    again.show();
+    QVERIFY(again.openSession(sessionPath));
+    QCOMPARE(maskCount(again), area);
+    QCOMPARE(again.controller().snapshot()->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(1));
+  }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "main_window_test.moc"

@@ -1,0 +1,166 @@
+#include "model/session_controller.h"
+
+#include <QCoreApplication>
+#include <QEventLoop>
+
+#include <chrono>
+#include <stdexcept>
+
+namespace medclick::ui {
+
+struct SessionController::Outcome {
+  bool changesSession = true;  // a new snapshot is due
+  bool isRefinement = false;   // a network ran: report its time
+  std::optional<SliceRef> propagatedTo;
+  QString engineName, engineDevice;
+  QString error;
+  double milliseconds = 0;
+  SnapshotPtr snapshot;
+};
+
+SessionController::SessionController(QObject* parent) : QObject(parent) {
+  worker_ = new QObject;
+  worker_->moveToThread(&thread_);
+  connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+  thread_.setObjectName("medclick-session-worker");
+  thread_.start();
+}
+
+SessionController::~SessionController() {
+  queue_.clear();  // operations not yet started are dropped; the running one completes
+  thread_.quit();
+  thread_.wait();
+}
+
+AnnotationSession& SessionController::session() {
+  if (!session_) throw std::logic_error("no image is open");
+  return *session_;
+}
+
+void SessionController::openImage(std::shared_ptr<const Image> image) {
+  image_ = image;
+  snapshot_.reset();
+  enqueue({Kind::Other, [this, image](Outcome&) {
+             session_ = std::make_unique<AnnotationSession>(*image);
+             if (engine_) session_->setEngine(engine_);
+           }});
+}
+
+void SessionController::setEngine(EngineFactory factory) {
+  enqueue({Kind::Other, [this, factory](Outcome& out) {
+             out.changesSession = false;
+             auto engine = factory(); // may throw: the previous engine stays
+             out.engineName = QString::fromStdString(engine->name());
+             out.engineDevice = QString::fromStdString(engine->deviceName());
+             engine_ = std::move(engine);
+             if (session_) session_->setEngine(engine_);
+           }});
+}
+
+void SessionController::addClick(const SliceRef& slice, const Click& click) {
+  if (!queue_.empty() && queue_.back().kind == Kind::Click) queue_.pop_back(); // a newer click replaces the waiting one
+  enqueue({Kind::Click, [this, slice, click](Outcome& out) {
+             out.isRefinement = true;
+             session().addClick(slice, click);
+           }});
+}
+
+void SessionController::paint(const SliceRef& slice, double x, double y, double radius, bool object) {
+  enqueue({Kind::Other, [this, slice, x, y, radius, object](Outcome&) { session().paint(slice, x, y, radius, object); }});
+}
+
+void SessionController::clearSlice(const SliceRef& slice) {
+  enqueue({Kind::Other, [this, slice](Outcome&) { session().clearSlice(slice); }});
+}
+
+void SessionController::fillHoles(const SliceRef& slice) {
+  enqueue({Kind::Other, [this, slice](Outcome&) { session().fillHoles(slice); }});
+}
+
+void SessionController::propagate(const SliceRef& from, int direction) {
+  enqueue({Kind::Other, [this, from, direction](Outcome& out) {
+             out.isRefinement = true;
+             out.propagatedTo = session().propagate(from, direction, true);
+             if (!out.propagatedTo) out.error = tr("Nothing to propagate: this slice has no mask, or it is the last slice.");
+           }});
+}
+
+void SessionController::undo() {
+  enqueue({Kind::Other, [this](Outcome&) {
+             if (session().canUndo()) session().undo();
+           }});
+}
+
+void SessionController::redo() {
+  enqueue({Kind::Other, [this](Outcome&) {
+             if (session().canRedo()) session().redo();
+           }});
+}
+
+void SessionController::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks) {
+  enqueue({Kind::Other, [this, mask, clicks](Outcome&) { session().loadSavedState(mask, clicks); }});
+}
+
+void SessionController::enqueue(Operation operation) {
+  const bool wasBusy = busy();
+  queue_.push_back(std::move(operation));
+  if (!wasBusy) emit busyChanged(true);
+  startNext();
+}
+
+void SessionController::startNext() {
+  if (running_ || queue_.empty()) return;
+  Operation operation = std::move(queue_.front());
+  queue_.pop_front();
+  running_ = true;
+  QMetaObject::invokeMethod(worker_, [this, operation] {
+    auto outcome = std::make_shared<Outcome>();
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      operation.work(*outcome);
+    } catch (const std::exception& e) {
+      outcome->error = QString::fromStdString(e.what());
+    }
+    outcome->milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (outcome->changesSession && session_) {
+      auto snapshot = std::make_shared<SessionSnapshot>();
+      snapshot->mask = session_->mask();
+      snapshot->clicks = session_->allClicks();
+      snapshot->canUndo = session_->canUndo();
+      snapshot->canRedo = session_->canRedo();
+      outcome->snapshot = std::move(snapshot);
+    }
+    QMetaObject::invokeMethod(this, [this, outcome] { finish(outcome); }, Qt::QueuedConnection);
+  }, Qt::QueuedConnection);
+}
+
+void SessionController::finish(const std::shared_ptr<Outcome>& outcome) {
+  running_ = false;
+  if (!outcome->engineName.isEmpty()) {
+    engineName_ = outcome->engineName;
+    engineDevice_ = outcome->engineDevice;
+    emit engineChanged(engineName_, engineDevice_);
+  }
+  if (outcome->snapshot) {
+    snapshot_ = outcome->snapshot;
+    emit snapshotChanged();
+  }
+  if (!outcome->error.isEmpty())
+    emit operationFailed(outcome->error);
+  else if (outcome->isRefinement)
+    emit refinementFinished(outcome->milliseconds);
+  if (outcome->propagatedTo) emit propagated(*outcome->propagatedTo);
+  startNext();
+  if (!busy()) emit busyChanged(false);
+}
+
+void SessionController::waitUntilIdle() {
+  if (!busy()) return;
+  QEventLoop loop;
+  connect(this, &SessionController::busyChanged, &loop, [&loop](bool busy) {
+    if (!busy) loop.quit();
+  });
+  loop.exec(QEventLoop::ExcludeUserInputEvents);
+}
+
+} // namespace medclick::ui

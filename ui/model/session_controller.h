@@ -1,0 +1,87 @@
+#pragma once
+// The GUI's handle on the annotation session (ITK-SNAP's "model" layer between logic and widgets).
+// Every operation runs on one worker thread, in order, so the interface never blocks on a network;
+// a click that arrives while another runs waits, and a newer click replaces a click still waiting
+// (the user has moved on). After each operation a SessionSnapshot comes back to the GUI thread.
+
+#include "engine/interactive_engine.h"
+#include "image/image.h"
+#include "model/session_snapshot.h"
+#include "session/annotation_session.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace medclick::ui {
+
+using EngineFactory = std::function<std::shared_ptr<InteractiveEngine>()>;
+
+class SessionController : public QObject {
+  Q_OBJECT
+
+public:
+  explicit SessionController(QObject* parent = nullptr);
+  ~SessionController() override;
+
+  // Starts a new session on this image (after the operations already queued); the engine stays.
+  void openImage(std::shared_ptr<const Image> image);
+  bool hasImage() const { return image_ != nullptr; }
+  const std::shared_ptr<const Image>& image() const { return image_; }
+  const SnapshotPtr& snapshot() const { return snapshot_; }
+  bool busy() const { return running_ || !queue_.empty(); }
+  const QString& engineName() const { return engineName_; }
+  const QString& engineDevice() const { return engineDevice_; }
+
+  // The factory runs on the worker (loading weights takes a moment); its errors are reported, and
+  // the previous engine stays in use.
+  void setEngine(EngineFactory factory);
+  void addClick(const SliceRef& slice, const Click& click);
+  void paint(const SliceRef& slice, double x, double y, double radius, bool object);
+  void clearSlice(const SliceRef& slice);
+  void fillHoles(const SliceRef& slice);
+  void propagate(const SliceRef& from, int direction);
+  void undo();
+  void redo();
+  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks);
+
+  // Blocks the calling (GUI) thread until every queued operation has run and its result arrived.
+  // For closing, saving and tests; never called in response to a click.
+  void waitUntilIdle();
+
+signals:
+  void snapshotChanged(); // snapshot() is new: mask, clicks or undo state changed
+  void refinementFinished(double milliseconds);
+  void engineChanged(QString name, QString device);
+  void operationFailed(QString message);
+  void propagated(medclick::SliceRef to);
+  void busyChanged(bool busy);
+
+private:
+  struct Outcome; // what one operation hands back from the worker
+  enum class Kind { Click, Other };
+  struct Operation {
+    Kind kind;
+    std::function<void(Outcome&)> work; // runs on the worker thread
+  };
+  AnnotationSession& session(); // worker thread only; throws when no image is open
+
+  void enqueue(Operation operation);
+  void startNext();
+  void finish(const std::shared_ptr<Outcome>& outcome);
+
+  QThread thread_;
+  QObject* worker_ = nullptr; // lives in thread_: the context of the worker's queued calls
+  std::unique_ptr<AnnotationSession> session_; // touched only on the worker thread
+  std::shared_ptr<InteractiveEngine> engine_;  // idem
+  std::shared_ptr<const Image> image_;
+  SnapshotPtr snapshot_;
+  std::deque<Operation> queue_;
+  bool running_ = false;
+  QString engineName_, engineDevice_;
+};
+
+} // namespace medclick::ui
