@@ -18,6 +18,7 @@
 #include <QLocale>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QTranslator>
 
@@ -41,7 +42,7 @@ int main(int argc, char** argv) {
   QApplication::setOrganizationName("MedClick");
   QApplication::setApplicationName("MedClick");
   QApplication::setApplicationVersion(MEDCLICK_VERSION);
-  QApplication::setWindowIcon(QIcon(":/icons/medclick.svg"));
+  QApplication::setWindowIcon(QIcon(":/icons/medclick.png"));
   installTranslations(app);
 
   QCommandLineParser parser;
@@ -55,7 +56,11 @@ int main(int argc, char** argv) {
   parser.addOptions({click, screenshot, noRecovery});
   parser.process(app);
 
-  medclick::ui::MainWindow window(medclick::gui::makeServices());
+  auto services = medclick::gui::makeServices();
+  // A screenshot run is a demo: it must neither overwrite nor discard the user's autosave.
+  QTemporaryDir demoData;
+  if (parser.isSet(screenshot)) services.dataFolder = demoData.path();
+  medclick::ui::MainWindow window(services);
   window.show();
 
   const QStringList files = parser.positionalArguments();
@@ -84,7 +89,6 @@ int main(int argc, char** argv) {
       QApplication::processEvents();
       const bool saved = window.grab().save(path);
       std::cout << (saved ? "screenshot: " : "screenshot failed: ") << path.toStdString() << std::endl;
-      window.autosaveStore().discard();
       QApplication::exit(saved ? 0 : 1);
     });
   }
