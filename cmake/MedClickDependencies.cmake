@@ -4,6 +4,11 @@ find_package(ITK 5 REQUIRED COMPONENTS
   ITKCommon ITKIOImageBase ITKImageIntensity ITKIONIFTI ITKIOPNG ITKIOJPEG ITKIOBMP ITKIOTIFF
   ITKIOGDCM ITKIONRRD ITKIOMeta)
 include(${ITK_USE_FILE})
+# VTK draws the mask's 3D surface. Only non-Qt modules: Debian's GUISupportQt is built for Qt 5, so
+# ui/view/surface_view hosts VTK's generic OpenGL render window in a Qt 6 QOpenGLWidget itself.
+find_package(VTK 9 REQUIRED COMPONENTS
+  CommonCore CommonDataModel CommonExecutionModel FiltersCore
+  RenderingCore RenderingOpenGL2 RenderingUI InteractionStyle)
 find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(spdlog REQUIRED)
 find_package(ZLIB REQUIRED)

@@ -9,6 +9,7 @@
 
 #include "common/engine_choice.h"
 #include "gui_services.h"
+#include "view/surface_view.h"
 #include "window/main_window.h"
 
 #include <QApplication>
@@ -18,6 +19,7 @@
 #include <QLocale>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QSurfaceFormat>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QTranslator>
@@ -38,6 +40,12 @@ void installTranslations(QApplication& app) {
 } // namespace
 
 int main(int argc, char** argv) {
+  // Debian's VTK 9.1 cannot draw on EGL contexts, which a native Wayland session gives: run through
+  // XWayland unless the user chose a platform.
+  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") && !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+      !qEnvironmentVariableIsEmpty("DISPLAY"))
+    qputenv("QT_QPA_PLATFORM", "xcb");
+  QSurfaceFormat::setDefaultFormat(medclick::ui::SurfaceView::defaultFormat()); // VTK's OpenGL 3.2 core
   QApplication app(argc, argv);
   QApplication::setOrganizationName("MedClick");
   QApplication::setApplicationName("MedClick");
@@ -86,10 +94,12 @@ int main(int argc, char** argv) {
     const QString path = parser.value(screenshot);
     QTimer::singleShot(0, &window, [&window, path] {
       window.controller().waitUntilIdle();
-      QApplication::processEvents();
-      const bool saved = window.grab().save(path);
-      std::cout << (saved ? "screenshot: " : "screenshot failed: ") << path.toStdString() << std::endl;
-      QApplication::exit(saved ? 0 : 1);
+      // Let the debounced work (the 3D surface, autosave) run before the picture is taken.
+      QTimer::singleShot(1000, &window, [&window, path] {
+        const bool saved = window.grab().save(path);
+        std::cout << (saved ? "screenshot: " : "screenshot failed: ") << path.toStdString() << std::endl;
+        QApplication::exit(saved ? 0 : 1);
+      });
     });
   }
   return app.exec();

@@ -15,6 +15,10 @@ private slots:
     QFile::remove(shot);
     QProcess medclick;
     medclick.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert("QT_QPA_PLATFORM", "xcb"); // a real X window, not the tests' offscreen platform
+    environment.insert("QT_XCB_GL_INTEGRATION", "xcb_glx");
+    medclick.setProcessEnvironment(environment);
     medclick.start(MEDCLICK_XVFB_RUN, {"-a", "-s", "-screen 0 1280x900x24", MEDCLICK_GUI,
                                        QString(MEDCLICK_SAMPLES_DIR) + "/hc18_001_HC.png", "--click", "403,222",
                                        "--screenshot", shot});

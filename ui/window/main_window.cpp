@@ -2,6 +2,7 @@
 
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "view/surface_view.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -44,13 +45,18 @@ bool isVolumeGeometry(const ImageGeometry& g) { return g.dimension == 3 && g.siz
 MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
     : QMainWindow(parent), services_(std::move(services)), controller_(new SessionController(this)), viewer_(new OrthoViewer(this)),
       autosave_(QDir(services_.dataFolder).filePath("autosave").toStdString()), autosaveTimer_(new QTimer(this)),
-      autosaveDebounce_(new QTimer(this)) {
+      autosaveDebounce_(new QTimer(this)), surfaceDebounce_(new QTimer(this)), surface_(new SurfaceView) {
   if (!services_.confirm)
     services_.confirm = [this](const QString& q) { return QMessageBox::question(this, tr("MedClick"), q) == QMessageBox::Yes; };
   if (!services_.showError) services_.showError = [this](const QString& m) { QMessageBox::critical(this, tr("MedClick"), m); };
   setWindowTitle(tr("MedClick"));
   setAcceptDrops(true);
   setCentralWidget(viewer_);
+  viewer_->setSurfaceWidget(surface_);
+  surface_->setObjectName("surfaceView");
+  surfaceDebounce_->setSingleShot(true);
+  surfaceDebounce_->setInterval(300);
+  connect(surfaceDebounce_, &QTimer::timeout, this, &MainWindow::updateSurface);
   resize(1200, 800);
 
   models_ = services_.models;
@@ -82,6 +88,7 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
     viewer_->setSnapshot(controller_->snapshot());
     dirty_ = autosaveDirty_ = true;
     autosaveDebounce_->start();
+    surfaceDebounce_->start();
     updateActions();
   });
   connect(controller_, &SessionController::refinementFinished, this,
@@ -219,6 +226,27 @@ void MainWindow::buildActions() {
     presets->addAction(label, this, [this, w, l] { applyWindowPreset(w, l); });
   }
 
+  QMenu* language = view->addMenu(tr("&Language"));
+  auto* languages = new QActionGroup(this);
+  const QString chosen = QSettings().value("ui/language").toString();
+  const std::pair<QString, QString> choices[] = {{tr("System Default"), QString()}, {QStringLiteral("English"), "en"},
+                                                 {QStringLiteral("简体中文"), "zh_CN"}};
+  for (const auto& [label, code] : choices) {
+    QAction* a = language->addAction(label);
+    a->setCheckable(true);
+    a->setChecked(code == chosen);
+    languages->addAction(a);
+    const QString c = code;
+    connect(a, &QAction::triggered, this, [this, c] {
+      QSettings settings;
+      if (c.isEmpty())
+        settings.remove("ui/language");
+      else
+        settings.setValue("ui/language", c);
+      statusBar()->showMessage(tr("The language changes at the next start."), 5'000);
+    });
+  }
+
   QMenu* toolsMenu = menuBar()->addMenu(tr("&Tools"));
   QAction* fineTune = toolsMenu->addAction(tr("&Fine-tune on Local Data…"), this, [this] {
     if (services_.openFineTune) services_.openFineTune(this, annotatedCasesFolder());
@@ -305,6 +333,16 @@ void MainWindow::updateActions() {
   redo_->setEnabled(snapshot && snapshot->canRedo);
 }
 
+void MainWindow::updateSurface() {
+  const auto& snapshot = controller_->snapshot();
+  if (!snapshot || !viewer_->isVolume()) return;
+  try {
+    surface_->setMask(snapshot->mask, snapshot->mask.geometry());
+  } catch (const std::exception& e) {
+    statusBar()->showMessage(tr("The 3D surface cannot be shown: %1").arg(QString::fromStdString(e.what())), 10'000);
+  }
+}
+
 void MainWindow::setTool(ViewTool tool) { viewer_->setTool(tool); }
 
 void MainWindow::applyWindowPreset(double window, double level) { viewer_->setWindowLevel({window, level}); }
@@ -381,6 +419,7 @@ bool MainWindow::openImageWithState(const QString& path, const QString& seriesUi
   seriesUid_ = seriesUid;
   controller_->openImage(image);
   viewer_->setImage(image);
+  surface_->clear();
   if (state) controller_->loadSavedState(state->mask, state->clicks);
   controller_->waitUntilIdle();
   // A freshly opened image is nothing to save yet; recovered work is, until saved or exported.

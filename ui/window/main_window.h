@@ -27,6 +27,8 @@ class QTimer;
 
 namespace medclick::ui {
 
+class SurfaceView;
+
 struct ModelEntry {
   QString label;       // what the chooser shows
   QString model;       // engine name: "ikan", "classic", ...
@@ -90,6 +92,7 @@ private:
   SavedSession currentState() const;
   void setTool(ViewTool tool);
   void applyWindowPreset(double window, double level);
+  void updateSurface();
 
   MainWindowServices services_;
   SessionController* controller_;
@@ -97,6 +100,8 @@ private:
   AutosaveStore autosave_;
   QTimer* autosaveTimer_;
   QTimer* autosaveDebounce_;
+  QTimer* surfaceDebounce_;     // the 3D surface follows the mask, not every brush dab
+  SurfaceView* surface_ = nullptr;
   bool dirty_ = false;          // changed since the last save or export
   bool autosaveDirty_ = false;  // changed since the last autosave
   QString imagePath_, seriesUid_;

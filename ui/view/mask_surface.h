@@ -1,0 +1,23 @@
+#pragma once
+// The 3D surface of a label mask, in physical millimetres (LPS), for the surface view: every
+// non-zero voxel is inside, whatever its label. The surface passes half-way between inside and
+// outside voxel centres (iso 0.5 of the 0/1 mask), is lightly smoothed without shrinking, closed
+// where the mask touches the grid border, and carries outward point normals for lighting.
+//
+// A mask without depth (2D, or a single slice) has no volume to bound: its surface is empty, as is
+// the surface of a mask with no non-zero voxel.
+
+#include "image/image_geometry.h"
+#include "image/label_mask.h"
+
+#include <vtkSmartPointer.h>
+
+class vtkPolyData;
+
+namespace medclick::ui {
+
+// geometry places the mask's voxels (normally the image's geometry; spacing, origin and direction
+// all count). Throws std::invalid_argument when the mask does not have geometry's size.
+vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const ImageGeometry& geometry);
+
+} // namespace medclick::ui

@@ -1,0 +1,308 @@
+#include "view/surface_view.h"
+
+#include "view/mask_surface.h"
+
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLFunctions>
+#include <QOpenGLWidget>
+#include <QVBoxLayout>
+#include <QWheelEvent>
+#include <qopengl.h>
+
+#include <vtkActor.h>
+#include <vtkCamera.h>
+#include <vtkCommand.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkGenericRenderWindowInteractor.h>
+#include <vtkInteractorStyleTrackballCamera.h>
+#include <vtkNew.h>
+#include <vtkOpenGLState.h>
+#include <vtkPolyData.h>
+#include <vtkPolyDataMapper.h>
+#include <vtkProperty.h>
+#include <vtkRenderer.h>
+
+#include <cmath>
+#include <utility>
+
+namespace medclick::ui {
+
+namespace {
+constexpr double kBackground[3] = {0.08, 0.09, 0.11};
+constexpr double kSurfaceColour[3] = {1.0, 0.55, 0.15};
+
+QColor backgroundColour() { return QColor::fromRgbF(kBackground[0], kBackground[1], kBackground[2]); }
+} // namespace
+
+struct SurfaceView::Surface {
+  vtkSmartPointer<vtkPolyData> polyData = vtkSmartPointer<vtkPolyData>::New();
+};
+
+// The VTK scene and the QOpenGLWidget that hosts its render window.
+class SurfaceView::Canvas final : public QOpenGLWidget {
+public:
+  explicit Canvas(QWidget* parent);
+  ~Canvas() override;
+
+  void showSurface(vtkPolyData* surface);
+  void forgetCamera() { cameraPlaced_ = false; }
+
+protected:
+  void initializeGL() override;
+  void resizeGL(int width, int height) override;
+  void paintGL() override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+
+private:
+  void releaseGraphics();
+  void syncRenderSize();
+  void forwardMouse(QMouseEvent* event, unsigned long vtkEvent);
+  void recordInitError(vtkObject*, unsigned long, void* message);
+
+  vtkNew<vtkGenericOpenGLRenderWindow> window_;
+  vtkNew<vtkRenderer> renderer_;
+  vtkNew<vtkPolyDataMapper> mapper_;
+  vtkNew<vtkActor> actor_;
+  vtkNew<vtkGenericRenderWindowInteractor> interactor_;
+  vtkNew<vtkInteractorStyleTrackballCamera> style_;
+  bool cameraPlaced_ = false;
+  bool graphicsReady_ = false; // VTK's OpenGL state lives in this widget's current context
+  QString initError_;
+};
+
+SurfaceView::Canvas::Canvas(QWidget* parent) : QOpenGLWidget(parent) {
+  setFormat(defaultFormat());
+  setFocusPolicy(Qt::StrongFocus);
+
+  // Nothing may render before initializeGL hands VTK a context.
+  window_->SetReadyForRendering(false);
+  // VTK keeps its frame in its own framebuffer; paintGL blits it into the widget's.
+  window_->SetFrameBlitModeToNoBlit();
+  window_->AddRenderer(renderer_);
+
+  renderer_->SetBackground(kBackground[0], kBackground[1], kBackground[2]);
+  // An opaque background keeps the blitted frame opaque: Qt composes the widget with alpha, and
+  // VTK's default background alpha of 0 would let the window behind show through.
+  renderer_->SetBackgroundAlpha(1.0);
+
+  mapper_->ScalarVisibilityOff();
+  actor_->SetMapper(mapper_);
+  actor_->GetProperty()->SetColor(kSurfaceColour[0], kSurfaceColour[1], kSurfaceColour[2]);
+  actor_->GetProperty()->SetSpecular(0.2);
+  actor_->GetProperty()->SetSpecularPower(20.0);
+  renderer_->AddActor(actor_);
+
+  // The interactor only turns mouse events into camera moves; its own render calls are switched
+  // off because VTK may draw only inside paintGL, where this widget's context is current.
+  interactor_->SetRenderWindow(window_);
+  interactor_->SetInteractorStyle(style_);
+  interactor_->EnableRenderOff();
+  interactor_->Initialize();
+}
+
+SurfaceView::Canvas::~Canvas() {
+  // QOpenGLWidget's destructor destroys the context after this object is gone: release VTK's
+  // OpenGL objects now, while it still exists.
+  if (QOpenGLContext* glContext = context()) disconnect(glContext, nullptr, this, nullptr);
+  releaseGraphics();
+}
+
+void SurfaceView::Canvas::showSurface(vtkPolyData* surface) {
+  mapper_->SetInputData(surface);
+  if (!cameraPlaced_ && surface->GetNumberOfPolys() > 0) {
+    // Anterior view with superior up: in LPS the camera stands on -y and looks toward +y, so the
+    // patient's left (+x) is on the screen's right, as in a radiological coronal slice.
+    vtkCamera* camera = renderer_->GetActiveCamera();
+    camera->SetFocalPoint(0.0, 0.0, 0.0);
+    camera->SetPosition(0.0, -1.0, 0.0);
+    camera->SetViewUp(0.0, 0.0, 1.0);
+    renderer_->ResetCamera(); // keeps the direction, fits the surface's bounds
+    cameraPlaced_ = true;
+  }
+  update();
+}
+
+void SurfaceView::Canvas::initializeGL() {
+  // A new context (first show, or the view moved to another top-level window): VTK's objects from
+  // any previous context were released when that one was about to be destroyed.
+  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &Canvas::releaseGraphics,
+          static_cast<Qt::ConnectionType>(Qt::DirectConnection | Qt::UniqueConnection));
+  window_->SetOwnContext(false); // Qt created the context and will destroy it
+  // VTK reports a context it cannot use (e.g. Debian's GLEW is built for GLX and fails on an EGL
+  // context) as an error event; the view then shows its background instead of a broken frame.
+  initError_.clear();
+  const unsigned long observer = window_->AddObserver(vtkCommand::ErrorEvent, this, &Canvas::recordInitError);
+  window_->SetIsCurrent(true);
+  window_->OpenGLInitContext(); // loads the OpenGL entry points, checks the version
+  window_->SetIsCurrent(false);
+  window_->RemoveObserver(observer);
+  if (!initError_.isEmpty()) {
+    qWarning("SurfaceView: VTK cannot draw with this OpenGL context: %s", qPrintable(initError_));
+    return;
+  }
+  window_->SetReadyForRendering(true);
+  graphicsReady_ = true;
+  syncRenderSize();
+}
+
+void SurfaceView::Canvas::recordInitError(vtkObject*, unsigned long, void* message) {
+  initError_ += QString::fromUtf8(static_cast<const char*>(message)).trimmed();
+}
+
+void SurfaceView::Canvas::resizeGL(int, int) { syncRenderSize(); }
+
+void SurfaceView::Canvas::syncRenderSize() {
+  // VTK counts device pixels; Qt's widget size is in device-independent ones.
+  const qreal ratio = devicePixelRatioF();
+  interactor_->UpdateSize(static_cast<int>(std::lround(width() * ratio)),
+                          static_cast<int>(std::lround(height() * ratio))); // resizes the window too
+}
+
+void SurfaceView::Canvas::paintGL() {
+  if (!graphicsReady_) {
+    QOpenGLFunctions* gl = context()->functions();
+    gl->glClearColor(float(kBackground[0]), float(kBackground[1]), float(kBackground[2]), 1.0f);
+    gl->glClear(GL_COLOR_BUFFER_BIT);
+    return;
+  }
+  syncRenderSize();
+  vtkOpenGLState* state = window_->GetState();
+  // Qt changed OpenGL state behind VTK's cache since the last frame: re-read it, and give Qt its
+  // state back afterwards. VTK expects GL_LEQUAL where Qt leaves GL_LESS.
+  state->Reset();
+  state->Push();
+  state->vtkglDepthFunc(GL_LEQUAL);
+  window_->SetIsCurrent(true);
+  window_->Render();
+
+  state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
+  state->vtkglDrawBuffer(GL_COLOR_ATTACHMENT0);
+  const int* size = window_->GetSize();
+  window_->BlitDisplayFramebuffer(0, 0, 0, size[0], size[1], 0, 0, size[0], size[1], GL_COLOR_BUFFER_BIT,
+                                  GL_NEAREST);
+  window_->SetIsCurrent(false);
+  state->Pop();
+}
+
+void SurfaceView::Canvas::releaseGraphics() {
+  if (!graphicsReady_) return;
+  makeCurrent();
+  window_->SetIsCurrent(true);
+  window_->Finalize(); // frees VTK's buffers, shaders and textures in this context
+  window_->SetIsCurrent(false);
+  window_->SetReadyForRendering(false);
+  graphicsReady_ = false;
+  doneCurrent();
+}
+
+void SurfaceView::Canvas::forwardMouse(QMouseEvent* event, unsigned long vtkEvent) {
+  // Before VTK has a context there is no render size for the camera style to work in.
+  if (!graphicsReady_) return;
+  const QPointF position = event->position() * devicePixelRatioF();
+  const Qt::KeyboardModifiers modifiers = event->modifiers();
+  interactor_->SetEventInformationFlipY(static_cast<int>(position.x()), static_cast<int>(position.y()),
+                                        modifiers.testFlag(Qt::ControlModifier),
+                                        modifiers.testFlag(Qt::ShiftModifier));
+  interactor_->InvokeEvent(vtkEvent, nullptr);
+  event->accept();
+  update();
+}
+
+void SurfaceView::Canvas::mousePressEvent(QMouseEvent* event) {
+  switch (event->button()) {
+  case Qt::LeftButton: forwardMouse(event, vtkCommand::LeftButtonPressEvent); break;
+  case Qt::MiddleButton: forwardMouse(event, vtkCommand::MiddleButtonPressEvent); break;
+  case Qt::RightButton: forwardMouse(event, vtkCommand::RightButtonPressEvent); break;
+  default: QOpenGLWidget::mousePressEvent(event);
+  }
+}
+
+void SurfaceView::Canvas::mouseReleaseEvent(QMouseEvent* event) {
+  switch (event->button()) {
+  case Qt::LeftButton: forwardMouse(event, vtkCommand::LeftButtonReleaseEvent); break;
+  case Qt::MiddleButton: forwardMouse(event, vtkCommand::MiddleButtonReleaseEvent); break;
+  case Qt::RightButton: forwardMouse(event, vtkCommand::RightButtonReleaseEvent); break;
+  default: QOpenGLWidget::mouseReleaseEvent(event);
+  }
+}
+
+void SurfaceView::Canvas::mouseMoveEvent(QMouseEvent* event) { forwardMouse(event, vtkCommand::MouseMoveEvent); }
+
+void SurfaceView::Canvas::wheelEvent(QWheelEvent* event) {
+  const int angle = event->angleDelta().y();
+  if (angle == 0 || !graphicsReady_) {
+    QOpenGLWidget::wheelEvent(event);
+    return;
+  }
+  const QPointF position = event->position() * devicePixelRatioF();
+  interactor_->SetEventInformationFlipY(static_cast<int>(position.x()), static_cast<int>(position.y()));
+  interactor_->InvokeEvent(angle > 0 ? vtkCommand::MouseWheelForwardEvent : vtkCommand::MouseWheelBackwardEvent,
+                           nullptr);
+  event->accept();
+  update();
+}
+
+SurfaceView::SurfaceView(QWidget* parent) : QWidget(parent), surface_(std::make_unique<Surface>()) {
+  setMinimumSize(64, 64);
+  QPalette dark = palette();
+  dark.setColor(QPalette::Window, backgroundColour());
+  setPalette(dark);
+  setAutoFillBackground(true);
+  if (!openGLAvailable()) return;
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  canvas_ = new Canvas(this);
+  canvas_->showSurface(surface_->polyData);
+  layout->addWidget(canvas_);
+  setFocusProxy(canvas_);
+}
+
+SurfaceView::~SurfaceView() = default;
+
+QSurfaceFormat SurfaceView::defaultFormat() {
+  QSurfaceFormat format;
+  format.setRenderableType(QSurfaceFormat::OpenGL);
+  format.setVersion(3, 2); // VTK's OpenGL2 backend needs 3.2 core
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setSwapBehavior(QSurfaceFormat::DoubleBuffer);
+  format.setRedBufferSize(8);
+  format.setGreenBufferSize(8);
+  format.setBlueBufferSize(8);
+  format.setAlphaBufferSize(8);
+  format.setDepthBufferSize(24);
+  format.setStencilBufferSize(0);
+  format.setSamples(0); // VTK multisamples in its own framebuffer when it wants to
+  return format;
+}
+
+bool SurfaceView::openGLAvailable() {
+  static const bool available = [] {
+    QOpenGLContext probe;
+    probe.setFormat(defaultFormat());
+    if (!probe.create()) return false;
+    const QSurfaceFormat got = probe.format();
+    return std::make_pair(got.majorVersion(), got.minorVersion()) >= std::make_pair(3, 2);
+  }();
+  return available;
+}
+
+void SurfaceView::setMask(const LabelMask& mask, const ImageGeometry& geometry) {
+  surface_->polyData = extractMaskSurface(mask, geometry);
+  if (canvas_) canvas_->showSurface(surface_->polyData);
+}
+
+void SurfaceView::clear() {
+  surface_->polyData = vtkSmartPointer<vtkPolyData>::New();
+  if (canvas_) {
+    canvas_->forgetCamera();
+    canvas_->showSurface(surface_->polyData);
+  }
+}
+
+int SurfaceView::surfaceTriangleCount() const { return static_cast<int>(surface_->polyData->GetNumberOfPolys()); }
+
+} // namespace medclick::ui
