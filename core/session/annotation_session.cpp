@@ -2,6 +2,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace medclick {
@@ -105,15 +107,24 @@ void AnnotationSession::addClick(const SliceRef& slice, const Click& click) {
 }
 
 void AnnotationSession::paint(const SliceRef& slice, double x, double y, double radius, bool object) {
+  paintStroke(slice, {{x, y}}, radius, object);
+}
+
+void AnnotationSession::paintStroke(const SliceRef& slice, const std::vector<std::pair<double, double>>& points, double radius,
+                                    bool object) {
   const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
   const SliceState before = stateOf(slice);
   SliceState after = before;
   const double r2 = radius * radius;
-  for (std::size_t v = 0; v < shape.height; ++v)
-    for (std::size_t u = 0; u < shape.width; ++u) {
-      const double du = static_cast<double>(u) - x, dv = static_cast<double>(v) - y;
-      if (du * du + dv * dv <= r2) after.probability[v * shape.width + u] = object ? 1.0f : 0.0f;
-    }
+  const auto clampIndex = [](double v, std::size_t n) {
+    return static_cast<std::size_t>(std::clamp(v, 0.0, static_cast<double>(n) - 1.0));
+  };
+  for (const auto& [x, y] : points) // every pixel centre within the radius: a round brush at sub-pixel positions
+    for (std::size_t v = clampIndex(std::floor(y - radius), shape.height); v <= clampIndex(std::ceil(y + radius), shape.height); ++v)
+      for (std::size_t u = clampIndex(std::floor(x - radius), shape.width); u <= clampIndex(std::ceil(x + radius), shape.width); ++u) {
+        const double du = static_cast<double>(u) - x, dv = static_cast<double>(v) - y;
+        if (du * du + dv * dv <= r2) after.probability[v * shape.width + u] = object ? 1.0f : 0.0f;
+      }
   restore(slice, after);
   history_.record(slice, before, after);
 }

@@ -44,6 +44,8 @@ public:
   // Brush (object = true) or eraser within `radius` pixels of (x, y) on the slice. One undo step; the
   // edited probability is the previous probability of the next click.
   void paint(const SliceRef& slice, double x, double y, double radius, bool object);
+  // A brush stroke: disks at each point, one undo step for the whole stroke.
+  void paintStroke(const SliceRef& slice, const std::vector<std::pair<double, double>>& points, double radius, bool object);
   void clearSlice(const SliceRef& slice);
   // Fill: background regions of the slice that the border cannot reach (holes in the mask) become
   // object. One undo step.

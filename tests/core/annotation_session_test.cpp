@@ -187,6 +187,18 @@ private slots:
     QCOMPARE(session.mask().countNonZero(), before);
   }
 
+  void a_brush_stroke_is_one_undo_step() {
+    AnnotationSession session(volume());
+    const SliceRef slice{SliceAxis::Axial, 2};
+    session.paintStroke(slice, {{2, 2}, {3, 2}, {8, 6}}, 1.0, true);
+    // Disks of radius 1 (5 pixels each) at (2,2) and (3,2) overlap in 2 pixels; (8,6) adds 5.
+    QCOMPARE(session.mask().countNonZero(), std::size_t{13});
+    QCOMPARE(session.mask().at(8, 7, 2), std::uint8_t{1});
+    QCOMPARE(session.history().size(), std::size_t{1});
+    session.undo();
+    QCOMPARE(session.mask().countNonZero(), std::size_t{0});
+  }
+
   void history_stays_within_its_byte_budget() {
     Image big(ImageGeometry{2, {256, 256, 1}}, 1, PixelType::UInt8);
     std::mt19937 random(3);

@@ -66,7 +66,18 @@ void SessionController::addClick(const SliceRef& slice, const Click& click) {
 }
 
 void SessionController::paint(const SliceRef& slice, double x, double y, double radius, bool object) {
-  enqueue({Kind::Other, [this, slice, x, y, radius, object](Outcome&) { session().paint(slice, x, y, radius, object); }});
+  // Dabs of a stroke arrive faster than a volume's snapshot is made: those that wait are painted
+  // together, as one step.
+  if (!queue_.empty() && queue_.back().kind == Kind::Paint) {
+    PaintStroke& waiting = *queue_.back().stroke;
+    if (waiting.slice == slice && waiting.radius == radius && waiting.object == object) {
+      waiting.points.emplace_back(x, y);
+      return;
+    }
+  }
+  auto stroke = std::make_shared<PaintStroke>(PaintStroke{slice, radius, object, {{x, y}}});
+  enqueue({Kind::Paint, [this, stroke](Outcome&) { session().paintStroke(stroke->slice, stroke->points, stroke->radius, stroke->object); },
+           stroke});
 }
 
 void SessionController::clearSlice(const SliceRef& slice) {

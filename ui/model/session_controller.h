@@ -62,10 +62,17 @@ signals:
 
 private:
   struct Outcome; // what one operation hands back from the worker
-  enum class Kind { Click, Other };
+  enum class Kind { Click, Paint, Other };
+  struct PaintStroke {
+    SliceRef slice;
+    double radius;
+    bool object;
+    std::vector<std::pair<double, double>> points;
+  };
   struct Operation {
     Kind kind;
-    std::function<void(Outcome&)> work; // runs on the worker thread
+    std::function<void(Outcome&)> work;   // runs on the worker thread
+    std::shared_ptr<PaintStroke> stroke;  // Kind::Paint: dabs that arrive while it waits join it
   };
   AnnotationSession& session(); // worker thread only; throws when no image is open
 
