@@ -17,6 +17,8 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 # OpenBLAS is loaded by libblas.so.3's alternative, not linked, so it is named explicitly.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libopenblas0-openmp, qt6-qpa-plugins")
+# The Chinese translation needs a CJK font to be readable.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-noto-cjk | fonts-wqy-microhei")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 include(CPack)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/resources/models DESTINATION ${CMAKE_INSTALL_DATADIR}/medclick OPTIONAL)

@@ -5,435 +5,662 @@
     <name>QObject</name>
     <message>
         <source>IKAN (bundled weights)</source>
-        <translation type="unfinished"></translation>
+        <translation>IKAN（内置权重）</translation>
     </message>
     <message>
         <source>Classical (watershed, no model)</source>
-        <translation type="unfinished"></translation>
+        <translation>传统方法（分水岭，无模型）</translation>
+    </message>
+    <message>
+        <source>IKAN (2D)</source>
+        <translation>IKAN（2D）</translation>
+    </message>
+    <message>
+        <source>%1 fine-tuned (%2)</source>
+        <translation>%1 微调模型（%2）</translation>
     </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Click-based interactive segmentation of medical images.</source>
-        <translation type="unfinished"></translation>
+        <translation>基于点击的医学图像交互式分割。</translation>
     </message>
     <message>
         <source>An image, a DICOM folder or a .medclick session to open.</source>
-        <translation type="unfinished"></translation>
+        <translation>要打开的图像、DICOM 文件夹或 .medclick 会话。</translation>
     </message>
     <message>
         <source>A click X,Y[,+|-] on the shown slice (repeatable).</source>
-        <translation type="unfinished"></translation>
+        <translation>在当前显示的切片上点击 X,Y[,+|-]（可重复指定）。</translation>
     </message>
     <message>
         <source>Save a screenshot of the window and quit.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存窗口截图后退出。</translation>
     </message>
     <message>
         <source>Do not offer to recover an autosave.</source>
-        <translation type="unfinished"></translation>
+        <translation>不提示恢复自动保存的内容。</translation>
+    </message>
+</context>
+<context>
+    <name>medclick::ui::FineTuneDialog</name>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Fine-tune on Local Data</source>
+        <translation>基于本地数据微调</translation>
+    </message>
+    <message>
+        <source>A dataset folder:</source>
+        <translation>数据集文件夹：</translation>
+    </message>
+    <message>
+        <source>images/ + masks/, BUSI or MSD layout</source>
+        <translation>images/ + masks/、BUSI 或 MSD 目录结构</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Cases annotated in this app (none saved here)</source>
+        <translation>本应用中标注的病例（尚未保存任何病例）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cases annotated in this app (%n case(s) in %1)</source>
+        <translation>
+            <numerusform>本应用中标注的病例（%1 中共 %n 例）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Automatic (CUDA when present)</source>
+        <translation>自动（有 CUDA 时使用 CUDA）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>none: train from scratch</source>
+        <translation>无：从头开始训练</translation>
+    </message>
+    <message>
+        <source>Cases and model</source>
+        <translation>病例与模型</translation>
+    </message>
+    <message>
+        <source>Cases:</source>
+        <translation>病例：</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Epochs:</source>
+        <translation>训练轮次：</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <source>Start from weights:</source>
+        <translation>初始权重：</translation>
+    </message>
+    <message>
+        <source>Training curves</source>
+        <translation>训练曲线</translation>
+    </message>
+    <message>
+        <source>Training loss (epoch&apos;s running mean)</source>
+        <translation>训练损失（本轮次累计平均值）</translation>
+    </message>
+    <message>
+        <source>Validation IoU</source>
+        <translation>验证 IoU</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Cancel Training</source>
+        <translation>取消训练</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Labeled Dataset Folder</source>
+        <translation>已标注数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Start from Weights</source>
+        <translation>选择初始权重</translation>
+    </message>
+    <message>
+        <source>Weights (*.safetensors);;All files (*)</source>
+        <translation>权重 (*.safetensors);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Fine-tuning is not available in this build.</source>
+        <translation>当前构建版本不支持微调。</translation>
+    </message>
+    <message>
+        <source>No model can be fine-tuned.</source>
+        <translation>没有可微调的模型。</translation>
+    </message>
+    <message>
+        <source>No case has been accepted in this app yet (%1): accept a segmentation first.</source>
+        <translation>本应用中尚未接受任何病例（%1）：请先接受一个分割结果。</translation>
+    </message>
+    <message>
+        <source>Choose a labeled dataset folder (images/ + masks/, BUSI or MSD layout).</source>
+        <translation>请选择已标注的数据集文件夹（images/ + masks/、BUSI 或 MSD 目录结构）。</translation>
+    </message>
+    <message>
+        <source>The weights file %1 does not exist.</source>
+        <translation>权重文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>Preparing the cases…</source>
+        <translation>正在准备病例…</translation>
+    </message>
+    <message>
+        <source>an error without a message</source>
+        <translation>一个未附带信息的错误</translation>
+    </message>
+    <message>
+        <source>an unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+    <message>
+        <source>Cancelling: the job stops after its current step…</source>
+        <translation>正在取消：任务将在当前步骤完成后停止…</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2: training loss %3, validation IoU %4.</source>
+        <translation>第 %1/%2 轮：训练损失 %3，验证 IoU %4。</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2, step %3 of %4 · %5 samples/s · about %6 left</source>
+        <translation>第 %1/%2 轮，第 %3/%4 步 · %5 样本/秒 · 剩余约 %6</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Training cancelled after %n finished epoch(s); the checkpoints are in %1.</source>
+        <translation>
+            <numerusform>训练已在完成 %n 个轮次后取消；检查点保存在 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Training cancelled before an epoch finished.</source>
+        <translation>训练在完成第一个轮次之前已取消。</translation>
+    </message>
+    <message>
+        <source>Training ended without weights: no epoch finished (see %1).</source>
+        <translation>训练结束但未生成权重：没有完成任何轮次（参见 %1）。</translation>
+    </message>
+    <message>
+        <source>Finished: best validation IoU %1 at epoch %2. The new weights are in %3.</source>
+        <translation>已完成：最佳验证 IoU 为 %1（第 %2 轮）。新权重保存在 %3。</translation>
     </message>
 </context>
 <context>
     <name>medclick::ui::MainWindow</name>
     <message>
         <source>Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.png *.jpg *.jpeg *.bmp *.tif *.tiff *.dcm);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>图像 (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.png *.jpg *.jpeg *.bmp *.tif *.tiff *.dcm);;所有文件 (*)</translation>
     </message>
     <message>
         <source>MedClick</source>
-        <translation type="unfinished"></translation>
+        <translation>MedClick</translation>
     </message>
     <message>
         <source>No segmentation model is ready: choose one in the tool bar.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可用的分割模型：请在工具栏中选择一个模型。</translation>
     </message>
     <message>
         <source>Last refinement: %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>上次细化耗时：%1 ms</translation>
     </message>
     <message>
         <source>%1 on %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（运行于 %2）</translation>
     </message>
     <message>
         <source>Refining…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在细化…</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Open Image…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开图像(&amp;O)…</translation>
     </message>
     <message>
         <source>Open Image</source>
-        <translation type="unfinished"></translation>
+        <translation>打开图像</translation>
     </message>
     <message>
         <source>Open &amp;DICOM Folder…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开 DICOM 文件夹(&amp;D)…</translation>
     </message>
     <message>
         <source>Open DICOM Folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开 DICOM 文件夹</translation>
     </message>
     <message>
         <source>Open &amp;Recent</source>
-        <translation type="unfinished"></translation>
+        <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
         <source>Open &amp;Session…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开会话(&amp;S)…</translation>
     </message>
     <message>
         <source>Open Session</source>
-        <translation type="unfinished"></translation>
+        <translation>打开会话</translation>
     </message>
     <message>
         <source>MedClick sessions (*.medclick)</source>
-        <translation type="unfinished"></translation>
+        <translation>MedClick 会话 (*.medclick)</translation>
     </message>
     <message>
         <source>&amp;Save Session…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存会话(&amp;S)…</translation>
     </message>
     <message>
         <source>Save Session</source>
-        <translation type="unfinished"></translation>
+        <translation>保存会话</translation>
     </message>
     <message>
         <source>&amp;Export Mask</source>
-        <translation type="unfinished"></translation>
+        <translation>导出掩膜(&amp;E)</translation>
     </message>
     <message>
         <source>As &amp;NIfTI…</source>
-        <translation type="unfinished"></translation>
+        <translation>NIfTI 格式(&amp;N)…</translation>
     </message>
     <message>
         <source>Ctrl+E</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+E</translation>
     </message>
     <message>
         <source>Export Mask</source>
-        <translation type="unfinished"></translation>
+        <translation>导出掩膜</translation>
     </message>
     <message>
         <source>NIfTI (*.nii.gz *.nii)</source>
-        <translation type="unfinished"></translation>
+        <translation>NIfTI (*.nii.gz *.nii)</translation>
     </message>
     <message>
         <source>As &amp;PNG…</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG 格式(&amp;P)…</translation>
     </message>
     <message>
         <source>PNG (*.png)</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG (*.png)</translation>
     </message>
     <message>
         <source>As PNG &amp;Folder (one per slice)…</source>
-        <translation type="unfinished"></translation>
+        <translation>PNG 文件夹（每个切片一张）(&amp;F)…</translation>
     </message>
     <message>
         <source>Export Mask Slices</source>
-        <translation type="unfinished"></translation>
+        <translation>导出掩膜切片</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销(&amp;U)</translation>
     </message>
     <message>
         <source>&amp;Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>重做(&amp;R)</translation>
     </message>
     <message>
         <source>Ctrl+Shift+Z</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Shift+Z</translation>
     </message>
     <message>
         <source>&amp;Clear Slice</source>
-        <translation type="unfinished"></translation>
+        <translation>清除切片掩膜(&amp;C)</translation>
     </message>
     <message>
         <source>Ctrl+Backspace</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Backspace</translation>
     </message>
     <message>
         <source>&amp;Fill Holes</source>
-        <translation type="unfinished"></translation>
+        <translation>填充孔洞(&amp;F)</translation>
     </message>
     <message>
         <source>Ctrl+F</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+F</translation>
     </message>
     <message>
         <source>&amp;Accept (add to local cases)</source>
-        <translation type="unfinished"></translation>
+        <translation>接受（添加到本地病例）(&amp;A)</translation>
     </message>
     <message>
         <source>Ctrl+Return</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+Return</translation>
     </message>
     <message>
         <source>&amp;Segmentation</source>
-        <translation type="unfinished"></translation>
+        <translation>分割(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Click (left +, right −)</source>
-        <translation type="unfinished"></translation>
+        <translation>点击（左键 +，右键 −）(&amp;C)</translation>
     </message>
     <message>
         <source>&amp;Brush</source>
-        <translation type="unfinished"></translation>
+        <translation>画笔(&amp;B)</translation>
     </message>
     <message>
         <source>&amp;Eraser</source>
-        <translation type="unfinished"></translation>
+        <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
         <source>&amp;Navigate (move cross-hairs)</source>
-        <translation type="unfinished"></translation>
+        <translation>导航（移动十字线）(&amp;N)</translation>
     </message>
     <message>
         <source>Propagate to &amp;Next Slice</source>
-        <translation type="unfinished"></translation>
+        <translation>传播到下一切片(&amp;N)</translation>
     </message>
     <message>
         <source>Ctrl+]</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+]</translation>
     </message>
     <message>
         <source>Propagate to &amp;Previous Slice</source>
-        <translation type="unfinished"></translation>
+        <translation>传播到上一切片(&amp;P)</translation>
     </message>
     <message>
         <source>Ctrl+[</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+[</translation>
     </message>
     <message>
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation>视图(&amp;V)</translation>
     </message>
     <message>
         <source>Mask &amp;Outline Only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅显示掩膜轮廓(&amp;O)</translation>
     </message>
     <message>
         <source>&amp;Reset Zoom</source>
-        <translation type="unfinished"></translation>
+        <translation>重置缩放(&amp;R)</translation>
     </message>
     <message>
         <source>Ctrl+0</source>
-        <translation type="unfinished"></translation>
+        <translation>Ctrl+0</translation>
     </message>
     <message>
         <source>Window &amp;Presets</source>
-        <translation type="unfinished"></translation>
+        <translation>窗宽/窗位预设(&amp;P)</translation>
     </message>
     <message>
         <source>Full Range</source>
-        <translation type="unfinished"></translation>
+        <translation>全范围</translation>
     </message>
     <message>
         <source>CT Soft Tissue (400/40)</source>
-        <translation type="unfinished"></translation>
+        <translation>CT 软组织窗（400/40）</translation>
     </message>
     <message>
         <source>CT Lung (1500/−600)</source>
-        <translation type="unfinished"></translation>
+        <translation>CT 肺窗（1500/−600）</translation>
     </message>
     <message>
         <source>CT Bone (2000/300)</source>
-        <translation type="unfinished"></translation>
+        <translation>CT 骨窗（2000/300）</translation>
     </message>
     <message>
         <source>CT Brain (80/40)</source>
-        <translation type="unfinished"></translation>
+        <translation>CT 脑窗（80/40）</translation>
     </message>
     <message>
         <source>&amp;Tools</source>
-        <translation type="unfinished"></translation>
+        <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Fine-tune on Local Data…</source>
-        <translation type="unfinished"></translation>
+        <translation>基于本地数据微调(&amp;F)…</translation>
     </message>
     <message>
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation>帮助(&amp;H)</translation>
     </message>
     <message>
         <source>&amp;About MedClick</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 MedClick(&amp;A)</translation>
     </message>
     <message>
         <source>About MedClick</source>
-        <translation type="unfinished"></translation>
+        <translation>关于 MedClick</translation>
     </message>
     <message>
         <source>&lt;b&gt;MedClick&lt;/b&gt; %1&lt;br&gt;Click-based interactive segmentation of medical images.&lt;br&gt;Left click: object; right click or Shift+click: background; wheel: slice; Ctrl+wheel: zoom; middle drag: pan; right drag: window/level.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;MedClick&lt;/b&gt; %1&lt;br&gt;基于点击的医学图像交互式分割。&lt;br&gt;左键单击：目标；右键单击或 Shift+单击：背景；滚轮：切换切片；Ctrl+滚轮：缩放；中键拖动：平移；右键拖动：调节窗宽/窗位。</translation>
     </message>
     <message>
         <source>Segmentation</source>
-        <translation type="unfinished"></translation>
+        <translation>分割</translation>
     </message>
     <message>
         <source> Model: </source>
-        <translation type="unfinished"></translation>
+        <translation> 模型： </translation>
     </message>
     <message>
         <source>Weights…</source>
-        <translation type="unfinished"></translation>
+        <translation>权重…</translation>
     </message>
     <message>
         <source>Choose Weights</source>
-        <translation type="unfinished"></translation>
+        <translation>选择权重</translation>
     </message>
     <message>
         <source>Safetensors (*.safetensors)</source>
-        <translation type="unfinished"></translation>
+        <translation>Safetensors (*.safetensors)</translation>
     </message>
     <message>
         <source> Device: </source>
-        <translation type="unfinished"></translation>
+        <translation> 设备： </translation>
     </message>
     <message>
         <source> Brush: </source>
-        <translation type="unfinished"></translation>
+        <translation> 画笔： </translation>
     </message>
     <message>
         <source> px</source>
-        <translation type="unfinished"></translation>
+        <translation> px</translation>
     </message>
     <message>
         <source> Opacity: </source>
-        <translation type="unfinished"></translation>
+        <translation> 不透明度： </translation>
     </message>
     <message>
         <source>no model</source>
-        <translation type="unfinished"></translation>
+        <translation>无模型</translation>
     </message>
     <message>
         <source>loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在加载 %1…</translation>
     </message>
     <message>
         <source>Voxel (%1, %2, %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>体素 (%1, %2, %3)</translation>
     </message>
     <message>
         <source>Position (%1, %2, %3) mm</source>
-        <translation type="unfinished"></translation>
+        <translation>位置 (%1, %2, %3) mm</translation>
     </message>
     <message>
         <source>Intensity %1</source>
-        <translation type="unfinished"></translation>
+        <translation>强度 %1</translation>
     </message>
     <message>
         <source>Cannot open this image; the current work stays open.
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开此图像；当前工作保持不变。
+
+%1</translation>
     </message>
     <message>
         <source>%1 — MedClick</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 — MedClick</translation>
     </message>
     <message>
         <source>%1 NaN/Inf voxels were shown as the minimum intensity.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个 NaN/Inf 体素已按最小强度显示。</translation>
     </message>
     <message>
         <source>Cannot open this session; the current work stays open.
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开此会话；当前工作保持不变。
+
+%1</translation>
     </message>
     <message>
         <source>The session was not saved.
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>会话未保存。
+
+%1</translation>
     </message>
     <message>
         <source>Session saved to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>会话已保存到 %1</translation>
     </message>
     <message>
         <source>The mask was not exported.
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>掩膜未导出。
+
+%1</translation>
     </message>
     <message>
         <source>Mask exported to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>掩膜已导出到 %1</translation>
     </message>
     <message>
         <source>The mask is empty: there is nothing to accept.</source>
-        <translation type="unfinished"></translation>
+        <translation>掩膜为空：没有可接受的内容。</translation>
     </message>
     <message>
         <source>The case was not added to the local cases.
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>该病例未添加到本地病例。
+
+%1</translation>
     </message>
     <message>
         <source>Accepted: added to the local cases as %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已接受：已作为 %1 添加到本地病例</translation>
     </message>
     <message>
         <source>Autosave failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>自动保存失败：%1</translation>
     </message>
     <message>
         <source>An autosaved session was found but cannot be read; it is kept in %1.
 
 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>发现自动保存的会话，但无法读取；该文件已保留在 %1。
+
+%2</translation>
     </message>
     <message>
         <source>MedClick did not close cleanly last time. Recover the autosaved segmentation of %1?</source>
-        <translation type="unfinished"></translation>
+        <translation>MedClick 上次未正常关闭。是否恢复 %1 自动保存的分割结果？</translation>
     </message>
     <message>
         <source>The segmentation has changes that were not saved or exported. Close anyway?</source>
-        <translation type="unfinished"></translation>
+        <translation>分割结果有尚未保存或导出的更改。仍要关闭吗？</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System Default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <source>The language changes at the next start.</source>
+        <translation>语言设置将在下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>The 3D surface cannot be shown: %1</source>
+        <translation>无法显示三维表面：%1</translation>
     </message>
 </context>
 <context>
     <name>medclick::ui::OrthoViewer</name>
     <message>
         <source>Axial</source>
-        <translation type="unfinished"></translation>
+        <translation>轴位</translation>
     </message>
     <message>
         <source>Coronal</source>
-        <translation type="unfinished"></translation>
+        <translation>冠状位</translation>
     </message>
     <message>
         <source>Sagittal</source>
-        <translation type="unfinished"></translation>
+        <translation>矢状位</translation>
     </message>
 </context>
 <context>
     <name>medclick::ui::SessionController</name>
     <message>
         <source>Nothing to propagate: this slice has no mask, or it is the last slice.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可传播的内容：此切片没有掩膜，或已是最后一张切片。</translation>
     </message>
 </context>
 </TS>

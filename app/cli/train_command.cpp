@@ -1,15 +1,12 @@
 // medclick-cli train --model ikan --data DIR ... --out DIR: decodes the labeled cases once into a
-// tensor cache beside the output, then trains with simulated clicks. Ctrl-C (SIGINT) or SIGTERM
-// stops after the current step; the last finished epoch is kept and --resume goes on from it.
+// tensor cache beside the output, then trains with simulated clicks (the fine-tune job the GUI runs
+// too) and redraws OUT/curves.png after every epoch. Ctrl-C (SIGINT) or SIGTERM stops after the
+// current step; the last finished epoch is kept and --resume goes on from it.
 
 #include "cli/command.h"
 #include "cli/command_parser.h"
 
-#include "data/labeled_dataset.h"
-#include "io/image_reader.h"
-#include "jobs/ikan_training_job.h"
-
-#include <spdlog/spdlog.h>
+#include "common/fine_tune_job.h"
 
 #include <unistd.h>
 
@@ -32,33 +29,6 @@ std::string duration(double seconds) {
   char text[32];
   std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
   return text;
-}
-
-int buildCache(const QStringList& folders, const std::string& cachePath, int label) {
-  SampleCacheWriter writer(288);
-  int skippedEmpty = 0, skipped3d = 0;
-  for (const QString& folder : folders) {
-    const LabeledDataset dataset = scanLabeledDataset(folder.toStdString());
-    spdlog::info("{}: {} layout, {} labeled cases", folder.toStdString(), dataset.layout, dataset.cases.size());
-    for (const auto& labeledCase : dataset.cases) {
-      const Image image = readImage(labeledCase.imagePath).toIntensity();
-      if (image.geometry().dimension != 2) {
-        ++skipped3d;
-        continue;
-      }
-      const LabelMask mask = readCaseMask(labeledCase, image.geometry(), label);
-      if (mask.countNonZero() == 0) {
-        ++skippedEmpty;
-        continue;
-      }
-      writer.add(labeledCase.name, labeledCase.group, static_cast<int>(image.geometry().size[0]),
-                 static_cast<int>(image.geometry().size[1]), image.voxels().data(), mask.labels().data());
-    }
-  }
-  spdlog::info("cache {}: {} cases; skipped {} with an empty mask, {} 3D volumes (IKAN is 2D)", cachePath, writer.count(),
-               skippedEmpty, skipped3d);
-  writer.write(cachePath);
-  return writer.count();
 }
 
 class TrainCommand : public Command {
@@ -99,13 +69,14 @@ public:
       return value;
     };
 
-    IkanTrainingOptions options;
+    app::FineTuneJobOptions job;
+    job.model = p.value(model).toStdString();
+    for (const QString& folder : p.values(data)) job.dataFolders.push_back(folder.toStdString());
+    job.label = integer(label);
+    IkanTrainingOptions& options = job.training;
     options.outDir = p.value(out).toStdString();
-    std::filesystem::create_directories(options.outDir);
     options.cachePath = p.isSet(cache) ? p.value(cache).toStdString() : (std::filesystem::path(options.outDir) / "cases.safetensors").string();
-    if (p.isSet(data))
-      buildCache(p.values(data), options.cachePath, integer(label));
-    else if (!std::filesystem::exists(options.cachePath))
+    if (job.dataFolders.empty() && !std::filesystem::exists(options.cachePath))
       throw UsageError("give --data DIR (or an existing --cache FILE)");
     options.variant = p.value(variant).toStdString();
     options.epochs = std::max(1, integer(epochs));
@@ -124,8 +95,8 @@ public:
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
     const bool terminal = isatty(fileno(stderr));
-    const auto summary = runIkanTraining(
-        options,
+    const auto summary = app::runFineTuneJob(
+        job,
         [&](const TrainingProgress& r) {
           if (r.validated) {
             std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  validation mIoU@%d %.4f\n", terminal ? "\r\033[K" : "", r.epoch, r.epochs,
@@ -138,8 +109,14 @@ public:
                        terminal ? "" : "\n");
         },
         stopRequested);
+    if (summary.cancelled && summary.bestWeightsPath.empty()) {
+      std::cout << "stopped while decoding the cases; nothing was trained\n";
+      return 0;
+    }
     std::cout << (summary.cancelled ? "stopped; resume with --resume. " : "") << "best validation mIoU@" << options.validationClicks
               << " " << summary.bestValidationIoU << " at epoch " << summary.bestEpoch << ": " << summary.bestWeightsPath << "\n";
+    const std::string curves = app::trainingCurvesPath(options.outDir);
+    if (std::filesystem::exists(curves)) std::cout << "curves: " << curves << "\n";
     return 0;
   }
 };

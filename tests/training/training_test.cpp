@@ -66,6 +66,7 @@ IkanTrainingOptions tinyTraining(const std::string& cache, const std::string& ou
   o.validationFraction = 0.34;
   o.device = "cpu";
   o.seed = 7;
+  o.threads = 1; // tiny tensors: two threads only add synchronisation, badly so on shared cores
   return o;
 }
 

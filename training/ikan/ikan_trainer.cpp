@@ -140,7 +140,8 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
   const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   const auto weights = increasingRoundWeights(o.gradientRounds);
   const AugmentationOptions augmentation{network->options().inputSize};
-  std::ofstream metrics((fs::path(o.outDir) / "metrics.csv").string(), std::ios::app);
+  // A new run starts its own curves; a resumed one continues them.
+  std::ofstream metrics((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
   if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_miou_at_" << o.validationClicks << "_clicks,seconds\n";
 
   TrainingSummary summary;

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,8 +35,6 @@ struct IkanTrainingOptions {
   int threads = 0;
   int patience = 0;               // early stopping after this many epochs without improvement; 0: off
 };
-
-using ProgressCallback = std::function<void(const TrainingProgress&)>;
 
 // Runs until the last epoch, early stopping or cancel (checked after every step; the state is saved
 // before returning). Throws WeightsError / std::runtime_error on bad input.

@@ -1,7 +1,8 @@
 #pragma once
-// What a training job reports while it runs (the CLI prints it; the GUI's fine-tune dialog will show
+// What a training job reports while it runs (the CLI prints it; the GUI's fine-tune dialog shows
 // it) and what it leaves behind. Torch-free.
 
+#include <functional>
 #include <string>
 
 namespace medclick {
@@ -23,5 +24,8 @@ struct TrainingSummary {
   std::string bestWeightsPath;
   bool cancelled = false;
 };
+
+// Called on the thread that runs the job, after every step and once more at the end of each epoch.
+using ProgressCallback = std::function<void(const TrainingProgress&)>;
 
 } // namespace medclick

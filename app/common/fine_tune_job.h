@@ -1,0 +1,44 @@
+#pragma once
+// One fine-tuning job for `medclick-cli train` and the GUI's "Fine-tune on local data…": decode the
+// labeled cases once into a tensor cache (core/ I/O), train the chosen model from the cache with
+// progress reports and a cancel flag, and redraw OUT/curves.png after every epoch. Torch-free: the
+// GUI's wiring includes it without torch headers.
+
+#include "jobs/ikan_training_job.h"
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+namespace medclick::app {
+
+struct FineTuneJobOptions {
+  std::string model = "ikan";           // the one trainer so far; CAISeg joins with its own
+  std::vector<std::string> dataFolders; // labeled folders (images/+masks/, BUSI, MSD); empty: train
+                                        // from an existing training.cachePath
+  int label = 0;                        // 0: every label > 0 is object; N: only label N
+  int cacheSize = 288;                  // side of the square cached cases (the augmentation crops from it)
+  // outDir, cachePath (empty: OUT/cases.safetensors), epochs, initWeights, device, resume, ...
+  IkanTrainingOptions training;
+};
+
+// The models runFineTuneJob accepts.
+std::vector<std::string> fineTunableModels();
+
+// OUT/curves.png: training loss and validation metric against epochs, redrawn after every epoch.
+std::string trainingCurvesPath(const std::string& outDir);
+
+// Decodes every 2D case with a non-empty mask of the folders into a tensor cache at cachePath and
+// returns how many it holds. Cancel is checked between cases (returns -1 without writing).
+// Throws ImageIOError for a folder of no known layout or an unreadable case, std::runtime_error when
+// no usable case is left.
+int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cacheSize,
+                       const std::atomic<bool>& cancel);
+
+// Builds the cache (when dataFolders are given), then trains. progress and the end of the job come
+// on the calling thread. Cancelled while decoding: a summary with cancelled set and nothing trained.
+// Throws std::invalid_argument for an unknown model or neither data nor cache, and what the cache
+// builder and the trainer throw.
+TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const ProgressCallback& progress, const std::atomic<bool>& cancel);
+
+} // namespace medclick::app

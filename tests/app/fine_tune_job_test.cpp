@@ -1,0 +1,121 @@
+// The fine-tune job of the CLI and the GUI, end to end on real PNG files: images/ + masks/ decoded
+// into a tensor cache, a tiny IKAN run with progress reports, curves.png, and best weights that the
+// engine loads. Kept small (64-pixel cases and network, two short epochs, one thread).
+
+#include "common/engine_choice.h"
+#include "common/fine_tune_job.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+using namespace medclick;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Bright discs on a darker noisy background, one PNG pair per case (names as a clinician's export).
+void writeDiscDataset(const fs::path& folder, int cases) {
+  fs::create_directories(folder / "images");
+  fs::create_directories(folder / "masks");
+  std::mt19937 random(3);
+  std::normal_distribution<double> noise(0.0, 8.0);
+  for (int c = 0; c < cases; ++c) {
+    cv::Mat mask(56, 64, CV_8UC1, cv::Scalar(0));
+    cv::circle(mask, {22 + 2 * c, 26 + c % 3}, 9 + c % 4, cv::Scalar(255), cv::FILLED);
+    cv::Mat image(mask.size(), CV_8UC1);
+    for (int y = 0; y < image.rows; ++y)
+      for (int x = 0; x < image.cols; ++x)
+        image.at<uint8_t>(y, x) = cv::saturate_cast<uint8_t>((mask.at<uint8_t>(y, x) ? 170.0 : 60.0) + noise(random));
+    const std::string name = "case" + std::to_string(c) + ".png";
+    QVERIFY(cv::imwrite((folder / "images" / name).string(), image));
+    QVERIFY(cv::imwrite((folder / "masks" / name).string(), mask));
+  }
+}
+
+app::FineTuneJobOptions tinyJob(const fs::path& data, const fs::path& out) {
+  app::FineTuneJobOptions job;
+  job.model = "ikan";
+  job.dataFolders = {data.string()};
+  job.cacheSize = 64;
+  IkanTrainingOptions& t = job.training;
+  t.outDir = out.string();
+  t.variant = "small";
+  t.inputSize = 64;
+  t.epochs = 2;
+  t.stepsPerEpoch = 2;
+  t.batchSize = 2;
+  t.gradientRounds = 1;
+  t.maxNoGradientRounds = 1;
+  t.validationFraction = 0.3;
+  t.validationClicks = 2;
+  t.device = "cpu";
+  t.threads = 1;
+  t.seed = 5;
+  return job;
+}
+
+} // namespace
+
+class FineTuneJobTest : public QObject {
+  Q_OBJECT
+  QTemporaryDir scratch_;
+
+private slots:
+  void a_tiny_run_from_png_folders_writes_curves_and_loadable_best_weights() {
+    const fs::path data = fs::path(scratch_.path().toStdString()) / "local-cases";
+    writeDiscDataset(data, 8);
+    const auto job = tinyJob(data, fs::path(scratch_.path().toStdString()) / "run");
+    int stepReports = 0, epochReports = 0;
+    std::atomic<bool> cancel{false};
+    const auto summary = app::runFineTuneJob(
+        job, [&](const TrainingProgress& p) { (p.validated ? epochReports : stepReports)++; }, cancel);
+
+    QCOMPARE(summary.epochsRun, 2);
+    QVERIFY(!summary.cancelled);
+    QCOMPARE(stepReports, 4);
+    QCOMPARE(epochReports, 2);
+    QVERIFY(fs::is_regular_file(fs::path(job.training.outDir) / "cases.safetensors"));
+    QVERIFY(fs::is_regular_file(app::trainingCurvesPath(job.training.outDir)));
+    const cv::Mat curves = cv::imread(app::trainingCurvesPath(job.training.outDir));
+    QCOMPARE(curves.cols, 800);
+
+    QVERIFY(fs::is_regular_file(summary.bestWeightsPath));
+    const auto engine = app::createEngineByName("ikan", summary.bestWeightsPath, "cpu");
+    std::vector<float> pixels(64 * 56, 100.0f);
+    engine->setImage(pixels.data(), 64, 56, 1);
+    QCOMPARE(engine->refine({{30, 28, true}}, 0, nullptr).size(), size_t(64 * 56));
+  }
+
+  void cancel_while_decoding_trains_nothing() {
+    const fs::path data = fs::path(scratch_.path().toStdString()) / "cancelled-cases";
+    writeDiscDataset(data, 2);
+    const auto job = tinyJob(data, fs::path(scratch_.path().toStdString()) / "cancelled-run");
+    std::atomic<bool> cancel{true};
+    const auto summary = app::runFineTuneJob(job, {}, cancel);
+    QVERIFY(summary.cancelled);
+    QCOMPARE(summary.epochsRun, 0);
+    QVERIFY(!fs::exists(fs::path(job.training.outDir) / "cases.safetensors"));
+    QVERIFY(!fs::exists(fs::path(job.training.outDir) / "metrics.csv"));
+  }
+
+  void an_unknown_model_or_a_folder_without_cases_is_refused() {
+    auto job = tinyJob(fs::path(scratch_.path().toStdString()) / "nothing", fs::path(scratch_.path().toStdString()) / "refused");
+    std::atomic<bool> cancel{false};
+    job.model = "unet";
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, app::runFineTuneJob(job, {}, cancel));
+    job.model = "ikan";
+    fs::create_directories(fs::path(scratch_.path().toStdString()) / "nothing" / "images");
+    fs::create_directories(fs::path(scratch_.path().toStdString()) / "nothing" / "masks");
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, app::runFineTuneJob(job, {}, cancel));
+  }
+};
+
+QTEST_GUILESS_MAIN(FineTuneJobTest)
+#include "fine_tune_job_test.moc"
