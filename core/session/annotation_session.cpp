@@ -16,6 +16,41 @@ const ClickList kNoClicks;
 AnnotationSession::AnnotationSession(Image image, std::size_t historyByteBudget)
     : image_(std::move(image)), probability_(image_.geometry().voxelCount(), 0.0f), history_(historyByteBudget) {}
 
+void AnnotationSession::setVolumeEngine(std::shared_ptr<VolumeInteractiveEngine> engine) {
+  volumeEngine_ = std::move(engine);
+  volumeEngineHasImage_ = false;
+}
+
+void AnnotationSession::addVolumeClick(const VolumeClick& click) {
+  const auto& size = image_.geometry().size;
+  if (!(click.i >= 0 && click.j >= 0 && click.k >= 0 && click.i <= size[0] - 1.0 && click.j <= size[1] - 1.0 && click.k <= size[2] - 1.0))
+    throw std::out_of_range("click outside the volume");
+  VolumeClickList clicks = volumeClicks_;
+  clicks.push_back(click);
+  refineVolume(clicks);
+}
+
+void AnnotationSession::autoSegmentVolume() { refineVolume({}); }
+
+void AnnotationSession::refineVolume(const VolumeClickList& clicks) {
+  if (!volumeEngine_) throw std::logic_error("no 3D segmentation engine chosen");
+  if (image_.geometry().dimension != 3 || image_.geometry().size[2] < 2) throw std::invalid_argument("a 3D engine needs a volume");
+  if (!volumeEngineHasImage_) { // once per image: the engine normalises and caches from here
+    const Image intensity = image_.toIntensity();
+    const auto& g = image_.geometry();
+    volumeEngine_->setVolume(intensity.voxels().data(), g.size, g.spacing);
+    volumeEngineHasImage_ = true;
+  }
+  std::vector<float> result = volumeEngine_->refine(clicks, probability_.data());
+  if (result.size() != probability_.size()) throw std::runtime_error("the 3D engine returned a probability of the wrong size");
+  for (float& p : result)
+    if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
+  SliceState before{probability_, {}, volumeClicks_};
+  SliceState after{std::move(result), {}, clicks};
+  restore(SliceRef::wholeVolume(), after);
+  history_.record(SliceRef::wholeVolume(), before, after);
+}
+
 void AnnotationSession::setEngine(std::shared_ptr<InteractiveEngine> engine) {
   engine_ = std::move(engine);
   engineSlice_.reset();
@@ -31,6 +66,7 @@ void AnnotationSession::loadMask(const LabelMask& mask) {
   requireSameGrid(image_.geometry(), mask.geometry(), "mask");
   for (std::size_t i = 0; i < probability_.size(); ++i) probability_[i] = mask.labels()[i] ? 1.0f : 0.0f;
   clicks_.clear();
+  volumeClicks_.clear();
   history_ = UndoHistory();
 }
 
@@ -48,7 +84,12 @@ std::vector<std::pair<SliceRef, ClickList>> AnnotationSession::allClicks() const
   return all;
 }
 
-void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks) {
+void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
+                                       const VolumeClickList& volumeClicks) {
+  const auto& size = image_.geometry().size;
+  for (const VolumeClick& c : volumeClicks)
+    if (!(c.i >= 0 && c.j >= 0 && c.k >= 0 && c.i <= size[0] - 1.0 && c.j <= size[1] - 1.0 && c.k <= size[2] - 1.0))
+      throw std::out_of_range("a saved 3D click lies outside the volume");
   for (const auto& [slice, sliceClicks] : clicks) {
     if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("saved clicks name a slice the image does not have");
     const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
@@ -57,6 +98,7 @@ void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<
         throw std::out_of_range("a saved click lies outside its slice");
   }
   loadMask(mask);
+  volumeClicks_ = volumeClicks;
   for (const auto& [slice, sliceClicks] : clicks)
     if (!sliceClicks.empty()) clicks_[keyOf(slice)] = sliceClicks;
 }
@@ -66,6 +108,11 @@ SliceState AnnotationSession::stateOf(const SliceRef& slice) const {
 }
 
 void AnnotationSession::restore(const SliceRef& slice, const SliceState& state) {
+  if (slice.isWholeVolume()) {
+    probability_ = state.probability;
+    volumeClicks_ = state.volumeClicks;
+    return;
+  }
   insertSlice(probability_, image_.geometry(), slice, state.probability);
   if (state.clicks.empty())
     clicks_.erase(keyOf(slice));

@@ -6,6 +6,7 @@
 // No Qt: the GUI observes it, the tests drive it headless.
 
 #include "engine/interactive_engine.h"
+#include "engine/volume_engine.h"
 #include "image/image.h"
 #include "image/label_mask.h"
 #include "session/slice_access.h"
@@ -28,6 +29,10 @@ public:
   void setEngine(std::shared_ptr<InteractiveEngine> engine);
   bool hasEngine() const { return engine_ != nullptr; }
 
+  // A 3D engine (CAISeg) refines the whole lesion from clicks in any view; used beside the 2D one.
+  void setVolumeEngine(std::shared_ptr<VolumeInteractiveEngine> engine);
+  bool hasVolumeEngine() const { return volumeEngine_ != nullptr; }
+
   const std::vector<float>& probability() const { return probability_; }
   LabelMask mask() const;                      // probability > 0.5, on the image's grid
   void loadMask(const LabelMask& mask);        // starts over from an existing mask (history cleared)
@@ -36,11 +41,19 @@ public:
   std::vector<std::pair<SliceRef, ClickList>> allClicks() const;
   // Resumes saved work: the mask and the clicks that made it (history cleared). The mask must be on
   // the image's grid (GeometryMismatchError otherwise); clicks outside their slice are refused.
-  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks);
+  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
+                      const VolumeClickList& volumeClicks = {});
 
   // One refinement round on the slice: all its clicks, the new one last, and the slice's current
   // probability as the previous one. One undo step.
   void addClick(const SliceRef& slice, const Click& click);
+  // One whole-volume refinement round by the 3D engine: all volume clicks, the new one last, and
+  // the current probability as the previous one. One undo step (whole-volume scope).
+  void addVolumeClick(const VolumeClick& click);
+  // The 3D engine's first mask with no clicks (an engine that cannot segment automatically throws).
+  void autoSegmentVolume();
+  const VolumeClickList& volumeClicks() const { return volumeClicks_; }
+
   // Brush (object = true) or eraser within `radius` pixels of (x, y) on the slice. One undo step; the
   // edited probability is the previous probability of the next click.
   void paint(const SliceRef& slice, double x, double y, double radius, bool object);
@@ -57,7 +70,7 @@ public:
 
   bool canUndo() const { return history_.canUndo(); }
   bool canRedo() const { return history_.canRedo(); }
-  SliceRef undo(); // returns the slice that changed
+  SliceRef undo(); // returns the slice that changed (or SliceRef::wholeVolume())
   SliceRef redo();
   const UndoHistory& history() const { return history_; }
 
@@ -71,7 +84,11 @@ private:
   Image image_;
   std::vector<float> probability_;
   std::map<long long, ClickList> clicks_;
+  void refineVolume(const VolumeClickList& clicks);
   std::shared_ptr<InteractiveEngine> engine_;
+  std::shared_ptr<VolumeInteractiveEngine> volumeEngine_;
+  bool volumeEngineHasImage_ = false;
+  VolumeClickList volumeClicks_;
   std::optional<SliceRef> engineSlice_; // the slice the engine holds (set once per slice, not per click)
   UndoHistory history_;
 };

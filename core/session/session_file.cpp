@@ -74,7 +74,13 @@ void writeSessionFile(const std::string& path, const SavedSession& session) {
       json << (c ? ", " : "") << "[" << clicks[c].x << ", " << clicks[c].y << ", " << (clicks[c].positive ? "true" : "false") << "]";
     json << "]}";
   }
-  json << (session.clicks.empty() ? "]\n}\n" : "\n  ]\n}\n");
+  json << (session.clicks.empty() ? "],\n" : "\n  ],\n");
+  json << "  \"volumeClicks\": [";
+  for (std::size_t c = 0; c < session.volumeClicks.size(); ++c) {
+    const VolumeClick& v = session.volumeClicks[c];
+    json << (c ? ", " : "") << "[" << v.i << ", " << v.j << ", " << v.k << ", " << (v.positive ? "true" : "false") << "]";
+  }
+  json << "]\n}\n";
   writeTextAtomically(path, json.str());
 }
 
@@ -113,6 +119,17 @@ SavedSession readSessionFile(const std::string& path) {
       clicks.push_back({point.array[0].number, point.array[1].number, point.array[2].boolean});
     }
     session.clicks.push_back({SliceRef{static_cast<SliceAxis>(axis), static_cast<std::size_t>(index)}, clicks});
+  }
+  const auto volumeClicks = root.object.find("volumeClicks"); // absent in sessions of 2D work
+  if (volumeClicks != root.object.end()) {
+    if (volumeClicks->second.kind != json::Value::Kind::Array) throw ImageIOError(path, "malformed session: 'volumeClicks' is not a list");
+    for (const auto& point : volumeClicks->second.array) {
+      if (point.kind != json::Value::Kind::Array || point.array.size() != 4 || point.array[3].kind != json::Value::Kind::Bool ||
+          point.array[0].kind != json::Value::Kind::Number || point.array[1].kind != json::Value::Kind::Number ||
+          point.array[2].kind != json::Value::Kind::Number)
+        throw ImageIOError(path, "malformed session: a 3D click is not [i, j, k, positive]");
+      session.volumeClicks.push_back({point.array[0].number, point.array[1].number, point.array[2].number, point.array[3].boolean});
+    }
   }
   const std::string maskName = member(root, "mask", json::Value::Kind::String, path).string;
   session.mask = readMask((fs::path(path).parent_path() / maskName).string());

@@ -6,6 +6,7 @@
 // or half-written mask.
 
 #include "engine/click.h"
+#include "engine/volume_engine.h"
 #include "image/label_mask.h"
 #include "session/slice_access.h"
 
@@ -21,6 +22,7 @@ struct SavedSession {
   std::string model;          // engine name as the CLI's --model says it ("ikan", "classic", ...)
   std::string weightsPath;    // empty: the bundled weights of the model
   std::vector<std::pair<SliceRef, ClickList>> clicks;
+  VolumeClickList volumeClicks; // a 3D engine's clicks (voxel indices i, j, k)
   LabelMask mask;
 };
 

@@ -14,6 +14,9 @@ enum class SliceAxis { Sagittal = 0, Coronal = 1, Axial = 2 }; // the index axis
 struct SliceRef {
   SliceAxis axis = SliceAxis::Axial;
   std::size_t index = 0;
+  // The scope of a 3D engine's step, which changes the whole volume (an undo entry, not a plane).
+  static SliceRef wholeVolume() { return {SliceAxis::Axial, static_cast<std::size_t>(-1)}; }
+  bool isWholeVolume() const { return index == static_cast<std::size_t>(-1); }
   bool operator==(const SliceRef& o) const { return axis == o.axis && index == o.index; }
   bool operator!=(const SliceRef& o) const { return !(*this == o); }
 };

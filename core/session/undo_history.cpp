@@ -12,6 +12,7 @@ UndoHistory::Packed UndoHistory::pack(const SliceState& state) {
   Packed packed;
   packed.values = state.probability.size();
   packed.clicks = state.clicks;
+  packed.volumeClicks = state.volumeClicks;
   const auto sourceBytes = static_cast<uLong>(state.probability.size() * sizeof(float));
   uLongf compressedBytes = compressBound(sourceBytes);
   packed.probability.resize(compressedBytes);
@@ -25,6 +26,7 @@ UndoHistory::Packed UndoHistory::pack(const SliceState& state) {
 SliceState UndoHistory::unpack(const Packed& packed) {
   SliceState state;
   state.clicks = packed.clicks;
+  state.volumeClicks = packed.volumeClicks;
   state.probability.resize(packed.values);
   uLongf bytes = static_cast<uLongf>(packed.values * sizeof(float));
   if (uncompress(reinterpret_cast<Bytef*>(state.probability.data()), &bytes, reinterpret_cast<const Bytef*>(packed.probability.data()),

@@ -5,6 +5,7 @@
 // ITK-SNAP's UndoDataManager caps its run-length deltas.
 
 #include "engine/click.h"
+#include "engine/volume_engine.h"
 #include "session/slice_access.h"
 
 #include <cstddef>
@@ -17,6 +18,7 @@ namespace medclick {
 struct SliceState {
   std::vector<float> probability;
   ClickList clicks;
+  VolumeClickList volumeClicks; // whole-volume steps only: the 3D engine's clicks
 };
 
 class UndoHistory {
@@ -37,6 +39,7 @@ private:
     std::string probability; // zlib
     std::size_t values = 0;
     ClickList clicks;
+    VolumeClickList volumeClicks;
   };
   struct Step {
     SliceRef slice;

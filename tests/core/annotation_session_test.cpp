@@ -40,6 +40,36 @@ private:
   int width_ = 0, height_ = 0;
 };
 
+// A deterministic stand-in for a 3D network: the previous probability with balls of radius 1.5
+// voxels set to 0.8 (positive) or 0.2 (negative) at each click; with no clicks, the centre voxel.
+class BallEngine : public VolumeInteractiveEngine {
+public:
+  std::string name() const override { return "balls"; }
+  std::string deviceName() const override { return "cpu"; }
+  void setVolume(const float*, const std::array<std::size_t, 3>& size, const std::array<double, 3>&) override {
+    size_ = size;
+    ++volumesSet;
+  }
+  std::vector<float> refine(const VolumeClickList& clicks, const float* previous) override {
+    std::vector<float> p(size_[0] * size_[1] * size_[2], 0.0f);
+    if (previous) p.assign(previous, previous + p.size());
+    VolumeClickList all = clicks;
+    if (all.empty()) all.push_back({double(size_[0] / 2), double(size_[1] / 2), double(size_[2] / 2), true});
+    for (const VolumeClick& c : all)
+      for (std::size_t k = 0; k < size_[2]; ++k)
+        for (std::size_t j = 0; j < size_[1]; ++j)
+          for (std::size_t i = 0; i < size_[0]; ++i) {
+            const double d2 = (i - c.i) * (i - c.i) + (j - c.j) * (j - c.j) + (k - c.k) * (k - c.k);
+            if (d2 <= 2.25) p[(k * size_[1] + j) * size_[0] + i] = c.positive ? 0.8f : 0.2f;
+          }
+    return p;
+  }
+  int volumesSet = 0;
+
+private:
+  std::array<std::size_t, 3> size_{};
+};
+
 struct Snapshot {
   std::vector<float> probability;
   std::vector<ClickList> clicks; // of every slice of every axis, in a fixed order
@@ -185,6 +215,33 @@ private slots:
     QCOMPARE(session.mask().countNonZero(), before + 5); // the 5 pixels within radius 1
     session.undo();
     QCOMPARE(session.mask().countNonZero(), before);
+  }
+
+  void volume_clicks_refine_the_whole_volume_as_one_undo_step() {
+    AnnotationSession session(volume());
+    auto engine = std::make_shared<BallEngine>();
+    session.setVolumeEngine(engine);
+    session.paint({SliceAxis::Axial, 0}, 1, 1, 0.5, true); // a 2D edit first: it must survive the 3D steps' undo
+    session.addVolumeClick({5, 4, 2, true});
+    QCOMPARE(session.mask().at(5, 4, 2), std::uint8_t{1});
+    QCOMPARE(session.mask().at(5, 4, 3), std::uint8_t{1}); // a neighbouring slice changed too: 3D
+    const std::size_t afterFirst = session.mask().countNonZero();
+    session.addVolumeClick({5, 4, 3, false});
+    QCOMPARE(session.mask().at(5, 4, 3), std::uint8_t{0});
+    QCOMPARE(session.volumeClicks().size(), std::size_t{2});
+    QCOMPARE(engine->volumesSet, 1); // the volume is handed over once, not per click
+    QVERIFY(session.undo().isWholeVolume());
+    QCOMPARE(session.mask().countNonZero(), afterFirst);
+    QCOMPARE(session.volumeClicks().size(), std::size_t{1});
+    session.undo();
+    QCOMPARE(session.mask().countNonZero(), std::size_t{1}); // the brushed voxel only
+    QVERIFY(session.volumeClicks().empty());
+    session.redo();
+    session.redo();
+    QCOMPARE(session.volumeClicks().size(), std::size_t{2});
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.addVolumeClick({5, 4, 99, true}));
+    session.autoSegmentVolume(); // no clicks: the stand-in marks the centre
+    QCOMPARE(session.volumeClicks().size(), std::size_t{0});
   }
 
   void a_brush_stroke_is_one_undo_step() {

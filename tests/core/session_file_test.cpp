@@ -29,6 +29,7 @@ SavedSession exampleSession() {
   s.mask.labels()[100] = 1;
   s.clicks = {{SliceRef{SliceAxis::Axial, 2}, {{1.5, 2.25, true}, {3, 4, false}}},
               {SliceRef{SliceAxis::Sagittal, 6}, {{0, 0, true}}}};
+  s.volumeClicks = {{3.5, 2, 4, true}, {0, 5, 1, false}};
   return s;
 }
 
@@ -54,6 +55,11 @@ private slots:
     QCOMPARE(read.weightsPath, written.weightsPath);
     QVERIFY(read.mask.geometry().sameGridAs(written.mask.geometry()));
     QVERIFY(read.mask.labels() == written.mask.labels());
+    QCOMPARE(read.volumeClicks.size(), std::size_t(2));
+    QCOMPARE(read.volumeClicks[0].i, 3.5);
+    QCOMPARE(read.volumeClicks[1].j, 5.0);
+    QCOMPARE(read.volumeClicks[1].k, 1.0);
+    QVERIFY(!read.volumeClicks[1].positive);
     QCOMPARE(read.clicks.size(), written.clicks.size());
     for (std::size_t s = 0; s < read.clicks.size(); ++s) {
       QVERIFY(read.clicks[s].first == written.clicks[s].first);
@@ -69,8 +75,9 @@ private slots:
   void restored_session_has_the_saved_clicks_and_mask() {
     const SavedSession saved = exampleSession();
     AnnotationSession session(testing::rampImage(saved.mask.geometry(), PixelType::Int16));
-    session.loadSavedState(saved.mask, saved.clicks);
+    session.loadSavedState(saved.mask, saved.clicks, saved.volumeClicks);
     QVERIFY(session.mask().labels() == saved.mask.labels());
+    QCOMPARE(session.volumeClicks().size(), std::size_t(2));
     QCOMPARE(session.clicks({SliceAxis::Axial, 2}).size(), std::size_t(2));
     QCOMPARE(session.clicks({SliceAxis::Sagittal, 6}).size(), std::size_t(1));
     QCOMPARE(session.allClicks().size(), std::size_t(2));
