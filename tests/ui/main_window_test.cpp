@@ -9,6 +9,8 @@
 #include "io/mask_reader.h"
 #include "window/main_window.h"
 
+#include <QComboBox>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -46,6 +48,28 @@ struct Harness {
   }
 };
 
+// A stand-in 3D engine (this test is about the wiring, not a network): a ball of radius 3 voxels
+// around every positive click, in the whole volume.
+class BallEngine : public VolumeInteractiveEngine {
+public:
+  std::string name() const override { return "Balls (3D)"; }
+  std::string deviceName() const override { return "cpu"; }
+  void setVolume(const float*, const std::array<std::size_t, 3>& size, const std::array<double, 3>&) override { size_ = size; }
+  std::vector<float> refine(const VolumeClickList& clicks, const float* previous) override {
+    std::vector<float> p(previous, previous + size_[0] * size_[1] * size_[2]);
+    for (const VolumeClick& c : clicks)
+      for (std::size_t k = 0; k < size_[2]; ++k)
+        for (std::size_t j = 0; j < size_[1]; ++j)
+          for (std::size_t i = 0; i < size_[0]; ++i)
+            if ((i - c.i) * (i - c.i) + (j - c.j) * (j - c.j) + (k - c.k) * (k - c.k) <= 9.0)
+              p[(k * size_[1] + j) * size_[0] + i] = c.positive ? 1.0f : 0.0f;
+    return p;
+  }
+
+private:
+  std::array<std::size_t, 3> size_{};
+};
+
 void waitForEngine(MainWindow& window) {
   QTRY_VERIFY_WITH_TIMEOUT(!window.controller().engineName().isEmpty(), 30000);
   window.controller().waitUntilIdle();
@@ -74,6 +98,8 @@ private slots:
     QCoreApplication::setOrganizationName("MedClickTest");
     QCoreApplication::setApplicationName("main_window_test");
   }
+
+  void init() { QSettings().clear(); } // each test starts from the default model, as a new user
 
   void clicking_on_the_view_segments_the_sample_and_undo_redo_restore_it() {
     Harness h;
@@ -167,6 +193,40 @@ private slots:
     QCOMPARE(h.errors.size(), 1);
     QVERIFY(window.exportMaskSlices(out.filePath("slices")));
     QVERIFY(QFileInfo::exists(out.filePath("slices/slice_0000.png")));
+  }
+
+  void a_click_in_the_coronal_view_refines_the_volume_with_a_3d_model() {
+    Harness h;
+    MainWindowServices services = h.services();
+    services.models.append({"Balls", "balls", QString(), true});
+    services.createVolumeEngine = [](const ModelEntry&, const QString&) { return std::make_shared<BallEngine>(); };
+    MainWindow window(services);
+    window.resize(1000, 800);
+    window.show();
+    QVERIFY(window.openPath(kSamples + "/breast1_image.nrrd"));
+    waitForEngine(window);
+    window.findChild<QComboBox*>("modelCombo")->setCurrentIndex(2);
+    QTRY_COMPARE(window.controller().engineName(), QString("Balls (3D)"));
+    window.controller().waitUntilIdle();
+
+    const auto cursor = window.viewer().cursor(); // the coronal view shows plane j = cursor[1]
+    clickOnPixel(window, SliceAxis::Coronal, QPointF(double(cursor[0]), double(cursor[2])));
+    QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
+    const auto& snapshot = *window.controller().snapshot();
+    QCOMPARE(snapshot.volumeClicks.size(), std::size_t(1));
+    QCOMPARE(snapshot.volumeClicks[0].j, double(cursor[1]));
+    // The ball spans neighbouring coronal planes too: the whole lesion, not one slice.
+    QCOMPARE(snapshot.mask.at(cursor[0], cursor[1] + 2, cursor[2]), std::uint8_t{1});
+    QCOMPARE(snapshot.mask.at(cursor[0], cursor[1], cursor[2]), std::uint8_t{1});
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    window.controller().waitUntilIdle();
+    QCOMPARE(maskCount(window), std::size_t(0));
+
+    // The 3D model on a 2D image is refused with a message, not a crash.
+    QVERIFY(window.openPath(kSamples + "/hc18_001_HC.png"));
+    clickOnPixel(window, SliceAxis::Axial, {403, 222});
+    QCOMPARE(h.errors.size(), 1);
+    QCOMPARE(maskCount(window), std::size_t(0));
   }
 
   void autosave_appears_and_recovery_restores_it_after_a_crash() {

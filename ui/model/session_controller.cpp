@@ -43,6 +43,7 @@ void SessionController::openImage(std::shared_ptr<const Image> image) {
   enqueue({Kind::Other, [this, image](Outcome&) {
              session_ = std::make_unique<AnnotationSession>(*image);
              if (engine_) session_->setEngine(engine_);
+             if (volumeEngine_) session_->setVolumeEngine(volumeEngine_);
            }});
 }
 
@@ -54,6 +55,32 @@ void SessionController::setEngine(EngineFactory factory) {
              out.engineDevice = QString::fromStdString(engine->deviceName());
              engine_ = std::move(engine);
              if (session_) session_->setEngine(engine_);
+           }});
+}
+
+void SessionController::setVolumeEngine(VolumeEngineFactory factory) {
+  enqueue({Kind::Other, [this, factory](Outcome& out) {
+             out.changesSession = false;
+             auto engine = factory(); // may throw: the previous engine stays
+             out.engineName = QString::fromStdString(engine->name());
+             out.engineDevice = QString::fromStdString(engine->deviceName());
+             volumeEngine_ = std::move(engine);
+             if (session_) session_->setVolumeEngine(volumeEngine_);
+           }});
+}
+
+void SessionController::addVolumeClick(const VolumeClick& click) {
+  if (!queue_.empty() && queue_.back().kind == Kind::Click) queue_.pop_back(); // a newer click replaces the waiting one
+  enqueue({Kind::Click, [this, click](Outcome& out) {
+             out.isRefinement = true;
+             session().addVolumeClick(click);
+           }});
+}
+
+void SessionController::autoSegmentVolume() {
+  enqueue({Kind::Other, [this](Outcome& out) {
+             out.isRefinement = true;
+             session().autoSegmentVolume();
            }});
 }
 
@@ -108,8 +135,9 @@ void SessionController::redo() {
            }});
 }
 
-void SessionController::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks) {
-  enqueue({Kind::Other, [this, mask, clicks](Outcome&) { session().loadSavedState(mask, clicks); }});
+void SessionController::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
+                                       const VolumeClickList& volumeClicks) {
+  enqueue({Kind::Other, [this, mask, clicks, volumeClicks](Outcome&) { session().loadSavedState(mask, clicks, volumeClicks); }});
 }
 
 void SessionController::enqueue(Operation operation) {
@@ -137,6 +165,7 @@ void SessionController::startNext() {
       auto snapshot = std::make_shared<SessionSnapshot>();
       snapshot->mask = session_->mask();
       snapshot->clicks = session_->allClicks();
+      snapshot->volumeClicks = session_->volumeClicks();
       snapshot->canUndo = session_->canUndo();
       snapshot->canRedo = session_->canRedo();
       outcome->snapshot = std::move(snapshot);

@@ -19,6 +19,7 @@
 namespace medclick::ui {
 
 using EngineFactory = std::function<std::shared_ptr<InteractiveEngine>()>;
+using VolumeEngineFactory = std::function<std::shared_ptr<VolumeInteractiveEngine>()>;
 
 class SessionController : public QObject {
   Q_OBJECT
@@ -39,6 +40,9 @@ public:
   // The factory runs on the worker (loading weights takes a moment); its errors are reported, and
   // the previous engine stays in use.
   void setEngine(EngineFactory factory);
+  void setVolumeEngine(VolumeEngineFactory factory); // a 3D engine (CAISeg) beside the 2D one
+  void addVolumeClick(const VolumeClick& click);     // like addClick: a newer one replaces a waiting one
+  void autoSegmentVolume();
   void addClick(const SliceRef& slice, const Click& click);
   void paint(const SliceRef& slice, double x, double y, double radius, bool object);
   void clearSlice(const SliceRef& slice);
@@ -46,7 +50,8 @@ public:
   void propagate(const SliceRef& from, int direction);
   void undo();
   void redo();
-  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks);
+  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
+                      const VolumeClickList& volumeClicks = {});
 
   // Blocks the calling (GUI) thread until every queued operation has run and its result arrived.
   // For closing, saving and tests; never called in response to a click.
@@ -84,6 +89,7 @@ private:
   QObject* worker_ = nullptr; // lives in thread_: the context of the worker's queued calls
   std::unique_ptr<AnnotationSession> session_; // touched only on the worker thread
   std::shared_ptr<InteractiveEngine> engine_;  // idem
+  std::shared_ptr<VolumeInteractiveEngine> volumeEngine_; // idem
   std::shared_ptr<const Image> image_;
   SnapshotPtr snapshot_;
   std::deque<Operation> queue_;

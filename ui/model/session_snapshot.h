@@ -4,6 +4,7 @@
 // thread only ever reads snapshots, so it never touches the session the worker is changing.
 
 #include "engine/click.h"
+#include "engine/volume_engine.h"
 #include "image/label_mask.h"
 #include "session/slice_access.h"
 
@@ -17,6 +18,7 @@ namespace medclick::ui {
 struct SessionSnapshot {
   LabelMask mask;
   std::vector<std::pair<SliceRef, ClickList>> clicks;
+  VolumeClickList volumeClicks; // the 3D engine's clicks, drawn on the views they lie in
   bool canUndo = false;
   bool canRedo = false;
 

@@ -3,6 +3,7 @@
 #include <QGridLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace medclick::ui {
 
@@ -194,7 +195,18 @@ void OrthoViewer::refreshView(SliceAxis axis) {
   const SliceRef slice = sliceOf(axis);
   const LabelMask* mask = snapshot_ ? &snapshot_->mask : nullptr;
   view->setPicture(renderSlice(*image_, slice, windowLevel_, mask, style_), pixelAspectOf(image_->geometry(), axis));
-  view->setMarkers(snapshot_ ? snapshot_->clicksOf(slice) : ClickList{});
+  ClickList markers = snapshot_ ? snapshot_->clicksOf(slice) : ClickList{};
+  if (snapshot_)
+    for (const VolumeClick& c : snapshot_->volumeClicks) { // a 3D click shows on the planes within half a voxel of it
+      const double along[3] = {c.i, c.j, c.k};
+      if (std::abs(along[static_cast<int>(axis)] - static_cast<double>(slice.index)) > 0.5) continue;
+      switch (axis) {
+      case SliceAxis::Axial: markers.push_back({c.i, c.j, c.positive}); break;
+      case SliceAxis::Coronal: markers.push_back({c.i, c.k, c.positive}); break;
+      case SliceAxis::Sagittal: markers.push_back({c.j, c.k, c.positive}); break;
+      }
+    }
+  view->setMarkers(markers);
   if (isVolume()) {
     const auto& c = cursor_;
     switch (axis) {

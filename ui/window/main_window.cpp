@@ -64,7 +64,8 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
   const int customCount = settings.beginReadArray("models");
   for (int i = 0; i < customCount; ++i) {
     settings.setArrayIndex(i);
-    const ModelEntry entry{settings.value("label").toString(), settings.value("model").toString(), settings.value("weights").toString()};
+    const ModelEntry entry{settings.value("label").toString(), settings.value("model").toString(), settings.value("weights").toString(),
+                           settings.value("volume", false).toBool()};
     if (QFileInfo::exists(entry.weightsPath)) models_.append(entry);
   }
   settings.endArray();
@@ -73,13 +74,7 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
   buildToolBar();
   buildStatusBar();
 
-  connect(viewer_, &OrthoViewer::clickRequested, this, [this](SliceRef slice, double x, double y, bool positive) {
-    if (controller_->engineName().isEmpty()) {
-      reportError(tr("No segmentation model is ready: choose one in the tool bar."));
-      return;
-    }
-    controller_->addClick(slice, {x, y, positive});
-  });
+  connect(viewer_, &OrthoViewer::clickRequested, this, &MainWindow::clickOnSlice);
   connect(viewer_, &OrthoViewer::brushRequested, this, [this](SliceRef slice, double x, double y, bool object) {
     controller_->paint(slice, x, y, brushSize_->value() / 2.0, object);
   });
@@ -202,6 +197,8 @@ void MainWindow::buildActions() {
   QAction* previous = segmentation->addAction(tr("Propagate to &Previous Slice"), QKeySequence(tr("Ctrl+[")), this,
                                               [this] { controller_->propagate(viewer_->currentSlice(), -1); });
   needVolume_ << next << previous;
+  autoVolume_ = segmentation->addAction(tr("&Automatic 3D Mask"), QKeySequence(tr("Ctrl+Shift+A")), controller_,
+                                        &SessionController::autoSegmentVolume);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   QAction* outline = view->addAction(tr("Mask &Outline Only"));
@@ -275,7 +272,7 @@ void MainWindow::buildToolBar() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Choose Weights"), QString(), tr("Safetensors (*.safetensors)"));
     if (path.isEmpty()) return;
     const ModelEntry current = models_.value(modelCombo_->currentIndex());
-    addModel({QStringLiteral("%1 (%2)").arg(current.model, QFileInfo(path).completeBaseName()), current.model, path});
+    addModel({QStringLiteral("%1 (%2)").arg(current.model, QFileInfo(path).completeBaseName()), current.model, path, current.volume});
   });
   bar->addWidget(new QLabel(tr(" Device: ")));
   deviceCombo_ = new QComboBox;
@@ -328,9 +325,34 @@ void MainWindow::updateActions() {
   const bool volume = image && isVolumeGeometry(controller_->image()->geometry());
   for (QAction* a : needImage_) a->setEnabled(image);
   for (QAction* a : needVolume_) a->setEnabled(volume);
+  autoVolume_->setEnabled(volume && volumeModelChosen());
   const auto& snapshot = controller_->snapshot();
   undo_->setEnabled(snapshot && snapshot->canUndo);
   redo_->setEnabled(snapshot && snapshot->canRedo);
+}
+
+bool MainWindow::volumeModelChosen() const { return models_.value(modelCombo_->currentIndex()).volume; }
+
+void MainWindow::clickOnSlice(const SliceRef& slice, double x, double y, bool positive) {
+  if (controller_->engineName().isEmpty()) {
+    reportError(tr("No segmentation model is ready: choose one in the tool bar."));
+    return;
+  }
+  if (!volumeModelChosen()) {
+    controller_->addClick(slice, {x, y, positive});
+    return;
+  }
+  if (!viewer_->isVolume()) {
+    reportError(tr("%1 segments volumes; choose a 2D model for this image.").arg(modelCombo_->currentText()));
+    return;
+  }
+  // The slice pixel as a voxel index of the volume: the 3D engine sees the click in 3D.
+  const double index = static_cast<double>(slice.index);
+  switch (slice.axis) {
+  case SliceAxis::Axial: controller_->addVolumeClick({x, y, index, positive}); break;
+  case SliceAxis::Coronal: controller_->addVolumeClick({x, index, y, positive}); break;
+  case SliceAxis::Sagittal: controller_->addVolumeClick({index, x, y, positive}); break;
+  }
 }
 
 void MainWindow::updateSurface() {
@@ -355,8 +377,18 @@ void MainWindow::chooseEngine() {
   settings.setValue("engine/modelIndex", modelCombo_->currentIndex());
   settings.setValue("engine/device", device);
   deviceLabel_->setText(tr("loading %1…").arg(entry.label));
-  auto create = services_.createEngine;
-  controller_->setEngine([create, entry, device] { return create(entry, device); });
+  if (entry.volume) {
+    auto create = services_.createVolumeEngine;
+    if (!create) {
+      reportError(tr("This build offers no 3D models."));
+      return;
+    }
+    controller_->setVolumeEngine([create, entry, device] { return create(entry, device); });
+  } else {
+    auto create = services_.createEngine;
+    controller_->setEngine([create, entry, device] { return create(entry, device); });
+  }
+  if (autoVolume_) updateActions();
 }
 
 void MainWindow::addModel(const ModelEntry& entry) {
@@ -370,6 +402,7 @@ void MainWindow::addModel(const ModelEntry& entry) {
     settings.setValue("label", custom[i].label);
     settings.setValue("model", custom[i].model);
     settings.setValue("weights", custom[i].weightsPath);
+    settings.setValue("volume", custom[i].volume);
   }
   settings.endArray();
   modelCombo_->setCurrentIndex(modelCombo_->count() - 1);
@@ -420,7 +453,7 @@ bool MainWindow::openImageWithState(const QString& path, const QString& seriesUi
   controller_->openImage(image);
   viewer_->setImage(image);
   surface_->clear();
-  if (state) controller_->loadSavedState(state->mask, state->clicks);
+  if (state) controller_->loadSavedState(state->mask, state->clicks, state->volumeClicks);
   controller_->waitUntilIdle();
   // A freshly opened image is nothing to save yet; recovered work is, until saved or exported.
   dirty_ = autosaveDirty_ = state != nullptr;
@@ -443,6 +476,7 @@ SavedSession MainWindow::currentState() const {
   if (const auto& snapshot = controller_->snapshot()) {
     s.mask = snapshot->mask;
     s.clicks = snapshot->clicks;
+    s.volumeClicks = snapshot->volumeClicks;
   } else {
     s.mask = LabelMask(controller_->image()->geometry());
   }

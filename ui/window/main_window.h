@@ -33,11 +33,14 @@ struct ModelEntry {
   QString label;       // what the chooser shows
   QString model;       // engine name: "ikan", "classic", ...
   QString weightsPath; // empty: the model's bundled weights
+  bool volume = false; // a 3D engine (CAISeg): clicks in any view refine the whole lesion
 };
 
 struct MainWindowServices {
   // Builds an engine (runs on the session worker thread; throws with a message on failure).
   std::function<std::shared_ptr<InteractiveEngine>(const ModelEntry& entry, const QString& device)> createEngine;
+  // Builds a 3D engine for entries with volume = true (may be empty: no 3D models offered).
+  std::function<std::shared_ptr<VolumeInteractiveEngine>(const ModelEntry& entry, const QString& device)> createVolumeEngine;
   QList<ModelEntry> models;  // the built-in choices, the default first
   QString dataFolder;        // autosave/ and annotated-cases/ live here
   // Asks a yes/no question (default: a message box); tests answer it themselves.
@@ -93,6 +96,8 @@ private:
   void setTool(ViewTool tool);
   void applyWindowPreset(double window, double level);
   void updateSurface();
+  bool volumeModelChosen() const;
+  void clickOnSlice(const SliceRef& slice, double x, double y, bool positive);
 
   MainWindowServices services_;
   SessionController* controller_;
@@ -118,6 +123,7 @@ private:
   QLabel* timeLabel_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QActionGroup* toolGroup_ = nullptr;
+  QAction* autoVolume_ = nullptr;
   QAction *undo_ = nullptr, *redo_ = nullptr, *saveSession_ = nullptr, *exportMenuAction_ = nullptr;
   QList<QAction*> needImage_;
   QList<QAction*> needVolume_;
