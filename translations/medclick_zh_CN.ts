@@ -19,6 +19,10 @@
         <source>%1 fine-tuned (%2)</source>
         <translation>%1 微调模型（%2）</translation>
     </message>
+    <message>
+        <source>CAISeg (3D volumes)</source>
+        <translation>CAISeg（三维体数据）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -639,6 +643,22 @@
     <message>
         <source>The 3D surface cannot be shown: %1</source>
         <translation>无法显示三维表面：%1</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic 3D Mask</source>
+        <translation>自动三维掩膜(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+A</source>
+        <translation>Ctrl+Shift+A</translation>
+    </message>
+    <message>
+        <source>%1 segments volumes; choose a 2D model for this image.</source>
+        <translation>%1 用于分割三维体数据；请为此图像选择二维模型。</translation>
+    </message>
+    <message>
+        <source>This build offers no 3D models.</source>
+        <translation>此版本不提供三维模型。</translation>
     </message>
 </context>
 <context>

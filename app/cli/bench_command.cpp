@@ -1,12 +1,16 @@
 // medclick-cli bench --model ikan: parameters, GFLOPs and per-click latency of each variant; with
 // --train, the speed of one training step (samples/s, ms/step) at batch 4 instead.
+// --model caiseg: the CAISeg benchmark of medclick-bench (full forward and feature-reusing
+// refinement of one patch, seconds), the same lines.
 
 #include "cli/command.h"
 #include "cli/command_parser.h"
 
+#include "bench/caiseg_benchmark.h"
 #include "bench/ikan_benchmark.h"
 #include "bench/ikan_training_benchmark.h"
 
+#include <cstdio>
 #include <iostream>
 
 namespace medclick::cli {
@@ -17,13 +21,15 @@ class BenchCommand : public Command {
 public:
   QString name() const override { return "bench"; }
   QString summary() const override {
-    return "Time one click (modulation + forward + up-sampling) of each model variant, or one training step (--train).";
+    return "Time one click (modulation + forward + up-sampling) of each model variant, or one training step (--train); "
+           "--model caiseg: one patch's full forward and feature-reusing refinement.";
   }
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "Model to time: ikan.", "NAME", "ikan");
-    QCommandLineOption variant("variant", "Only this variant (small, paper). Default: all.", "NAME");
+    QCommandLineOption model("model", "Model to time: ikan or caiseg.", "NAME", "ikan");
+    QCommandLineOption variant("variant", "Only this variant (ikan: small, paper; caiseg: slim, paper). Default: all (caiseg: slim).",
+                               "NAME");
     QCommandLineOption size("size", "Network resolution, a multiple of 32 (default 256).", "N", "256");
     QCommandLineOption repeat("repeat", "Timed clicks per variant after warm-up (default 20; with --train, timed steps, default 8).", "N",
                               "20");
@@ -32,10 +38,34 @@ public:
     QCommandLineOption json("json", "One JSON object per line.");
     QCommandLineOption train("train", "Time one training step (click rounds, backward, Adam) instead of one click.");
     QCommandLineOption batch("batch", "Training batch size with --train (default 4).", "N", "4");
-    command.parser().addOptions({model, variant, size, repeat, device, threads, json, train, batch});
+    QCommandLineOption patch("patch", "caiseg: the patch, DxHxW voxels (default 96x128x128).", "DxHxW");
+    QCommandLineOption anisotropic("anisotropic", "caiseg: the anisotropic network (F keeps every slice).");
+    command.parser().addOptions({model, variant, size, repeat, device, threads, json, train, batch, patch, anisotropic});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
-    if (p.value(model) != "ikan") throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan)");
+    if (p.value(model) == "caiseg") {
+      if (p.isSet(train) || p.isSet(size) || p.isSet(batch)) throw UsageError("--train, --size and --batch are IKAN's; caiseg takes --patch");
+      CaisegBenchmarkOptions caiseg;
+      if (p.isSet(variant)) caiseg.variants = {p.value(variant).toStdString()};
+      bool repeatOk = true, threadsOk = false;
+      if (p.isSet(repeat)) caiseg.repeat = p.value(repeat).toInt(&repeatOk);
+      caiseg.threads = p.value(threads).toInt(&threadsOk);
+      if (!repeatOk || !threadsOk || caiseg.repeat <= 0) throw UsageError("--repeat must be positive and --threads a number");
+      if (p.isSet(patch)) {
+        char end = 0;
+        auto& d = caiseg.patch;
+        if (std::sscanf(p.value(patch).toStdString().c_str(), "%dx%dx%d%c", &d[0], &d[1], &d[2], &end) != 3 || d[0] <= 0 || d[1] <= 0 ||
+            d[2] <= 0)
+          throw UsageError("--patch needs DxHxW, e.g. 96x128x128");
+      }
+      caiseg.anisotropic = p.isSet(anisotropic);
+      caiseg.device = p.value(device).toStdString();
+      for (const auto& result : benchmarkCaiseg(caiseg))
+        std::cout << (p.isSet(json) ? toJsonLine(result) : toTextLine(result)) << std::endl;
+      return 0;
+    }
+    if (p.value(model) != "ikan") throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg)");
+    if (p.isSet(patch) || p.isSet(anisotropic)) throw UsageError("--patch and --anisotropic are CAISeg's (--model caiseg)");
     BenchmarkOptions options;
     bool ok1 = false, ok2 = false, ok3 = false;
     options.size = p.value(size).toInt(&ok1);

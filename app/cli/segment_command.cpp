@@ -1,5 +1,6 @@
 // medclick-cli segment IMAGE --click X,Y,+ ... --out MASK: one refinement round per click, in order,
 // each round's probability feeding the next, as in the GUI; the mask has the image's geometry.
+// With --model caiseg the image is a volume and the clicks X,Y,Z,+ are voxel indices (i, j, k).
 
 #include "cli/click_argument.h"
 #include "cli/command.h"
@@ -10,28 +11,66 @@
 #include "io/image_writer.h"
 
 #include <chrono>
+#include <cstdio>
 #include <iostream>
+#include <sstream>
 
 namespace medclick::cli {
 
 namespace {
 
+// --click X,Y,Z,+ / X,Y,Z,- : 0-based voxel indices (i = column, j = row, k = slice) and the label.
+VolumeClick parseVolumeClick(const std::string& text) {
+  std::stringstream in(text);
+  std::string field;
+  std::vector<std::string> fields;
+  while (std::getline(in, field, ',')) fields.push_back(field);
+  if (fields.size() != 4) throw UsageError("--click expects X,Y,Z,+ or X,Y,Z,- for a volume (got '" + text + "')");
+  double values[3];
+  for (int a = 0; a < 3; ++a) {
+    try {
+      size_t used = 0;
+      values[a] = std::stod(fields[a], &used);
+      if (used != fields[a].size()) throw std::invalid_argument(fields[a]);
+    } catch (const std::exception&) {
+      throw UsageError("--click expects numbers for X, Y and Z (got '" + text + "')");
+    }
+  }
+  if (fields[3] != "+" && fields[3] != "-") throw UsageError("--click label must be + or - (got '" + text + "')");
+  return {values[0], values[1], values[2], fields[3] == "+"};
+}
+
+std::array<int, 3> parsePatch(const std::string& text) {
+  std::array<int, 3> patch{};
+  char end = 0;
+  if (std::sscanf(text.c_str(), "%dx%dx%d%c", &patch[0], &patch[1], &patch[2], &end) != 3 || patch[0] <= 0 || patch[1] <= 0 || patch[2] <= 0)
+    throw UsageError("--patch expects DxHxW voxels, e.g. 48x128x128 (got '" + text + "')");
+  return patch;
+}
+
 class SegmentCommand : public Command {
 public:
   QString name() const override { return "segment"; }
-  QString summary() const override { return "Segment a 2D image from clicks (IKAN or the classical engine); write the mask (and probability)."; }
+  QString summary() const override {
+    return "Segment a 2D image (IKAN or the classical engine) or a volume (CAISeg) from clicks; write the mask (and probability).";
+  }
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "Interactive model: ikan or classic.", "NAME", "ikan");
+    QCommandLineOption patch("patch", "CAISeg's patch, DxHxW voxels (rounded up to multiples of 16, the depth of 8 for anisotropic "
+                                      "weights; default: 128x128 in-plane, the depth from the spacing).", "DxHxW");
+    QCommandLineOption model("model", "Interactive model: ikan or classic (2D), caiseg (3D).", "NAME", "ikan");
     QCommandLineOption weights("weights", "Weights file (safetensors). Default: the bundled weights.", "FILE");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
-    QCommandLineOption click("click", "A click X,Y,+ (object) or X,Y,- (background); 0-based column,row. Repeat, in order.", "X,Y,L");
+    QCommandLineOption click("click",
+                             "A click X,Y,+ (object) or X,Y,- (background); 0-based column,row. Volumes (--model caiseg): "
+                             "X,Y,Z,+ in voxel indices i,j,k. Repeat, in order.",
+                             "X,Y[,Z],L");
     QCommandLineOption out("out", "Mask to write (.nii.gz, .nrrd, .mha, .png).", "MASK");
     QCommandLineOption prob("prob", "Also write the foreground probability (float NIfTI/NRRD/MHA).", "PROB");
     QCommandLineOption threshold("threshold", "Probability above which a pixel is object (default 0.5).", "T", "0.5");
-    command.parser().addOptions({model, weights, device, click, out, prob, threshold});
-    command.parser().addPositionalArgument("IMAGE", "A 2D image.");
+    command.parser().addOptions({model, weights, device, click, out, prob, threshold, patch});
+    command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume with --model caiseg.");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out MASK is required");
@@ -41,9 +80,26 @@ public:
     if (!thresholdOk || cut <= 0.0 || cut >= 1.0) throw UsageError("--threshold must be a number in (0, 1)");
 
     const std::string imagePath = p.positionalArguments().front().toStdString();
+    const std::string modelName = p.value(model).toStdString();
+    if (p.isSet(patch) && !app::isVolumeModel(modelName)) throw UsageError("--patch applies to 3D models (--model caiseg)");
     const Image image = readImage(imagePath);
     const ImageGeometry& g = image.geometry();
-    if (g.dimension != 2) throw std::runtime_error(imagePath + ": segment works on 2D images; this one is 3D");
+    if (app::isVolumeModel(modelName)) {
+      if (g.dimension != 3) throw std::runtime_error(imagePath + ": --model " + modelName + " segments 3D volumes; this image is 2D");
+      if (image.components() != 1) throw std::runtime_error(imagePath + ": --model " + modelName + " needs a grey volume");
+      VolumeRequest request;
+      request.model = modelName;
+      for (const QString& text : p.values(click)) request.clicks.push_back(text.toStdString());
+      request.weights = p.value(weights).toStdString();
+      request.device = p.value(device).toStdString();
+      request.out = p.value(out).toStdString();
+      if (p.isSet(prob)) request.prob = p.value(prob).toStdString();
+      if (p.isSet(patch)) request.patch = parsePatch(p.value(patch).toStdString());
+      request.threshold = cut;
+      return segmentVolume(image, request);
+    }
+    if (g.dimension != 2)
+      throw std::runtime_error(imagePath + ": --model " + modelName + " segments 2D images; this one is 3D (use --model caiseg)");
     ClickList clicks;
     for (const QString& text : p.values(click)) {
       const Click c = parseClick(text.toStdString());
@@ -78,6 +134,61 @@ public:
     std::cout << engine->name() << " on " << engine->deviceName() << ": " << clicks.size() << " click(s), "
               << static_cast<long>(msPerClick + 0.5) << " ms per click; object " << mask.countNonZero() << " pixels ("
               << mask.countNonZero() * pixelArea << " mm^2); wrote " << p.value(out).toStdString() << "\n";
+    return 0;
+  }
+
+private:
+  struct VolumeRequest {
+    std::string model, weights, device, out, prob; // prob empty: not written
+    std::vector<std::string> clicks;               // as typed: X,Y,Z,L
+    std::array<int, 3> patch{0, 0, 0};
+    double threshold = 0.5;
+  };
+
+  static int segmentVolume(const Image& image, const VolumeRequest& request) {
+    const ImageGeometry& g = image.geometry();
+    VolumeClickList clicks;
+    for (const std::string& text : request.clicks) {
+      const VolumeClick c = parseVolumeClick(text);
+      const double index[3] = {c.i, c.j, c.k};
+      for (int a = 0; a < 3; ++a)
+        if (!(index[a] >= 0 && index[a] <= static_cast<double>(g.size[a] - 1)))
+          throw UsageError("click " + text + " lies outside the volume (" + std::to_string(g.size[0]) + "x" +
+                           std::to_string(g.size[1]) + "x" + std::to_string(g.size[2]) + ")");
+      clicks.push_back(c);
+    }
+    const auto engine = app::createVolumeEngineByName(request.model, request.weights, request.device, request.patch);
+    engine->setVolume(image.voxels().data(), g.size, g.spacing);
+
+    std::vector<float> probability;
+    std::vector<double> seconds;
+    for (size_t round = 0; round < clicks.size(); ++round) {
+      const VolumeClickList upToNow(clicks.begin(), clicks.begin() + static_cast<std::ptrdiff_t>(round + 1));
+      const auto start = std::chrono::steady_clock::now();
+      probability = engine->refine(upToNow, probability.empty() ? nullptr : probability.data());
+      seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    }
+
+    LabelMask mask(g);
+    for (size_t i = 0; i < probability.size(); ++i) mask.labels()[i] = probability[i] > request.threshold ? 1 : 0;
+    writeMask(mask, request.out);
+    if (!request.prob.empty()) {
+      Image probabilityMap(g, 1, PixelType::Float32);
+      probabilityMap.voxels() = probability;
+      writeProbabilityMap(probabilityMap, request.prob);
+    }
+    const double voxelVolume = g.spacing[0] * g.spacing[1] * g.spacing[2];
+    std::ostringstream timing;
+    timing.precision(2);
+    timing << std::fixed << seconds.front() << " s for the first click";
+    if (seconds.size() > 1) {
+      double later = 0;
+      for (size_t r = 1; r < seconds.size(); ++r) later += seconds[r];
+      timing << ", " << later / static_cast<double>(seconds.size() - 1) << " s per later click";
+    }
+    std::cout << engine->name() << " on " << engine->deviceName() << ": " << clicks.size() << " click(s), " << timing.str() << "; object "
+              << mask.countNonZero() << " voxels (" << mask.countNonZero() * voxelVolume << " mm^3); wrote " << request.out
+              << "\n";
     return 0;
   }
 };

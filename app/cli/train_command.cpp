@@ -1,6 +1,6 @@
-// medclick-cli train --model ikan --data DIR ... --out DIR: decodes the labeled cases once into a
-// tensor cache beside the output, then trains with simulated clicks (the fine-tune job the GUI runs
-// too) and redraws OUT/curves.png after every epoch. Ctrl-C (SIGINT) or SIGTERM stops after the
+// medclick-cli train --model ikan|caiseg --data DIR ... --out DIR: decodes the labeled cases once into
+// a tensor cache beside the output (2D images for IKAN, 3D volumes for CAISeg), then trains with
+// simulated clicks (the fine-tune job the GUI runs too) and redraws OUT/curves.png after every epoch. Ctrl-C (SIGINT) or SIGTERM stops after the
 // current step; the last finished epoch is kept and --resume goes on from it.
 
 #include "cli/command.h"
@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <sstream>
 
 namespace medclick::cli {
 
@@ -34,19 +35,24 @@ std::string duration(double seconds) {
 class TrainCommand : public Command {
 public:
   QString name() const override { return "train"; }
-  QString summary() const override { return "Train or fine-tune IKAN on labeled images with simulated clicks."; }
+  QString summary() const override { return "Train or fine-tune IKAN (2D) or CAISeg (3D) on labeled cases with simulated clicks."; }
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "Model: ikan.", "NAME", "ikan");
+    QCommandLineOption model("model", "Model: ikan (2D) or caiseg (3D).", "NAME", "ikan");
     QCommandLineOption data("data", "Labeled folder (images/+masks/, BUSI or MSD layout). Repeat for several.", "DIR");
     QCommandLineOption cache("cache", "Tensor cache to read, or to write from --data (default OUT/cases.safetensors).", "FILE");
     QCommandLineOption out("out", "Output folder: checkpoints, best.safetensors, metrics.csv, split.txt.", "DIR");
-    QCommandLineOption variant("variant", "IKAN variant: small or paper.", "NAME", "small");
+    QCommandLineOption variant("variant", "IKAN variant: small or paper (default small); CAISeg: slim or paper (default slim).", "NAME");
     QCommandLineOption epochs("epochs", "Epochs (default 50).", "N", "50");
     QCommandLineOption steps("steps-per-epoch", "Steps per epoch (default: one pass over the training split).", "N", "0");
-    QCommandLineOption batch("batch", "Batch size (default 4).", "N", "4");
-    QCommandLineOption rounds("rounds", "Click rounds with gradient, weighted 1..T (default 3).", "T", "3");
+    QCommandLineOption batch("batch", "Batch size (default 4 for IKAN, 2 for CAISeg).", "N");
+    QCommandLineOption rounds("rounds", "IKAN: click rounds with gradient, weighted 1..T; CAISeg: simulated rounds, loss on the last (default 3).",
+                              "T", "3");
+    QCommandLineOption patch("patch", "CAISeg: training patch D,H,W in voxels, multiples of 16 (default 64,96,96).", "D,H,W", "64,96,96");
+    QCommandLineOption width("width", "CAISeg: V-Net base width (default: the variant's, slim 8, paper 16).", "N", "0");
+    QCommandLineOption minSpacing("min-spacing", "CAISeg: resample cases so that no axis is finer than this many mm (default 1.5).", "MM",
+                                  "1.5");
     QCommandLineOption valFraction("val-fraction", "Share of patients/exams kept for validation (default 0.15).", "F", "0.15");
     QCommandLineOption valLimit("val-limit", "Validate on at most N cases (default all).", "N", "0");
     QCommandLineOption patience("patience", "Stop after N epochs without a better validation mIoU (default off).", "N", "0");
@@ -56,11 +62,13 @@ public:
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption threads("threads", "CPU threads (default: all cores).", "N", "0");
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
-    command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, valFraction, valLimit, patience, seed,
-                                 init, resume, device, threads, label});
+    command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction,
+                                 valLimit, patience, seed, init, resume, device, threads, label});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
-    if (p.value(model) != "ikan") throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan)");
+    if (p.value(model) != "ikan" && p.value(model) != "caiseg")
+      throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg)");
+    const bool caiseg = p.value(model) == "caiseg";
     if (!p.isSet(out)) throw UsageError("--out DIR is required");
     const auto integer = [&](const QCommandLineOption& option) {
       bool ok = false;
@@ -78,10 +86,10 @@ public:
     options.cachePath = p.isSet(cache) ? p.value(cache).toStdString() : (std::filesystem::path(options.outDir) / "cases.safetensors").string();
     if (job.dataFolders.empty() && !std::filesystem::exists(options.cachePath))
       throw UsageError("give --data DIR (or an existing --cache FILE)");
-    options.variant = p.value(variant).toStdString();
+    options.variant = p.isSet(variant) ? p.value(variant).toStdString() : "small";
     options.epochs = std::max(1, integer(epochs));
     options.stepsPerEpoch = integer(steps);
-    options.batchSize = std::max(1, integer(batch));
+    options.batchSize = p.isSet(batch) ? std::max(1, integer(batch)) : 4;
     options.gradientRounds = std::max(1, integer(rounds));
     options.validationFraction = p.value(valFraction).toDouble();
     options.validationLimit = integer(valLimit);
@@ -91,6 +99,37 @@ public:
     options.resume = p.isSet(resume);
     options.device = p.value(device).toStdString();
     options.threads = integer(threads);
+    if (caiseg) {
+      CaisegTrainingOptions& c = job.caiseg;
+      c.outDir = options.outDir;
+      c.cachePath = options.cachePath;
+      c.variant = p.isSet(variant) ? options.variant : "slim";
+      c.baseWidth = integer(width);
+      std::stringstream sizes(p.value(patch).toStdString());
+      std::string item;
+      for (size_t axis = 0; axis < 3; ++axis) {
+        if (!std::getline(sizes, item, ',') || std::atoi(item.c_str()) < 16 || std::atoi(item.c_str()) % 16 != 0)
+          throw UsageError("--patch expects D,H,W, each a multiple of 16");
+        c.patchSize[axis] = std::atoi(item.c_str());
+      }
+      bool ok = false;
+      job.minimumSpacing = p.value(minSpacing).toDouble(&ok);
+      if (!ok || job.minimumSpacing < 0) throw UsageError("--min-spacing expects a non-negative number of millimetres");
+      c.epochs = options.epochs;
+      c.stepsPerEpoch = options.stepsPerEpoch;
+      c.batchSize = p.isSet(batch) ? options.batchSize : 2;
+      c.rounds = options.gradientRounds;
+      c.validationFraction = options.validationFraction;
+      c.validationLimit = options.validationLimit;
+      c.seed = options.seed;
+      c.initWeights = options.initWeights;
+      c.resume = options.resume;
+      c.device = options.device;
+      c.threads = options.threads;
+      if (options.patience > 0) throw UsageError("--patience is not available for caiseg");
+    }
+    const std::string metric = caiseg ? "validation Dice after " + std::to_string(job.caiseg.rounds) + " rounds"
+                                      : "validation mIoU@" + std::to_string(options.validationClicks);
 
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
@@ -99,8 +138,8 @@ public:
         job,
         [&](const TrainingProgress& r) {
           if (r.validated) {
-            std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  validation mIoU@%d %.4f\n", terminal ? "\r\033[K" : "", r.epoch, r.epochs,
-                         r.loss, options.validationClicks, r.validationIoU);
+            std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  %s %.4f\n", terminal ? "\r\033[K" : "", r.epoch, r.epochs, r.loss,
+                         metric.c_str(), r.validationIoU);
             return;
           }
           if (!terminal && r.step % 25 != 0) return;
@@ -113,8 +152,7 @@ public:
       std::cout << "stopped while decoding the cases; nothing was trained\n";
       return 0;
     }
-    std::cout << (summary.cancelled ? "stopped; resume with --resume. " : "") << "best validation mIoU@" << options.validationClicks
-              << " " << summary.bestValidationIoU << " at epoch " << summary.bestEpoch << ": " << summary.bestWeightsPath << "\n";
+    std::cout << (summary.cancelled ? "stopped; resume with --resume. " : "") << "best " << metric << " " << summary.bestValidationIoU << " at epoch " << summary.bestEpoch << ": " << summary.bestWeightsPath << "\n";
     const std::string curves = app::trainingCurvesPath(options.outDir);
     if (std::filesystem::exists(curves)) std::cout << "curves: " << curves << "\n";
     return 0;

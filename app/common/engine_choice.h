@@ -1,9 +1,11 @@
 #pragma once
 // The engine a command asks for by name (--model), shared by the CLI (segment, evaluate) and the GUI:
-// "ikan" with given or bundled weights, or "classic" (watershed, no weights).
+// 2D: "ikan" with given or bundled weights, or "classic" (watershed, no weights); 3D: "caiseg".
 
 #include "engine/interactive_engine.h"
+#include "engine/volume_engine.h"
 
+#include <array>
 #include <memory>
 #include <string>
 
@@ -11,5 +13,12 @@ namespace medclick::app {
 
 // weightsPath empty: the bundled weights. Throws std::invalid_argument for an unknown model.
 std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device);
+
+// True for the models that refine whole volumes (VolumeInteractiveEngine): "caiseg".
+bool isVolumeModel(const std::string& model);
+// weightsPath empty: the bundled weights (none ship for CAISeg yet: the error says so). patch: D, H, W
+// voxels, 0 = chosen from the volume's spacing. Throws std::invalid_argument for an unknown model.
+std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
+                                                                  const std::string& device, const std::array<int, 3>& patch = {0, 0, 0});
 
 } // namespace medclick::app

@@ -8,13 +8,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 
 namespace medclick::app {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> fineTunableModels() { return {"ikan"}; }
+std::vector<std::string> fineTunableModels() { return {"ikan", "caiseg"}; }
 
 std::string trainingCurvesPath(const std::string& outDir) { return (fs::path(outDir) / "curves.png").string(); }
 
@@ -50,41 +51,107 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
   return writer.count();
 }
 
+namespace {
+
+// ../shared/data/lesions-nrrd's layout: NAME_image.EXT beside NAME_label.EXT, one case per NAME.
+LabeledDataset scanImageLabelPairs(const fs::path& folder) {
+  const std::string dataset = folder.filename().empty() ? folder.parent_path().filename().string() : folder.filename().string();
+  std::map<std::string, std::string> images, labels;
+  for (const auto& entry : fs::directory_iterator(folder)) {
+    if (!entry.is_regular_file()) continue;
+    const std::string file = entry.path().filename().string();
+    for (const auto& [suffix, into] : {std::pair<std::string, std::map<std::string, std::string>*>{"_image.", &images}, {"_label.", &labels}}) {
+      const auto at = file.rfind(suffix);
+      if (at != std::string::npos && at > 0) (*into)[file.substr(0, at)] = entry.path().string();
+    }
+  }
+  LabeledDataset result{"image+label pairs", {}};
+  for (const auto& [stem, image] : images) {
+    const auto label = labels.find(stem);
+    if (label != labels.end()) result.cases.push_back({dataset + "/" + stem, dataset + "/" + stem, image, {label->second}});
+  }
+  return result;
+}
+
+} // namespace
+
+int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
+                             const std::atomic<bool>& cancel) {
+  VolumeCacheWriter writer(minimumSpacing);
+  int skippedEmpty = 0, skipped2d = 0;
+  for (const auto& folder : dataFolders) {
+    LabeledDataset dataset = fs::is_directory(folder) ? scanImageLabelPairs(folder) : LabeledDataset{};
+    if (dataset.cases.empty()) dataset = scanLabeledDataset(folder);
+    spdlog::info("{}: {} layout, {} labeled cases", folder, dataset.layout, dataset.cases.size());
+    for (const auto& labeledCase : dataset.cases) {
+      if (cancel.load()) return -1;
+      const Image image = readImage(labeledCase.imagePath).toIntensity();
+      const auto& g = image.geometry();
+      if (g.dimension != 3) {
+        ++skipped2d;
+        continue;
+      }
+      const LabelMask mask = readCaseMask(labeledCase, g, label);
+      if (mask.countNonZero() == 0) {
+        ++skippedEmpty;
+        continue;
+      }
+      writer.add(labeledCase.name, labeledCase.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(g.size[2]),
+                 {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), mask.labels().data());
+    }
+  }
+  spdlog::info("cache {}: {} volumes; skipped {} with an empty mask, {} 2D images (CAISeg is 3D)", cachePath, writer.count(), skippedEmpty,
+               skipped2d);
+  if (writer.count() == 0)
+    throw std::runtime_error("no 3D case with a non-empty mask in the data given (" + std::to_string(skippedEmpty) + " empty, " +
+                             std::to_string(skipped2d) + " 2D)");
+  writer.write(cachePath);
+  return writer.count();
+}
+
 TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
   const auto models = fineTunableModels();
   if (std::find(models.begin(), models.end(), options.model) == models.end())
-    throw std::invalid_argument("unknown model '" + options.model + "' for fine-tuning (available: ikan)");
-  if (options.training.outDir.empty()) throw std::invalid_argument("no output folder given for the training run");
-
-  IkanTrainingOptions training = options.training;
-  fs::create_directories(training.outDir);
-  if (training.cachePath.empty()) training.cachePath = (fs::path(training.outDir) / "cases.safetensors").string();
+    throw std::invalid_argument("unknown model '" + options.model + "' for fine-tuning (available: ikan, caiseg)");
+  const bool caiseg = options.model == "caiseg";
+  const std::string outDir = caiseg ? options.caiseg.outDir : options.training.outDir;
+  if (outDir.empty()) throw std::invalid_argument("no output folder given for the training run");
+  fs::create_directories(outDir);
+  std::string cachePath = caiseg ? options.caiseg.cachePath : options.training.cachePath;
+  if (cachePath.empty()) cachePath = (fs::path(outDir) / "cases.safetensors").string();
   if (!options.dataFolders.empty()) {
-    if (buildTrainingCache(options.dataFolders, training.cachePath, options.label, options.cacheSize, cancel) < 0) {
+    const int cases = caiseg ? buildVolumeTrainingCache(options.dataFolders, cachePath, options.label, options.minimumSpacing, cancel)
+                             : buildTrainingCache(options.dataFolders, cachePath, options.label, options.cacheSize, cancel);
+    if (cases < 0) {
       TrainingSummary cancelled;
       cancelled.cancelled = true;
       return cancelled;
     }
-  } else if (!fs::exists(training.cachePath)) {
-    throw std::invalid_argument("give a labeled data folder or an existing tensor cache (" + training.cachePath + " does not exist)");
+  } else if (!fs::exists(cachePath)) {
+    throw std::invalid_argument("give a labeled data folder or an existing tensor cache (" + cachePath + " does not exist)");
   }
 
-  const std::string metricsPath = (fs::path(training.outDir) / "metrics.csv").string(); // where the trainer appends each epoch
-  const std::string curvesPath = trainingCurvesPath(training.outDir);
-  return runIkanTraining(
-      training,
-      [&](const TrainingProgress& report) {
-        if (report.validated) {
-          // The plot is a view of metrics.csv: failing to draw it is reported and must not end hours of training.
-          try {
-            writeTrainingCurvesPlot(metricsPath, curvesPath);
-          } catch (const std::exception& e) {
-            spdlog::warn("curves.png not updated: {}", e.what());
-          }
-        }
-        if (progress) progress(report);
-      },
-      cancel);
+  const std::string metricsPath = (fs::path(outDir) / "metrics.csv").string(); // where the trainer appends each epoch
+  const std::string curvesPath = trainingCurvesPath(outDir);
+  const ProgressCallback report = [&](const TrainingProgress& r) {
+    if (r.validated) {
+      // The plot is a view of metrics.csv: failing to draw it is reported and must not end hours of training.
+      try {
+        writeTrainingCurvesPlot(metricsPath, curvesPath);
+      } catch (const std::exception& e) {
+        spdlog::warn("curves.png not updated: {}", e.what());
+      }
+    }
+    if (progress) progress(r);
+  };
+  if (caiseg) {
+    CaisegTrainingOptions training = options.caiseg;
+    training.cachePath = cachePath;
+    return runCaisegTraining(training, report, cancel);
+  }
+  IkanTrainingOptions training = options.training;
+  training.cachePath = cachePath;
+  return runIkanTraining(training, report, cancel);
 }
 
 } // namespace medclick::app

@@ -2,8 +2,10 @@
 // One fine-tuning job for `medclick-cli train` and the GUI's "Fine-tune on local data…": decode the
 // labeled cases once into a tensor cache (core/ I/O), train the chosen model from the cache with
 // progress reports and a cancel flag, and redraw OUT/curves.png after every epoch. Torch-free: the
-// GUI's wiring includes it without torch headers.
+// GUI's wiring includes it without torch headers. IKAN (2D) trains from `training`, CAISeg (3D)
+// from `caiseg`.
 
+#include "jobs/caiseg_training_job.h"
 #include "jobs/ikan_training_job.h"
 
 #include <atomic>
@@ -13,13 +15,16 @@
 namespace medclick::app {
 
 struct FineTuneJobOptions {
-  std::string model = "ikan";           // the one trainer so far; CAISeg joins with its own
+  std::string model = "ikan";           // "ikan" (2D cases) or "caiseg" (3D volumes)
   std::vector<std::string> dataFolders; // labeled folders (images/+masks/, BUSI, MSD); empty: train
                                         // from an existing training.cachePath
   int label = 0;                        // 0: every label > 0 is object; N: only label N
   int cacheSize = 288;                  // side of the square cached cases (the augmentation crops from it)
   // outDir, cachePath (empty: OUT/cases.safetensors), epochs, initWeights, device, resume, ...
   IkanTrainingOptions training;
+  // The same for model "caiseg"; its cache holds volumes resampled to no finer than minimumSpacing mm.
+  CaisegTrainingOptions caiseg;
+  double minimumSpacing = 1.5;
 };
 
 // The models runFineTuneJob accepts.
@@ -34,6 +39,12 @@ std::string trainingCurvesPath(const std::string& outDir);
 // no usable case is left.
 int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cacheSize,
                        const std::atomic<bool>& cancel);
+
+// Decodes every 3D case with a non-empty mask into a 3D sample cache (VolumeCacheWriter) and returns
+// how many it holds; -1 when cancelled. Besides the layouts of scanLabeledDataset it reads a folder of
+// NAME_image.EXT + NAME_label.EXT pairs (../shared/data/lesions-nrrd). 2D images are skipped.
+int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
+                             const std::atomic<bool>& cancel);
 
 // Builds the cache (when dataFolders are given), then trains. progress and the end of the job come
 // on the calling thread. Cancelled while decoding: a summary with cancelled set and nothing trained.

@@ -56,8 +56,14 @@ medclick::ui::MainWindowServices makeServices() {
     return std::shared_ptr<InteractiveEngine>(
         app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
   };
+  services.createVolumeEngine = [](const medclick::ui::ModelEntry& entry, const QString& device) {
+    return std::shared_ptr<VolumeInteractiveEngine>(
+        app::createVolumeEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
+  };
   services.models = {{QObject::tr("IKAN (bundled weights)"), "ikan", QString()},
-                     {QObject::tr("Classical (watershed, no model)"), "classic", QString()}};
+                     {QObject::tr("Classical (watershed, no model)"), "classic", QString()},
+                     // No CAISeg weights ship yet: choosing it asks for a file through "Weights…".
+                     {QObject::tr("CAISeg (3D volumes)"), "caiseg", QString(), true}};
   services.dataFolder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
   const QString dataFolder = services.dataFolder;
   services.openFineTune = [dataFolder](QWidget* parent, const QString& annotatedCasesFolder) {

@@ -281,8 +281,8 @@ torch::Tensor selectiveScanReference(const SelectiveScanInputs& in) {
   outputs.reserve(length);
   for (int64_t t = 0; t < length; ++t) {
     const auto dt = delta.select(2, t).unsqueeze(-1);
-    h = torch::exp(dt * in.A) * h + dt * Bd.select(3, t) * in.u.select(2, t).unsqueeze(-1);
-    outputs.push_back((h * Cd.select(3, t)).sum(-1));
+    h = torch::exp(dt * in.A) * h + dt * Bd.select(3, t) * in.u.select(2, t).unsqueeze(-1); // h_t
+    outputs.push_back((h * Cd.select(3, t)).sum(-1));                                         // ⟨C_t, h_t⟩
   }
   return torch::stack(outputs, 2) + in.D.view({1, -1, 1}) * in.u;
 }

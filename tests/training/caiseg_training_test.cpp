@@ -1,0 +1,190 @@
+// CAISeg training end to end on small synthetic volumes: the 3D cache round trip and resampling,
+// lesion-centred patches, a few steps on a fixed batch that lower eq. (12)'s loss, a tiny job that
+// writes loadable weights and curves, and a resume that repeats the uninterrupted run.
+
+#include "support/torch_test.h"
+
+#include "caiseg/caiseg_trainer.h"
+#include "jobs/caiseg_training_job.h"
+#include "weights/safetensors.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace medclick;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+  const auto folder = fs::temp_directory_path() / ("medclick-caiseg-training-" + std::to_string(::getpid()));
+  fs::create_directories(folder);
+  return folder / name;
+}
+
+// Bright balls on a noisy darker background (x fastest, as ITK stores voxels).
+std::string writeBallCache(double minimumSpacing = 1.0) {
+  VolumeCacheWriter writer(minimumSpacing);
+  std::mt19937 random(1);
+  std::normal_distribution<float> noise(0.0f, 10.0f);
+  for (int c = 0; c < 6; ++c) {
+    const int X = 32 + 4 * (c % 2), Y = 32, Z = c == 5 ? 24 : 32; // one case thinner than the patch: padded
+    const double cx = 14 + c, cy = 15 + c % 3, cz = Z / 2.0, r = 5 + c % 3;
+    std::vector<float> voxels(static_cast<size_t>(X * Y * Z));
+    std::vector<uint8_t> mask(voxels.size());
+    for (int z = 0; z < Z; ++z)
+      for (int y = 0; y < Y; ++y)
+        for (int x = 0; x < X; ++x) {
+          const size_t i = static_cast<size_t>((z * Y + y) * X + x);
+          const bool inside = (x - cx) * (x - cx) + (y - cy) * (y - cy) + (z - cz) * (z - cz) <= r * r;
+          mask[i] = inside;
+          voxels[i] = (inside ? 200.0f : 80.0f) + noise(random);
+        }
+    writer.add("balls/case" + std::to_string(c), "balls/patient" + std::to_string(c / 2), X, Y, Z, {1.0, 1.0, 1.2}, voxels.data(),
+               mask.data());
+  }
+  const auto path = scratch("balls-" + std::to_string(minimumSpacing) + ".safetensors").string();
+  writer.write(path);
+  return path;
+}
+
+CaisegOptions tinyNetwork() {
+  CaisegOptions o = CaisegOptions::slim();
+  o.backbone.baseWidth = 4;
+  return o;
+}
+
+CaisegTrainingOptions tinyJob(const std::string& cache, const std::string& out) {
+  CaisegTrainingOptions o;
+  o.cachePath = cache;
+  o.outDir = out;
+  o.variant = "slim";
+  o.baseWidth = 4;
+  o.patchSize = {32, 32, 32};
+  o.epochs = 2;
+  o.stepsPerEpoch = 2;
+  o.validationFraction = 0.34;
+  o.device = "cpu";
+  o.threads = 1;
+  o.seed = 9;
+  return o;
+}
+
+std::vector<std::string> lines(const fs::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(line);
+  return all;
+}
+
+double column(const std::string& line, int index) {
+  std::stringstream in(line);
+  std::string field;
+  for (int i = 0; i <= index; ++i) std::getline(in, field, ',');
+  return std::stod(field);
+}
+
+} // namespace
+
+MEDCLICK_TEST(volume_cache_round_trips_cases_and_spacing) {
+  const auto cases = loadVolumeCache(writeBallCache());
+  EXPECT(cases.size() == 6);
+  EXPECT(cases[1].image.sizes() == at::IntArrayRef({32, 32, 36})); // D, H, W from x fastest
+  EXPECT(cases[5].image.sizes() == at::IntArrayRef({24, 32, 36}));
+  EXPECT_NEAR(cases[0].spacing.z, 1.2, 1e-12);
+  EXPECT_NEAR(cases[0].spacing.x, 1.0, 1e-12);
+  EXPECT(cases[0].image.min().item<float>() >= 0.0f && cases[0].image.max().item<float>() <= 1.0f);
+  // Ball of radius 5 at (x 14, y 15, z 16): 515 voxels (the count of the lattice points inside).
+  EXPECT(cases[0].mask[16][15][14].item<int>() == 1 && cases[0].mask[16][15][20].item<int>() == 0);
+  EXPECT(cases[2].group == "balls/patient1");
+}
+
+MEDCLICK_TEST(volume_cache_resamples_to_the_minimum_spacing) {
+  const auto cases = loadVolumeCache(writeBallCache(2.0));
+  // 32 × 1 mm → 16 × 2 mm; 32 × 1.2 mm = 38.4 mm → 19 voxels of 2.0211 mm (the extent is kept).
+  EXPECT(cases[0].image.sizes() == at::IntArrayRef({19, 16, 16}));
+  EXPECT_NEAR(cases[0].spacing.x, 2.0, 1e-12);
+  EXPECT_NEAR(cases[0].spacing.z, 38.4 / 19.0, 1e-12);
+  const double ballMm3 = static_cast<double>(cases[0].mask.sum().item<int64_t>()) * 2.0 * 2.0 * 38.4 / 19.0;
+  EXPECT(ballMm3 > 0.6 * 515 * 1.2 && ballMm3 < 1.4 * 515 * 1.2); // about the same physical volume
+}
+
+MEDCLICK_TEST(patches_are_centred_on_the_lesion_and_padded) {
+  const auto cases = loadVolumeCache(writeBallCache());
+  const auto centred = lesionCentredPatch(cases[0], {16, 16, 16});
+  EXPECT(centred.image.sizes() == at::IntArrayRef({16, 16, 16}));
+  EXPECT(centred.mask.sum().item<int64_t>() == cases[0].mask.sum().item<int64_t>()); // the whole ball fits
+  const auto padded = lesionCentredPatch(cases[5], {32, 32, 32}); // 24 slices → 8 zero slices at the end
+  EXPECT(padded.image.sizes() == at::IntArrayRef({32, 32, 32}));
+  EXPECT(padded.image.narrow(0, 24, 8).abs().sum().item<float>() == 0.0f);
+  std::mt19937_64 random(1);
+  for (int i = 0; i < 5; ++i) EXPECT(samplePatch(cases[0], {16, 16, 16}, 1.0, random).mask.sum().item<int64_t>() > 0);
+}
+
+MEDCLICK_TEST(a_few_steps_on_one_batch_lower_the_loss) {
+  torch::manual_seed(0);
+  const auto cases = loadVolumeCache(writeBallCache());
+  CaisegNetwork network(tinyNetwork());
+  network->train();
+  torch::optim::Adam optimizer(network->parameters(), torch::optim::AdamOptions(1e-3).weight_decay(1e-4));
+  std::mt19937_64 batchRandom(2);
+  const auto batch = makeTrainingBatch(cases, {0, 1}, {32, 32, 32}, 1.0, nullptr, batchRandom, torch::kCPU);
+  std::vector<double> losses;
+  for (int step = 0; step < 6; ++step) {
+    std::mt19937_64 clickRandom(3); // the same clicks every step: only the weights change
+    torch::manual_seed(4);
+    const auto loss = caisegIterationLoss(network, batch, 3, 0.3, CaisegClickOptions{}, FocusGuidedLossOptions{}, clickRandom);
+    optimizer.zero_grad();
+    loss.backward();
+    optimizer.step();
+    losses.push_back(loss.item<double>());
+  }
+  EXPECT(std::isfinite(losses.front()) && losses.back() < losses.front());
+}
+
+MEDCLICK_TEST(tiny_job_writes_loadable_weights_and_metrics) {
+  const auto out = scratch("job");
+  int reports = 0, validated = 0;
+  const std::atomic<bool> cancel{false};
+  const auto summary = runCaisegTraining(tinyJob(writeBallCache(), out.string()),
+                                         [&](const TrainingProgress& r) {
+                                           ++reports;
+                                           validated += r.validated;
+                                           EXPECT(std::isfinite(r.loss) && r.loss > 0);
+                                         },
+                                         cancel);
+  EXPECT(summary.epochsRun == 2 && !summary.cancelled && reports == 6 && validated == 2);
+  EXPECT(summary.bestValidationIoU >= 0.0 && summary.bestValidationIoU <= 1.0);
+  CaisegNetwork loaded(tinyNetwork());
+  const auto metadata = loadModuleWeights(*loaded, summary.bestWeightsPath);
+  EXPECT(metadata.at("model") == "caiseg" && metadata.at("variant") == "slim" && metadata.at("base_width") == "4");
+  const auto csv = lines(out / "metrics.csv");
+  EXPECT(csv.size() == 3 && csv[0] == "epoch,train_loss,val_dice_after_3_rounds,seconds");
+  EXPECT(fs::exists(out / "last.safetensors") && fs::exists(out / "last_optimizer.pt") && fs::exists(out / "split.txt"));
+  size_t validation = 0;
+  for (const auto& line : lines(out / "split.txt")) validation += line.rfind("validation\t", 0) == 0;
+  EXPECT(validation == 2); // one of the three patients: both of its cases
+}
+
+MEDCLICK_TEST(resume_repeats_the_uninterrupted_run) {
+  const auto cache = writeBallCache();
+  const std::atomic<bool> cancel{false};
+  const auto straight = scratch("straight"), resumed = scratch("resumed");
+  runCaisegTraining(tinyJob(cache, straight.string()), nullptr, cancel);
+  // Stopped during epoch 2 (μ and the decay depend on the total epochs, so the same total is kept):
+  // that epoch is not counted, and the resumed job repeats it from epoch 1's checkpoint.
+  std::atomic<bool> stop{false};
+  const auto stopped = runCaisegTraining(tinyJob(cache, resumed.string()), [&](const TrainingProgress& r) { stop = r.epoch == 2; }, stop);
+  EXPECT(stopped.cancelled && stopped.epochsRun == 1);
+  auto second = tinyJob(cache, resumed.string());
+  second.resume = true;
+  runCaisegTraining(second, nullptr, cancel);
+  const auto a = lines(straight / "metrics.csv"), b = lines(resumed / "metrics.csv");
+  EXPECT(a.size() == 3 && b.size() == 3 && a[1].substr(0, a[1].rfind(",")) == b[1].substr(0, b[1].rfind(",")));
+  EXPECT_NEAR(column(b[2], 1), column(a[2], 1), 1e-5); // epoch 2's training loss
+  EXPECT_NEAR(column(b[2], 2), column(a[2], 2), 1e-5); // and its validation Dice
+}
+
+MEDCLICK_TEST_MAIN()

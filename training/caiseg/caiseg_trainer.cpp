@@ -1,0 +1,254 @@
+// CAISeg's training job (§III-D–F, §IV-B): patches of the 3D cache, augmented (§IV-A), three
+// simulated rounds per batch with the loss of eq. (12) on the last, Adam (lr 1e-3, L2 1e-4) with a
+// step decay, validation Dice after three rounds, checkpoints every epoch.
+
+#include "caiseg/caiseg_trainer.h"
+
+#include "checkpoint/training_checkpoint.h"
+#include "engine/device.h"
+#include "jobs/caiseg_training_job.h"
+#include "runtime/cpu_tuning.h"
+#include "weights/safetensors.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+
+namespace medclick {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kMaskThreshold = 0.5;
+
+std::vector<int64_t> volumeSize(const torch::Tensor& targets) { return {targets.size(1), targets.size(2), targets.size(3)}; }
+
+torch::Tensor binaryMask(const CaisegOutput& output) {
+  return CaisegNetworkImpl::foregroundProbability(output.logits).gt(kMaskThreshold).unsqueeze(1).to(torch::kFloat32); // S_p [B, 1, D, H, W]
+}
+
+void writeSplit(const std::string& path, const VolumeSamples& all, const SampleSplit& split) {
+  std::ofstream out(path);
+  for (const auto i : split.training) out << "train\t" << all[static_cast<size_t>(i)].name << "\n";
+  for (const auto i : split.validation) out << "validation\t" << all[static_cast<size_t>(i)].name << "\n";
+}
+
+VolumeSamples subset(const VolumeSamples& all, const std::vector<int64_t>& indices) {
+  VolumeSamples part;
+  for (const auto i : indices) part.push_back(all[static_cast<size_t>(i)]);
+  return part;
+}
+
+} // namespace
+
+torch::Tensor zScore(const torch::Tensor& volume) {
+  const auto v = volume.to(torch::kFloat32);
+  const auto std = v.std();
+  if (std.item<double>() <= 1e-8) return torch::zeros_like(v);
+  return (v - v.mean()) / std;
+}
+
+CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
+                              double lesionProbability, const VolumeAugmentationOptions* augmentation, std::mt19937_64& random,
+                              const torch::Device& device) {
+  std::vector<torch::Tensor> images, targets;
+  CaisegBatch batch;
+  for (const auto index : indices) {
+    const auto& volume = cases[static_cast<size_t>(index)];
+    auto patch = samplePatch(volume, patchSize, lesionProbability, random);
+    if (augmentation) {
+      const auto augmented = augmentVolume(patch.image, patch.mask, volume.spacing, *augmentation, random);
+      patch.image = augmented.image;
+      patch.mask = augmented.mask;
+    }
+    images.push_back(zScore(patch.image).unsqueeze(0));
+    targets.push_back(patch.mask.to(torch::kFloat32));
+    batch.spacings.push_back(volume.spacing);
+  }
+  batch.images = torch::stack(images).to(device);
+  batch.targets = torch::stack(targets).to(device);
+  return batch;
+}
+
+torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& batch, int rounds, double mu,
+                                  const CaisegClickOptions& clicks, const FocusGuidedLossOptions& lossOptions, std::mt19937_64& random) {
+  const auto B = batch.images.size(0);
+  const auto lesions = batch.targets.to(torch::kCPU).gt(0.5);
+  std::vector<CaisegPrompt> prompts;
+  for (int64_t b = 0; b < B; ++b) prompts.push_back(firstRoundPrompt(lesions[b], batch.spacings[static_cast<size_t>(b)], clicks, random));
+  const auto features = network->encode(batch.images);
+  torch::Tensor previous; // S_p: zeros in round one
+  for (int round = 1; round < rounds; ++round) {
+    {
+      torch::NoGradGuard noGrad;
+      previous = binaryMask(network->refine(features, prompts, previous, false));
+    }
+    const auto predicted = previous.squeeze(1).to(torch::kCPU).gt(0.5);
+    for (int64_t b = 0; b < B; ++b) addErrorRegionPoints(prompts[static_cast<size_t>(b)], predicted[b], lesions[b], clicks, random);
+  }
+  const auto output = network->refine(features, prompts, previous, true);
+  const auto weights = focusGuidedWeightBatch(volumeSize(batch.targets), prompts, lossOptions.lambda, batch.targets.device());
+  const auto foregroundLogit = output.logits.select(1, 1) - output.logits.select(1, 0); // softmax over 2 classes = sigmoid of this
+  return caisegLoss(foregroundLogit, output.classProbability.select(1, 1), batch.targets, weights, mu, lossOptions.nu); // eq. (12), last round
+}
+
+double caisegValidationDice(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
+                            const torch::Device& device) {
+  if (cases.empty()) return 0.0;
+  const bool wasTraining = network->is_training();
+  network->eval();
+  torch::NoGradGuard noGrad;
+  double diceSum = 0.0;
+  for (const auto& volume : cases) {
+    const auto patch = lesionCentredPatch(volume, patchSize);
+    const auto image = zScore(patch.image).unsqueeze(0).unsqueeze(0).to(device);
+    const auto lesion = patch.mask.gt(0);
+    const auto features = network->encode(image);
+    std::vector<CaisegPrompt> prompt(1);
+    prompt[0].spacing = volume.spacing;
+    torch::Tensor previous;
+    for (int round = 1; round <= rounds; ++round) {
+      if (round > 1) { // round one: no point (§IV-B2)
+        const auto point = largestErrorRegionPoint(previous.squeeze(0).squeeze(0).to(torch::kCPU).gt(0.5), lesion, volume.spacing);
+        if (point) (point->foreground ? prompt[0].foreground : prompt[0].background).push_back(point->point);
+      }
+      previous = binaryMask(network->refine(features, prompt, previous, false));
+    }
+    const auto predicted = previous.squeeze(0).squeeze(0).to(torch::kCPU).gt(0.5);
+    const double overlap = static_cast<double>(predicted.logical_and(lesion).sum().item<int64_t>());
+    const double total = static_cast<double>(predicted.sum().item<int64_t>() + lesion.sum().item<int64_t>());
+    diceSum += total > 0 ? 2.0 * overlap / total : 1.0;
+  }
+  if (wasTraining) network->train();
+  return diceSum / static_cast<double>(cases.size());
+}
+
+TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
+  tuneCpuRuntime(o.threads);
+  const torch::Device device = chooseDevice(o.device);
+  fs::create_directories(o.outDir);
+  torch::manual_seed(o.seed);
+  std::mt19937_64 random(o.seed);
+
+  const VolumeSamples all = loadVolumeCache(o.cachePath);
+  const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();
+  const bool keepSplit = o.resume && fs::exists(splitPath); // never move cases between splits mid-run
+  const SampleSplit split = keepSplit ? readVolumeSplit(all, splitPath) : splitVolumesByGroup(all, o.validationFraction, o.seed);
+  if (split.training.empty()) throw std::runtime_error("no training cases left after the validation split");
+  if (!keepSplit) writeSplit(splitPath, all, split);
+  const VolumeSamples training = subset(all, split.training);
+  VolumeSamples validation = subset(all, split.validation);
+  if (o.validationLimit > 0 && static_cast<int>(validation.size()) > o.validationLimit) validation.resize(static_cast<size_t>(o.validationLimit));
+
+  CaisegOptions networkOptions = CaisegOptions::named(o.variant, o.anisotropic);
+  if (o.baseWidth > 0) networkOptions.backbone.baseWidth = o.baseWidth;
+  auto metadata = caisegWeightsMetadata(networkOptions);
+  metadata["base_width"] = std::to_string(networkOptions.backbone.baseWidth);
+  CaisegNetwork network(networkOptions);
+  if (!o.initWeights.empty()) loadModuleWeights(*network, o.initWeights);
+  network->to(device);
+  network->train();
+  // §IV-B3: Adam, initial learning rate 1e-3, L2 regularisation 1e-4 (Adam's weight decay is L2).
+  torch::optim::Adam optimizer(network->parameters(), torch::optim::AdamOptions(o.learningRate).weight_decay(o.weightDecay));
+
+  TrainingCursor cursor;
+  if (o.resume && !loadTrainingCheckpoint(o.outDir, *network, optimizer, cursor)) throw std::runtime_error("--resume: no checkpoint in " + o.outDir);
+  network->to(device);
+
+  const int decayEvery = o.decayEveryEpochs > 0 ? o.decayEveryEpochs : std::max(1, o.epochs / 4);
+  const std::array<int64_t, 3> patchSize{o.patchSize[0], o.patchSize[1], o.patchSize[2]};
+  const int64_t trainCount = static_cast<int64_t>(training.size());
+  const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
+  const VolumeAugmentationOptions augmentation;
+  const CaisegClickOptions clicks;
+  const FocusGuidedLossOptions lossOptions;
+  std::ofstream metrics((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
+  if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_dice_after_" << o.rounds << "_rounds,seconds\n";
+
+  TrainingSummary summary;
+  summary.bestEpoch = cursor.bestEpoch;
+  summary.bestValidationIoU = cursor.bestMetric;
+  summary.bestWeightsPath = (fs::path(o.outDir) / "best.safetensors").string();
+  const auto jobStart = std::chrono::steady_clock::now();
+  long long stepsThisJob = 0;
+
+  for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
+    // Each epoch's randomness comes from (seed, epoch) alone: a resumed job repeats what an
+    // uninterrupted one would have done.
+    random.seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
+    torch::manual_seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
+    static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[0].options())
+        .lr(o.learningRate * std::pow(o.decayFactor, (epoch - 1) / decayEvery)); // step decay
+    const double mu = focusGuidedMu(o.epochs > 1 ? static_cast<double>(epoch - 1) / (o.epochs - 1) : 1.0, lossOptions); // eq. (11)'s μ
+    std::vector<int64_t> order(static_cast<size_t>(trainCount));
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), random);
+    double lossSum = 0.0;
+    const auto epochStart = std::chrono::steady_clock::now();
+
+    for (int64_t step = 0; step < stepsPerEpoch; ++step) {
+      std::vector<int64_t> indices;
+      for (int b = 0; b < o.batchSize; ++b) indices.push_back(order[static_cast<size_t>((step * o.batchSize + b) % trainCount)]);
+      const auto batch = makeTrainingBatch(training, indices, patchSize, o.lesionPatchProbability, o.augment ? &augmentation : nullptr,
+                                           random, device);
+      const auto loss = caisegIterationLoss(network, batch, o.rounds, mu, clicks, lossOptions, random);
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      lossSum += loss.item<double>();
+      ++cursor.globalStep;
+      ++stepsThisJob;
+
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobStart).count();
+      TrainingProgress report;
+      report.epoch = epoch;
+      report.epochs = o.epochs;
+      report.step = step + 1;
+      report.stepsPerEpoch = stepsPerEpoch;
+      report.loss = lossSum / static_cast<double>(step + 1);
+      report.samplesPerSecond = static_cast<double>(stepsThisJob * o.batchSize) / std::max(elapsed, 1e-9);
+      const double stepsLeft = static_cast<double>((o.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - step - 1));
+      report.etaSeconds = stepsLeft * elapsed / static_cast<double>(stepsThisJob);
+      if (progress) progress(report);
+      if (cancel.load()) break;
+    }
+    if (cancel.load()) {
+      summary.cancelled = true; // the interrupted epoch is not counted: resume repeats it
+      break;
+    }
+    const double validationDice = caisegValidationDice(network, validation, patchSize, o.rounds, device);
+    cursor.epochsDone = epoch;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
+    metrics << epoch << "," << lossSum / static_cast<double>(stepsPerEpoch) << "," << validationDice << "," << seconds << std::endl;
+    network->to(torch::kCPU);
+    if (validationDice > cursor.bestMetric) {
+      cursor.bestMetric = validationDice;
+      cursor.bestEpoch = epoch;
+      auto bestMetadata = metadata;
+      bestMetadata["epoch"] = std::to_string(epoch);
+      bestMetadata["val_dice_after_" + std::to_string(o.rounds) + "_rounds"] = std::to_string(validationDice);
+      saveModuleWeights(*network, summary.bestWeightsPath, bestMetadata);
+    }
+    saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, metadata);
+    network->to(device);
+    summary.epochsRun = epoch;
+    summary.bestEpoch = cursor.bestEpoch;
+    summary.bestValidationIoU = cursor.bestMetric;
+
+    TrainingProgress report;
+    report.epoch = epoch;
+    report.epochs = o.epochs;
+    report.step = stepsPerEpoch;
+    report.stepsPerEpoch = stepsPerEpoch;
+    report.loss = lossSum / static_cast<double>(stepsPerEpoch);
+    report.validated = true;
+    report.validationIoU = validationDice;
+    if (progress) progress(report);
+  }
+  return summary;
+}
+
+} // namespace medclick

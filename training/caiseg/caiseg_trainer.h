@@ -1,0 +1,46 @@
+#pragma once
+// The pieces of CAISeg's training loop (§III-F, §IV-B2/3) that runCaisegTraining strings together,
+// exposed for tests: a batch of augmented patches, the iterative rounds with the loss on the last,
+// and the validation protocol.
+
+#include "caiseg/caiseg_network.h"
+#include "clicks/caiseg_click_simulator.h"
+#include "data/volume_augmentation.h"
+#include "data/volume_samples.h"
+#include "losses/focus_guided_loss.h"
+
+#include <torch/torch.h>
+
+#include <array>
+#include <random>
+#include <vector>
+
+namespace medclick {
+
+struct CaisegBatch {
+  torch::Tensor images;              // [B, 1, D, H, W] z-scored
+  torch::Tensor targets;             // [B, D, H, W] float 0/1
+  std::vector<VoxelSpacing> spacings;
+};
+
+// z-score of one volume (the paper's last preprocessing step); a constant volume becomes zeros.
+torch::Tensor zScore(const torch::Tensor& volume);
+
+// Patches of the cases `indices` (samplePatch), augmented when `augmentation` is given.
+CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
+                              double lesionProbability, const VolumeAugmentationOptions* augmentation, std::mt19937_64& random,
+                              const torch::Device& device);
+
+// RITM's iterative scheme as CAISeg uses it: the image is encoded once (with gradient); round one
+// has the first-round prompt (firstRoundPrompt); each later round adds the error-region points of
+// the previous round's binary mask, which also becomes S_p. The first rounds run without gradient;
+// the last returns eq. (12)'s loss with the FG weights of all its points.
+torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& batch, int rounds, double mu,
+                                  const CaisegClickOptions& clicks, const FocusGuidedLossOptions& loss, std::mt19937_64& random);
+
+// §IV-B2's validation: per case the lesion-centred patch, round one without any point, then one
+// point in the largest error region per round; mean Dice of the binary mask after `rounds` rounds.
+double caisegValidationDice(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
+                            const torch::Device& device);
+
+} // namespace medclick
