@@ -15,4 +15,6 @@ cmake -S . -B build-torch-only -G Ninja -DCMAKE_BUILD_TYPE=Release -DMEDCLICK_TO
 cmake --build build-torch-only -j "$jobs"
 
 ctest --test-dir build-torch-only --output-on-failure
-ctest --test-dir build --output-on-failure -j "$jobs"
+# One test at a time: each LibTorch test already uses every core, and two of them on two cores
+# wait on each other's OpenMP threads (a tiny training run went from seconds to minutes that way).
+ctest --test-dir build --output-on-failure

@@ -44,11 +44,11 @@ VolumeSamples subset(const VolumeSamples& all, const std::vector<int64_t>& indic
 
 } // namespace
 
-torch::Tensor zScore(const torch::Tensor& volume) {
-  const auto v = volume.to(torch::kFloat32);
-  const auto std = v.std();
-  if (std.item<double>() <= 1e-8) return torch::zeros_like(v);
-  return (v - v.mean()) / std;
+torch::Tensor zScore(const torch::Tensor& patch, const torch::Tensor& wholeCase) {
+  const auto reference = wholeCase.to(torch::kFloat32);
+  const double std = reference.std().item<double>();
+  if (std <= 1e-8) return torch::zeros_like(patch, torch::kFloat32);
+  return (patch.to(torch::kFloat32) - reference.mean()) / std;
 }
 
 CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
@@ -64,7 +64,7 @@ CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int6
       patch.image = augmented.image;
       patch.mask = augmented.mask;
     }
-    images.push_back(zScore(patch.image).unsqueeze(0));
+    images.push_back(zScore(patch.image, volume.image).unsqueeze(0));
     targets.push_back(patch.mask.to(torch::kFloat32));
     batch.spacings.push_back(volume.spacing);
   }
@@ -104,7 +104,7 @@ double caisegValidationDice(CaisegNetwork& network, const VolumeSamples& cases, 
   double diceSum = 0.0;
   for (const auto& volume : cases) {
     const auto patch = lesionCentredPatch(volume, patchSize);
-    const auto image = zScore(patch.image).unsqueeze(0).unsqueeze(0).to(device);
+    const auto image = zScore(patch.image, volume.image).unsqueeze(0).unsqueeze(0).to(device);
     const auto lesion = patch.mask.gt(0);
     const auto features = network->encode(image);
     std::vector<CaisegPrompt> prompt(1);

@@ -23,8 +23,10 @@ struct CaisegBatch {
   std::vector<VoxelSpacing> spacings;
 };
 
-// z-score of one volume (the paper's last preprocessing step); a constant volume becomes zeros.
-torch::Tensor zScore(const torch::Tensor& volume);
+// z-score (the paper's last preprocessing step) of a patch with the mean and standard deviation of
+// its whole case, as the engine normalises the whole volume before cutting its patch; a constant
+// case gives zeros.
+torch::Tensor zScore(const torch::Tensor& patch, const torch::Tensor& wholeCase);
 
 // Patches of the cases `indices` (samplePatch), augmented when `augmentation` is given.
 CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
