@@ -89,7 +89,14 @@ CaisegOutput CaisegNetworkImpl::refine(const CaisegFeatures& features, const std
                                                            .mode(torch::kTrilinear)
                                                            .align_corners(false));
   }
-  if (deepSupervision) output.classProbability = upsampleProbability(headClassProbability(adjusted, features.queries), features.inputSize);
+  if (deepSupervision) {
+    const auto scores = headClassScores(adjusted, features.queries);
+    output.classProbability = upsampleProbability(torch::softmax(scores, 1), features.inputSize);
+    // Trilinear up-sampling is linear, so this is the up-sampled score difference: the softmax is
+    // taken after up-sampling here (a voxel-wise sigmoid), before it for classProbability.
+    output.classLogit = upsampleProbability(scores, features.inputSize).select(1, 1) -
+                        upsampleProbability(scores, features.inputSize).select(1, 0);
+  }
   return output;
 }
 

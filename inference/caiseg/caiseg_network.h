@@ -55,6 +55,10 @@ struct CaisegFeatures {
 struct CaisegOutput {
   torch::Tensor logits;           // [B, 2, D, H, W]
   torch::Tensor classProbability; // P̂_cls of eq. (10), up-sampled: [B, 2, D, H, W]; undefined without deep supervision
+  // P̂_cls's foreground logit, score_fore − score_back up-sampled [B, D, H, W] (its sigmoid is the
+  // two-class softmax): what eq. (12)'s loss uses, since at initialisation the scores are large
+  // enough to saturate the softmax in float and a BCE through the probability gets no gradient.
+  torch::Tensor classLogit;
 };
 
 class CaisegNetworkImpl : public torch::nn::Module {

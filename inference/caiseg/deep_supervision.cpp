@@ -8,6 +8,10 @@ namespace medclick {
 namespace F = torch::nn::functional;
 
 torch::Tensor headClassProbability(const torch::Tensor& adjustedFeatures, const torch::Tensor& queries) {
+  return torch::softmax(headClassScores(adjustedFeatures, queries), 1);
+}
+
+torch::Tensor headClassScores(const torch::Tensor& adjustedFeatures, const torch::Tensor& queries) {
   const int64_t B = adjustedFeatures.size(0), C = adjustedFeatures.size(1);
   if (queries.dim() != 3 || queries.size(0) != B || queries.size(2) != C)
     throw std::invalid_argument("deep supervision: queries must be [B, 2, C] with C = F_new's channels");
@@ -15,7 +19,7 @@ torch::Tensor headClassProbability(const torch::Tensor& adjustedFeatures, const 
   const auto scores = torch::matmul(queries, adjustedFeatures.flatten(2)) / std::sqrt(static_cast<double>(C));
   auto shape = adjustedFeatures.sizes().vec();
   shape[1] = queries.size(1);
-  return torch::softmax(scores, 1).view(shape);
+  return scores.view(shape);
 }
 
 torch::Tensor upsampleProbability(const torch::Tensor& probability, const std::vector<int64_t>& size) {

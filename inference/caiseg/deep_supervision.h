@@ -13,7 +13,10 @@
 
 namespace medclick {
 
-// adjustedFeatures F_new [B, C, d, h, w], queries [B, 2, C] (q_back, q_fore) → P̂_cls [B, 2, d, h, w].
+// adjustedFeatures F_new [B, C, d, h, w], queries [B, 2, C] (q_back, q_fore) → the scores inside
+// eq. (10)'s softmax, F_new · q_hᵀ / √d_k: [B, 2, d, h, w].
+torch::Tensor headClassScores(const torch::Tensor& adjustedFeatures, const torch::Tensor& queries);
+// P̂_cls = Softmax(scores) over the two classes: [B, 2, d, h, w].
 torch::Tensor headClassProbability(const torch::Tensor& adjustedFeatures, const torch::Tensor& queries);
 
 // [B, 2, d, h, w] → [B, 2, D, H, W] by trilinear interpolation (stays a probability distribution).

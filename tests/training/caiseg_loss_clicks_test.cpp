@@ -108,8 +108,13 @@ MEDCLICK_TEST(eq11_and_eq12_combine_the_terms) {
   const double comA = 0.4 * fgA + 0.6 * diceA, comB = 0.4 * fgB + 0.6 * diceB;
   EXPECT_NEAR(combinedLoss(a, y, w, 0.4).item<float>(), comA, 1e-5);
   const auto logitA = torch::log(a / (1 - a)); // Ŷ enters eq. (12) as its foreground logit
-  EXPECT_NEAR(caisegLoss(logitA, b, y, w, 0.4, 0.5).item<float>(), 0.5 * comA + 0.5 * comB, 1e-5);
-  EXPECT_NEAR(caisegLoss(logitA, b, y, w, 0.4, 1.0).item<float>(), comA, 1e-5);
+  const auto logitB = torch::log(b / (1 - b)); // so does P̂_cls
+  EXPECT_NEAR(caisegLoss(logitA, logitB, y, w, 0.4, 0.5).item<float>(), 0.5 * comA + 0.5 * comB, 1e-5);
+  EXPECT_NEAR(caisegLoss(logitA, logitB, y, w, 0.4, 1.0).item<float>(), comA, 1e-5);
+  // A saturated P̂_cls (logit -200 where the target is 1) still has a gradient through its logit.
+  auto saturated = torch::tensor({-200.0f, -200.0f}).view({1, 2}).requires_grad_(true);
+  caisegLoss(logitA, saturated, y, w, 0.4, 0.0).backward();
+  EXPECT(saturated.grad().abs().sum().item<float>() > 0.1f);
 }
 
 MEDCLICK_TEST(components_are_6_connected) {

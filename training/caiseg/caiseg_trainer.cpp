@@ -92,7 +92,7 @@ torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& bat
   const auto output = network->refine(features, prompts, previous, true);
   const auto weights = focusGuidedWeightBatch(volumeSize(batch.targets), prompts, lossOptions.lambda, batch.targets.device());
   const auto foregroundLogit = output.logits.select(1, 1) - output.logits.select(1, 0); // softmax over 2 classes = sigmoid of this
-  return caisegLoss(foregroundLogit, output.classProbability.select(1, 1), batch.targets, weights, mu, lossOptions.nu); // eq. (12), last round
+  return caisegLoss(foregroundLogit, output.classLogit, batch.targets, weights, mu, lossOptions.nu); // eq. (12), last round
 }
 
 double caisegValidationDice(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,

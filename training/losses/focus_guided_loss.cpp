@@ -74,11 +74,11 @@ torch::Tensor combinedLoss(const torch::Tensor& probability, const torch::Tensor
   return (mu * focusGuidedLoss(probability, target, weights, logit) + (1.0 - mu) * softDiceLoss(probability, target)).mean();
 }
 
-torch::Tensor caisegLoss(const torch::Tensor& outputLogit, const torch::Tensor& classProbability, const torch::Tensor& target,
+torch::Tensor caisegLoss(const torch::Tensor& outputLogit, const torch::Tensor& classLogit, const torch::Tensor& target,
                          const torch::Tensor& weights, double mu, double nu) {
   // CAISeg eq. (12): the output Ŷ and the IGM's deep supervision P̂_cls
   return nu * combinedLoss(torch::sigmoid(outputLogit), target, weights, mu, outputLogit) +
-         (1.0 - nu) * combinedLoss(classProbability, target, weights, mu);
+         (1.0 - nu) * combinedLoss(torch::sigmoid(classLogit), target, weights, mu, classLogit);
 }
 
 } // namespace medclick

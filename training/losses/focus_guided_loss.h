@@ -55,9 +55,9 @@ torch::Tensor combinedLoss(const torch::Tensor& probability, const torch::Tensor
                            const torch::Tensor& logit = {});
 
 // Eq. (12). outputLogit: the output's foreground logit l_fore − l_back [B, D, H, W] (its softmax
-// probability is the sigmoid of it); classProbability: P̂_cls's foreground [B, D, H, W] (it exists
-// only as a probability, up-sampled); target [B, D, H, W] 0/1.
-torch::Tensor caisegLoss(const torch::Tensor& outputLogit, const torch::Tensor& classProbability, const torch::Tensor& target,
+// probability is the sigmoid of it); classLogit: P̂_cls's foreground logit [B, D, H, W] (the network's
+// CaisegOutput::classLogit); target [B, D, H, W] 0/1.
+torch::Tensor caisegLoss(const torch::Tensor& outputLogit, const torch::Tensor& classLogit, const torch::Tensor& target,
                          const torch::Tensor& weights, double mu, double nu);
 
 } // namespace medclick
