@@ -1,6 +1,8 @@
 // medclick-cli segment IMAGE --click X,Y,+ ... --out MASK: one refinement round per click, in order,
 // each round's probability feeding the next, as in the GUI; the mask has the image's geometry.
 // With --model caiseg the image is a volume and the clicks X,Y,Z,+ are voxel indices (i, j, k).
+// With --model kmunet|kanunet the mask is automatic (no clicks); --then ikan --click ... refines it,
+// the automatic probability being the previous probability of round one.
 
 #include "cli/click_argument.h"
 #include "cli/command.h"
@@ -52,15 +54,20 @@ class SegmentCommand : public Command {
 public:
   QString name() const override { return "segment"; }
   QString summary() const override {
-    return "Segment a 2D image (IKAN or the classical engine) or a volume (CAISeg) from clicks; write the mask (and probability).";
+    return "Segment a 2D image (IKAN or the classical engine) or a volume (CAISeg) from clicks, or a 2D image automatically "
+           "(KM-UNet, KANU-Net); write the mask (and probability).";
   }
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
     QCommandLineOption patch("patch", "CAISeg's patch, DxHxW voxels (rounded up to multiples of 16, the depth of 8 for anisotropic "
                                       "weights; default: 128x128 in-plane, the depth from the spacing).", "DxHxW");
-    QCommandLineOption model("model", "Interactive model: ikan or classic (2D), caiseg (3D).", "NAME", "ikan");
+    QCommandLineOption model("model", "Interactive model: ikan or classic (2D), caiseg (3D); automatic (2D, no clicks): kmunet, kanunet.",
+                             "NAME", "ikan");
     QCommandLineOption weights("weights", "Weights file (safetensors). Default: the bundled weights.", "FILE");
+    QCommandLineOption then("then", "After an automatic model: the interactive model (ikan or classic) whose clicks refine its mask.",
+                            "NAME");
+    QCommandLineOption thenWeights("then-weights", "Weights of the --then model. Default: the bundled weights.", "FILE");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption click("click",
                              "A click X,Y,+ (object) or X,Y,- (background); 0-based column,row. Volumes (--model caiseg): "
@@ -69,18 +76,25 @@ public:
     QCommandLineOption out("out", "Mask to write (.nii.gz, .nrrd, .mha, .png).", "MASK");
     QCommandLineOption prob("prob", "Also write the foreground probability (float NIfTI/NRRD/MHA).", "PROB");
     QCommandLineOption threshold("threshold", "Probability above which a pixel is object (default 0.5).", "T", "0.5");
-    command.parser().addOptions({model, weights, device, click, out, prob, threshold, patch});
+    command.parser().addOptions({model, weights, then, thenWeights, device, click, out, prob, threshold, patch});
     command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume with --model caiseg.");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out MASK is required");
-    if (p.values(click).isEmpty()) throw UsageError("give at least one --click");
     bool thresholdOk = false;
     const double cut = p.value(threshold).toDouble(&thresholdOk);
     if (!thresholdOk || cut <= 0.0 || cut >= 1.0) throw UsageError("--threshold must be a number in (0, 1)");
 
     const std::string imagePath = p.positionalArguments().front().toStdString();
     const std::string modelName = p.value(model).toStdString();
+    const bool automatic = app::isAutomaticModel(modelName);
+    if (!automatic && p.values(click).isEmpty()) throw UsageError("give at least one --click");
+    if (!automatic && (p.isSet(then) || p.isSet(thenWeights)))
+      throw UsageError("--then follows an automatic model (--model kmunet or kanunet)");
+    if (automatic && !p.values(click).isEmpty() && !p.isSet(then))
+      throw UsageError("--model " + modelName + " segments without clicks; add --then ikan to refine its mask with clicks");
+    if (automatic && p.isSet(then) && p.values(click).isEmpty())
+      throw UsageError("--then " + p.value(then).toStdString() + " needs --click");
     if (p.isSet(patch) && !app::isVolumeModel(modelName)) throw UsageError("--patch applies to 3D models (--model caiseg)");
     const Image image = readImage(imagePath);
     const ImageGeometry& g = image.geometry();
@@ -109,18 +123,32 @@ public:
       clicks.push_back(c);
     }
 
-    const auto engine = app::createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
     const int width = static_cast<int>(g.size[0]), height = static_cast<int>(g.size[1]);
-    engine->setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
-
     std::vector<float> probability;
-    const auto start = std::chrono::steady_clock::now();
-    for (size_t round = 0; round < clicks.size(); ++round) {
-      const ClickList upToNow(clicks.begin(), clicks.begin() + static_cast<std::ptrdiff_t>(round + 1));
-      probability = engine->refine(upToNow, round, probability.empty() ? nullptr : probability.data());
+    std::ostringstream report; // "<model> on <device>: ..." per stage
+    if (automatic) {
+      const auto segmenter = app::createAutomaticSegmenterByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
+      const auto start = std::chrono::steady_clock::now();
+      probability = segmenter->predict(image.voxels().data(), width, height, static_cast<int>(image.components()));
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+      report << segmenter->name() << " on " << segmenter->deviceName() << ": automatic mask in " << static_cast<long>(ms + 0.5) << " ms";
     }
-    const double msPerClick =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(clicks.size());
+    if (!clicks.empty()) {
+      const auto engine = automatic ? app::createEngineByName(p.value(then).toStdString(), p.value(thenWeights).toStdString(),
+                                                              p.value(device).toStdString())
+                                    : app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
+      engine->setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
+      const auto start = std::chrono::steady_clock::now();
+      // Round one refines the automatic probability when there is one (X_prev), an empty mask otherwise.
+      for (size_t round = 0; round < clicks.size(); ++round) {
+        const ClickList upToNow(clicks.begin(), clicks.begin() + static_cast<std::ptrdiff_t>(round + 1));
+        probability = engine->refine(upToNow, round, probability.empty() ? nullptr : probability.data());
+      }
+      const double msPerClick =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(clicks.size());
+      report << (automatic ? ", then " : "") << engine->name() << " on " << engine->deviceName() << ": " << clicks.size() << " click(s), "
+             << static_cast<long>(msPerClick + 0.5) << " ms per click";
+    }
 
     LabelMask mask(g);
     for (size_t i = 0; i < probability.size(); ++i) mask.labels()[i] = probability[i] > cut ? 1 : 0;
@@ -131,8 +159,7 @@ public:
       writeProbabilityMap(probabilityMap, p.value(prob).toStdString());
     }
     const double pixelArea = g.spacing[0] * g.spacing[1];
-    std::cout << engine->name() << " on " << engine->deviceName() << ": " << clicks.size() << " click(s), "
-              << static_cast<long>(msPerClick + 0.5) << " ms per click; object " << mask.countNonZero() << " pixels ("
+    std::cout << report.str() << "; object " << mask.countNonZero() << " pixels ("
               << mask.countNonZero() * pixelArea << " mm^2); wrote " << p.value(out).toStdString() << "\n";
     return 0;
   }

@@ -5,6 +5,8 @@
 #include "caiseg/caiseg_engine.h"
 #include "classic/watershed_engine.h"
 #include "ikan/ikan_engine.h"
+#include "kanunet/kanunet_segmenter.h"
+#include "kmunet/kmunet_segmenter.h"
 
 #include <stdexcept>
 
@@ -19,6 +21,7 @@ std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, 
     return createIkanEngine(options);
   }
   if (isVolumeModel(model)) throw std::invalid_argument(model + " segments 3D volumes, not 2D images");
+  if (isAutomaticModel(model)) throw std::invalid_argument(model + " segments automatically, without clicks");
   throw std::invalid_argument("unknown model '" + model + "' (available: ikan, classic)");
 }
 
@@ -41,6 +44,33 @@ std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::str
   options.device = device;
   options.patch = patch;
   return createCaisegEngine(options);
+}
+
+bool isAutomaticModel(const std::string& model) { return model == "kmunet" || model == "kanunet"; }
+
+std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::string& model, const std::string& weightsPath,
+                                                                   const std::string& device) {
+  if (!isAutomaticModel(model)) throw std::invalid_argument("unknown automatic model '" + model + "' (available: kmunet, kanunet)");
+  const std::string paperName = model == "kmunet" ? "KM-UNet" : "KANU-Net";
+  std::string path = weightsPath;
+  if (path.empty()) {
+    try {
+      path = findBundledWeights(model);
+    } catch (const std::runtime_error& e) {
+      // findBundledWeights's message lists the folders searched; say first why none is there.
+      throw std::runtime_error("MedClick does not ship trained " + paperName + " weights yet: " + std::string(e.what()));
+    }
+  }
+  if (model == "kmunet") {
+    KmUnetSegmenterOptions options;
+    options.weightsPath = path;
+    options.device = device;
+    return createKmUnetSegmenter(options);
+  }
+  KanUnetSegmenterOptions options;
+  options.weightsPath = path;
+  options.device = device;
+  return createKanUnetSegmenter(options);
 }
 
 } // namespace medclick::app

@@ -1,7 +1,9 @@
 #pragma once
 // The engine a command asks for by name (--model), shared by the CLI (segment, evaluate) and the GUI:
-// 2D: "ikan" with given or bundled weights, or "classic" (watershed, no weights); 3D: "caiseg".
+// 2D: "ikan" with given or bundled weights, or "classic" (watershed, no weights); 3D: "caiseg";
+// automatic 2D masks without clicks: "kmunet", "kanunet".
 
+#include "engine/automatic_segmenter.h"
 #include "engine/interactive_engine.h"
 #include "engine/volume_engine.h"
 
@@ -20,5 +22,12 @@ bool isVolumeModel(const std::string& model);
 // voxels, 0 = chosen from the volume's spacing. Throws std::invalid_argument for an unknown model.
 std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
                                                                   const std::string& device, const std::array<int, 3>& patch = {0, 0, 0});
+
+// True for the automatic (clickless) 2D segmenters (AutomaticSegmenter): "kmunet", "kanunet".
+bool isAutomaticModel(const std::string& model);
+// weightsPath empty: the bundled weights (none ship for KM-UNet or KANU-Net yet: the error says so).
+// Throws std::invalid_argument for an unknown model, WeightsError for a file that is not the model's.
+std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::string& model, const std::string& weightsPath,
+                                                                   const std::string& device);
 
 } // namespace medclick::app

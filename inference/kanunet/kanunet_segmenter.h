@@ -1,0 +1,35 @@
+#pragma once
+// KANU-Net behind the AutomaticSegmenter interface, with the paper's pre-processing per channel
+// (kanu-net-small-samples-brain-mri.md, "Data preprocessing"): min–max to [−1, 1] and a gamma
+// correction per modality. The gamma is applied on the [0, 1] scale before the final affine map
+// (u = (x − min)/(max − min), u^γ, 2u − 1), the one order in which a power of a signed value is
+// defined. The paper's 224×224 brain-centred crop is a training and volume concern; here the whole
+// image is resized to the network's square input. Foreground: the sigmoid of class 0 (BraTS's whole
+// tumour; the only class of a binary network).
+
+#include "engine/automatic_segmenter.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace medclick {
+
+struct KanUnetSegmenterOptions {
+  std::string weightsPath;     // safetensors whose metadata says model "kanunet" and the variant
+  std::string device = "auto"; // auto, cpu, cuda, cuda:N
+  int threads = 0;             // CPU threads; 0 = all cores
+};
+
+// Throws WeightsError naming the file when it is missing, unreadable, of another model or of
+// another shape; never falls back to random weights.
+std::unique_ptr<AutomaticSegmenter> createKanUnetSegmenter(const KanUnetSegmenterOptions& options);
+
+// The metadata MedClick writes into KANU-Net weights: model, variant (small, paper), input_size
+// (square side, a multiple of 16: four poolings), in_channels (modalities), classes, and gamma (one
+// value per channel, comma-separated; the paper's 1.5 for T1c, 1.2 for FLAIR).
+std::map<std::string, std::string> kanunetWeightsMetadata(const std::string& variant, int inputSize, int inChannels, int classes,
+                                                          const std::vector<double>& gamma);
+
+} // namespace medclick

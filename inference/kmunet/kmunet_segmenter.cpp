@@ -1,0 +1,115 @@
+#include "kmunet/kmunet_segmenter.h"
+
+#include "engine/device.h"
+#include "kmunet/kmunet_network.h"
+#include "runtime/cpu_tuning.h"
+#include "weights/safetensors.h"
+
+#include <mutex>
+#include <stdexcept>
+
+namespace medclick {
+
+namespace F = torch::nn::functional;
+
+namespace {
+
+torch::Tensor resizeBilinear(const torch::Tensor& x, int64_t height, int64_t width, bool antialias) {
+  return F::interpolate(x, F::InterpolateFuncOptions()
+                               .size(std::vector<int64_t>{height, width})
+                               .mode(torch::kBilinear)
+                               .align_corners(false)
+                               .antialias(antialias));
+}
+
+int metadataInt(const std::map<std::string, std::string>& metadata, const std::string& key, const std::string& path) {
+  const auto found = metadata.find(key);
+  if (found == metadata.end()) throw WeightsError(path, "has no '" + key + "' in its metadata");
+  try {
+    size_t used = 0;
+    const int value = std::stoi(found->second, &used);
+    if (used == found->second.size() && value > 0) return value;
+  } catch (const std::exception&) {
+  }
+  throw WeightsError(path, "metadata '" + key + "' is not a positive integer ('" + found->second + "')");
+}
+
+class KmUnetSegmenter : public AutomaticSegmenter {
+public:
+  KmUnetSegmenter(KmUnetNetwork network, int64_t inputSize, torch::Device device)
+      : network_(std::move(network)), inputSize_(inputSize), device_(device) {
+    network_->to(device_);
+    network_->eval();
+  }
+
+  std::string name() const override { return "KM-UNet (" + network_->options().variant + ")"; }
+  std::string deviceName() const override { return device_.str(); }
+
+  std::vector<float> predict(const float* pixels, int width, int height, int channels) override {
+    const int64_t inChannels = network_->options().inChannels;
+    if (width <= 0 || height <= 0 || channels <= 0) throw std::invalid_argument("KM-UNet takes a non-empty 2D image");
+    if (channels != inChannels && channels != 1)
+      throw std::invalid_argument("KM-UNet takes grey images or " + std::to_string(inChannels) + " channels, not " +
+                                  std::to_string(channels));
+    std::lock_guard<std::mutex> lock(mutex_);
+    torch::InferenceMode inference;
+    auto image = torch::from_blob(const_cast<float*>(pixels), {height, width, channels}, torch::kFloat32)
+                     .permute({2, 0, 1}).unsqueeze(0).to(device_);
+    if (channels != inChannels) image = image.expand({1, inChannels, height, width});
+    // Per-image z-score, as IKAN's engine: ultrasound scanners share no intensity scale.
+    image = (image - image.mean()) / image.std().clamp_min(1e-6);
+    const auto input = resizeBilinear(image.contiguous(), inputSize_, inputSize_, true);
+    const auto logits = resizeBilinear(network_->forward(input), height, width, false);
+    // One class: sigmoid; several: softmax, foreground = everything but class 0 (background).
+    const auto probability =
+        (logits.size(1) == 1 ? torch::sigmoid(logits) : 1.0 - torch::softmax(logits, 1).select(1, 0).unsqueeze(1))
+            .contiguous().to(torch::kCPU);
+    const float* data = probability.data_ptr<float>();
+    return std::vector<float>(data, data + probability.numel());
+  }
+
+private:
+  KmUnetNetwork network_;
+  int64_t inputSize_;
+  torch::Device device_;
+  std::mutex mutex_;
+};
+
+} // namespace
+
+std::map<std::string, std::string> kmunetWeightsMetadata(const std::string& variant, int inputSize, int inChannels, int classes) {
+  return {{"model", "kmunet"},
+          {"variant", variant},
+          {"input_size", std::to_string(inputSize)},
+          {"in_channels", std::to_string(inChannels)},
+          {"classes", std::to_string(classes)},
+          {"format", "pt"}};
+}
+
+std::unique_ptr<AutomaticSegmenter> createKmUnetSegmenter(const KmUnetSegmenterOptions& options) {
+  if (options.weightsPath.empty()) throw std::invalid_argument("KM-UNet needs a weights file");
+  tuneCpuRuntime(options.threads);
+  const torch::Device device = chooseDevice(options.device);
+  const std::string& path = options.weightsPath;
+  const auto content = loadSafetensors(path);
+  const auto model = content.metadata.find("model");
+  if (model == content.metadata.end()) throw WeightsError(path, "names no model in its metadata; KM-UNet weights say model 'kmunet'");
+  if (model->second != "kmunet") throw WeightsError(path, "holds weights of model '" + model->second + "', not KM-UNet");
+  const auto variant = content.metadata.find("variant");
+  if (variant == content.metadata.end()) throw WeightsError(path, "names no KM-UNet variant in its metadata");
+  KmUnetOptions networkOptions;
+  try {
+    networkOptions = KmUnetOptions::named(variant->second);
+  } catch (const std::invalid_argument& e) {
+    throw WeightsError(path, e.what());
+  }
+  const int inputSize = metadataInt(content.metadata, "input_size", path);
+  if (inputSize % 32 != 0) throw WeightsError(path, "input_size " + std::to_string(inputSize) + " is not a multiple of 32");
+  networkOptions.inChannels = metadataInt(content.metadata, "in_channels", path);
+  networkOptions.classes = metadataInt(content.metadata, "classes", path);
+  KmUnetNetwork network(networkOptions);
+  loadModuleWeights(*network, content, path);
+  return std::make_unique<KmUnetSegmenter>(std::move(network), inputSize, device);
+}
+
+} // namespace medclick

@@ -1,0 +1,30 @@
+#pragma once
+// KM-UNet behind the AutomaticSegmenter interface: the image is z-scored (per image, as IKAN's
+// engine: ultrasound intensities have no common scale), resized to the network's square input (a
+// multiple of 32: five down-samplings), run once under InferenceMode, and the logits are
+// up-sampled bilinearly to the image's size before the sigmoid.
+
+#include "engine/automatic_segmenter.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+namespace medclick {
+
+struct KmUnetSegmenterOptions {
+  std::string weightsPath;     // safetensors whose metadata says model "kmunet" and the variant
+  std::string device = "auto"; // auto, cpu, cuda, cuda:N
+  int threads = 0;             // CPU threads; 0 = all cores
+};
+
+// Throws WeightsError naming the file when it is missing, unreadable, of another model or of
+// another shape. There is no random-weights fallback: an automatic mask from noise is worse than none.
+std::unique_ptr<AutomaticSegmenter> createKmUnetSegmenter(const KmUnetSegmenterOptions& options);
+
+// The metadata MedClick writes into KM-UNet weights: model, variant (small, paper, small++,
+// paper++), input_size (square side, a multiple of 32), in_channels, classes.
+std::map<std::string, std::string> kmunetWeightsMetadata(const std::string& variant, int inputSize, int inChannels = 3,
+                                                         int classes = 1);
+
+} // namespace medclick
