@@ -1,6 +1,7 @@
 #include "bench/caiseg_benchmark.h"
 
 #include "bench/flop_counter.h"
+#include "bench/repeated_timing.h"
 #include "caiseg/caiseg_network.h"
 #include "engine/device.h"
 #include "runtime/cpu_tuning.h"
@@ -11,34 +12,6 @@
 #include <cstdio>
 
 namespace medclick {
-
-namespace {
-
-double percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
-void synchronize(const torch::Device& device) {
-  if (device.is_cuda()) torch::cuda::synchronize();
-}
-
-template <typename Work>
-std::vector<double> secondsOf(const Work& work, int warmup, int repeat, const torch::Device& device) {
-  for (int i = 0; i < warmup; ++i) work();
-  synchronize(device);
-  std::vector<double> seconds;
-  for (int i = 0; i < std::max(1, repeat); ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    work();
-    synchronize(device);
-    seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  return seconds;
-}
-
-} // namespace
 
 std::vector<CaisegBenchmarkResult> benchmarkCaiseg(const CaisegBenchmarkOptions& options) {
   tuneCpuRuntime(options.threads);

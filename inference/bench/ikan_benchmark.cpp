@@ -1,6 +1,7 @@
 #include "bench/ikan_benchmark.h"
 
 #include "bench/flop_counter.h"
+#include "bench/repeated_timing.h"
 #include "engine/device.h"
 #include "ikan/ikan_network.h"
 #include "runtime/cpu_tuning.h"
@@ -16,16 +17,6 @@ namespace medclick {
 namespace {
 
 namespace F = torch::nn::functional;
-
-double percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
-void synchronize(const torch::Device& device) {
-  if (device.is_cuda()) torch::cuda::synchronize();
-}
 
 } // namespace
 
@@ -69,17 +60,9 @@ std::vector<BenchmarkResult> benchmarkIkan(const BenchmarkOptions& options) {
       network->forward(network->prepareInput(image, previous, {clicks}, {clicks.size() - 1}));
       result.gflops = counter.flops() / 1e9;
     }
-    for (int i = 0; i < options.warmup; ++i) click();
-    synchronize(device);
-    std::vector<double> milliseconds;
-    for (int i = 0; i < std::max(1, options.repeat); ++i) {
-      const auto start = std::chrono::steady_clock::now();
-      click();
-      synchronize(device);
-      milliseconds.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    result.medianMs = percentile(milliseconds, 0.5);
-    result.p90Ms = percentile(milliseconds, 0.9);
+    const auto seconds = secondsOf(click, options.warmup, options.repeat, device);
+    result.medianMs = 1e3 * percentile(seconds, 0.5);
+    result.p90Ms = 1e3 * percentile(seconds, 0.9);
     results.push_back(result);
   }
   return results;

@@ -2,6 +2,7 @@
 
 #include "engine/device.h"
 #include "ikan/ikan_network.h"
+#include "nn/resize.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
 
@@ -10,17 +11,7 @@
 
 namespace medclick {
 
-namespace F = torch::nn::functional;
-
 namespace {
-
-torch::Tensor resizeBilinear(const torch::Tensor& x, int64_t height, int64_t width, bool antialias) {
-  return F::interpolate(x, F::InterpolateFuncOptions()
-                               .size(std::vector<int64_t>{height, width})
-                               .mode(torch::kBilinear)
-                               .align_corners(false)
-                               .antialias(antialias));
-}
 
 class IkanEngine : public InteractiveEngine {
 public:

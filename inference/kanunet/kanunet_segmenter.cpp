@@ -2,8 +2,10 @@
 
 #include "engine/device.h"
 #include "kanunet/kanunet_network.h"
+#include "nn/resize.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
+#include "weights/weights_metadata.h"
 
 #include <mutex>
 #include <sstream>
@@ -11,29 +13,7 @@
 
 namespace medclick {
 
-namespace F = torch::nn::functional;
-
 namespace {
-
-torch::Tensor resizeBilinear(const torch::Tensor& x, int64_t height, int64_t width, bool antialias) {
-  return F::interpolate(x, F::InterpolateFuncOptions()
-                               .size(std::vector<int64_t>{height, width})
-                               .mode(torch::kBilinear)
-                               .align_corners(false)
-                               .antialias(antialias));
-}
-
-int metadataInt(const std::map<std::string, std::string>& metadata, const std::string& key, const std::string& path) {
-  const auto found = metadata.find(key);
-  if (found == metadata.end()) throw WeightsError(path, "has no '" + key + "' in its metadata");
-  try {
-    size_t used = 0;
-    const int value = std::stoi(found->second, &used);
-    if (used == found->second.size() && value > 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw WeightsError(path, "metadata '" + key + "' is not a positive integer ('" + found->second + "')");
-}
 
 std::vector<double> metadataGamma(const std::map<std::string, std::string>& metadata, int channels, const std::string& path) {
   const auto found = metadata.find("gamma");
@@ -133,10 +113,10 @@ std::unique_ptr<AutomaticSegmenter> createKanUnetSegmenter(const KanUnetSegmente
   } catch (const std::invalid_argument& e) {
     throw WeightsError(path, e.what());
   }
-  const int inputSize = metadataInt(content.metadata, "input_size", path);
+  const int inputSize = positiveMetadataInt(content.metadata, "input_size", path);
   if (inputSize % 16 != 0) throw WeightsError(path, "input_size " + std::to_string(inputSize) + " is not a multiple of 16");
-  networkOptions.inChannels = metadataInt(content.metadata, "in_channels", path);
-  networkOptions.classes = metadataInt(content.metadata, "classes", path);
+  networkOptions.inChannels = positiveMetadataInt(content.metadata, "in_channels", path);
+  networkOptions.classes = positiveMetadataInt(content.metadata, "classes", path);
   auto gamma = metadataGamma(content.metadata, static_cast<int>(networkOptions.inChannels), path);
   KanUnetNetwork network(networkOptions);
   loadModuleWeights(*network, content, path);

@@ -2,37 +2,17 @@
 
 #include "engine/device.h"
 #include "kmunet/kmunet_network.h"
+#include "nn/resize.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
+#include "weights/weights_metadata.h"
 
 #include <mutex>
 #include <stdexcept>
 
 namespace medclick {
 
-namespace F = torch::nn::functional;
-
 namespace {
-
-torch::Tensor resizeBilinear(const torch::Tensor& x, int64_t height, int64_t width, bool antialias) {
-  return F::interpolate(x, F::InterpolateFuncOptions()
-                               .size(std::vector<int64_t>{height, width})
-                               .mode(torch::kBilinear)
-                               .align_corners(false)
-                               .antialias(antialias));
-}
-
-int metadataInt(const std::map<std::string, std::string>& metadata, const std::string& key, const std::string& path) {
-  const auto found = metadata.find(key);
-  if (found == metadata.end()) throw WeightsError(path, "has no '" + key + "' in its metadata");
-  try {
-    size_t used = 0;
-    const int value = std::stoi(found->second, &used);
-    if (used == found->second.size() && value > 0) return value;
-  } catch (const std::exception&) {
-  }
-  throw WeightsError(path, "metadata '" + key + "' is not a positive integer ('" + found->second + "')");
-}
 
 class KmUnetSegmenter : public AutomaticSegmenter {
 public:
@@ -103,10 +83,10 @@ std::unique_ptr<AutomaticSegmenter> createKmUnetSegmenter(const KmUnetSegmenterO
   } catch (const std::invalid_argument& e) {
     throw WeightsError(path, e.what());
   }
-  const int inputSize = metadataInt(content.metadata, "input_size", path);
+  const int inputSize = positiveMetadataInt(content.metadata, "input_size", path);
   if (inputSize % 32 != 0) throw WeightsError(path, "input_size " + std::to_string(inputSize) + " is not a multiple of 32");
-  networkOptions.inChannels = metadataInt(content.metadata, "in_channels", path);
-  networkOptions.classes = metadataInt(content.metadata, "classes", path);
+  networkOptions.inChannels = positiveMetadataInt(content.metadata, "in_channels", path);
+  networkOptions.classes = positiveMetadataInt(content.metadata, "classes", path);
   KmUnetNetwork network(networkOptions);
   loadModuleWeights(*network, content, path);
   return std::make_unique<KmUnetSegmenter>(std::move(network), inputSize, device);

@@ -1,6 +1,7 @@
 #include "kmunet/segmenter_benchmark.h"
 
 #include "bench/flop_counter.h"
+#include "bench/repeated_timing.h"
 #include "engine/device.h"
 #include "kanunet/kanunet_network.h"
 #include "kmunet/kmunet_network.h"
@@ -14,16 +15,6 @@
 namespace medclick {
 
 namespace {
-
-double percentile(std::vector<double> values, double q) {
-  std::sort(values.begin(), values.end());
-  const auto index = static_cast<size_t>(q * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(index, values.size() - 1)];
-}
-
-void synchronize(const torch::Device& device) {
-  if (device.is_cuda()) torch::cuda::synchronize();
-}
 
 template <typename Network>
 BenchmarkResult timeNetwork(const std::string& model, const std::string& variant, Network& network, int64_t inChannels,
@@ -45,17 +36,9 @@ BenchmarkResult timeNetwork(const std::string& model, const std::string& variant
     run();
     result.gflops = counter.flops() / 1e9;
   }
-  for (int i = 0; i < options.warmup; ++i) run();
-  synchronize(device);
-  std::vector<double> milliseconds;
-  for (int i = 0; i < std::max(1, options.repeat); ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    run();
-    synchronize(device);
-    milliseconds.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  result.medianMs = percentile(milliseconds, 0.5);
-  result.p90Ms = percentile(milliseconds, 0.9);
+  const auto seconds = secondsOf(run, options.warmup, options.repeat, device);
+  result.medianMs = 1e3 * percentile(seconds, 0.5);
+  result.p90Ms = 1e3 * percentile(seconds, 0.9);
   return result;
 }
 

@@ -1,5 +1,6 @@
 #include "bench/ikan_training_benchmark.h"
 
+#include "bench/repeated_timing.h"
 #include "clicks/error_click_sampler.h"
 #include "data/augmentation.h"
 #include "engine/device.h"
@@ -17,10 +18,6 @@ namespace medclick {
 namespace {
 
 constexpr double kPredictionThreshold = 0.49; // the trainer's (the evaluation protocol's)
-
-void synchronize(const torch::Device& device) {
-  if (device.is_cuda()) torch::cuda::synchronize();
-}
 
 std::vector<torch::Device> devicesFor(const std::string& requested) {
   if (requested != "auto") return {chooseDevice(requested)};
