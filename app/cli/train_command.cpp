@@ -51,8 +51,8 @@ public:
                               "T", "3");
     QCommandLineOption patch("patch", "CAISeg: training patch D,H,W in voxels, multiples of 16 (default 64,96,96).", "D,H,W", "64,96,96");
     QCommandLineOption width("width", "CAISeg: V-Net base width (default: the variant's, slim 8, paper 16).", "N", "0");
-    QCommandLineOption minSpacing("min-spacing", "CAISeg: resample cases so that no axis is finer than this many mm (default 1.5).", "MM",
-                                  "1.5");
+    QCommandLineOption minSpacing("min-spacing", "CAISeg: resample cases so that no axis is finer than this many mm (default 0: native spacing, as the engine sees them).", "MM",
+                                  "0");
     QCommandLineOption valFraction("val-fraction", "Share of patients/exams kept for validation (default 0.15).", "F", "0.15");
     QCommandLineOption valLimit("val-limit", "Validate on at most N cases (default all).", "N", "0");
     QCommandLineOption patience("patience", "Stop after N epochs without a better validation mIoU (default off).", "N", "0");

@@ -24,7 +24,7 @@ struct FineTuneJobOptions {
   IkanTrainingOptions training;
   // The same for model "caiseg"; its cache holds volumes resampled to no finer than minimumSpacing mm.
   CaisegTrainingOptions caiseg;
-  double minimumSpacing = 1.5;
+  double minimumSpacing = 0.0; // 0: native spacing, as the CAISeg engine sees volumes (it does not resample)
 };
 
 // The models runFineTuneJob accepts.

@@ -53,7 +53,7 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& options, const Pr
 // trainer z-scores each patch after augmenting, as the paper does).
 class VolumeCacheWriter {
 public:
-  explicit VolumeCacheWriter(double minimumSpacing = 1.5);
+  explicit VolumeCacheWriter(double minimumSpacing = 0.0); // 0: keep the native spacing
   ~VolumeCacheWriter();
   VolumeCacheWriter(const VolumeCacheWriter&) = delete;
   VolumeCacheWriter& operator=(const VolumeCacheWriter&) = delete;
