@@ -2,7 +2,8 @@
 find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGLWidgets Test Charts LinguistTools)
 find_package(ITK 5 REQUIRED COMPONENTS
   ITKCommon ITKIOImageBase ITKImageIntensity ITKIONIFTI ITKIOPNG ITKIOJPEG ITKIOBMP ITKIOTIFF
-  ITKIOGDCM ITKIONRRD ITKIOMeta)
+  ITKIOGDCM ITKIONRRD ITKIOMeta
+  ITKDistanceMap) # ITKDistanceMap: HD95 (core/eval/overlap_metrics)
 include(${ITK_USE_FILE})
 # VTK draws the mask's 3D surface. Only non-Qt modules: Debian's GUISupportQt is built for Qt 5, so
 # ui/view/surface_view hosts VTK's generic OpenGL render window in a Qt 6 QOpenGLWidget itself.

@@ -23,6 +23,14 @@
         <source>CAISeg (3D volumes)</source>
         <translation>CAISeg（三维体数据）</translation>
     </message>
+    <message>
+        <source>%1 (automatic, %2)</source>
+        <translation>%1（自动，%2）</translation>
+    </message>
+    <message>
+        <source>%1 (automatic)</source>
+        <translation>%1（自动）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -645,10 +653,6 @@
         <translation>无法显示三维表面：%1</translation>
     </message>
     <message>
-        <source>&amp;Automatic 3D Mask</source>
-        <translation>自动三维掩膜(&amp;A)</translation>
-    </message>
-    <message>
         <source>Ctrl+Shift+A</source>
         <translation>Ctrl+Shift+A</translation>
     </message>
@@ -659,6 +663,38 @@
     <message>
         <source>This build offers no 3D models.</source>
         <translation>此版本不提供三维模型。</translation>
+    </message>
+    <message>
+        <source>%1 on %2, clicks: %3</source>
+        <translation>%1（运行于 %2），点击：%3</translation>
+    </message>
+    <message>
+        <source>&amp;Automatic Mask</source>
+        <translation>自动掩膜(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Automatic mask from the chosen automatic 2D model (KM-UNet, KANU-Net) or 3D model; clicks then refine it</source>
+        <translation>由所选的二维自动模型（KM-UNet、KANU-Net）或三维模型生成自动掩膜；随后可用点击细化</translation>
+    </message>
+    <message>
+        <source>Choose an automatic model (KM-UNet, KANU-Net) or a 3D model for an automatic mask.</source>
+        <translation>请选择自动模型（KM-UNet、KANU-Net）或三维模型以生成自动掩膜。</translation>
+    </message>
+    <message>
+        <source>This build offers no automatic models.</source>
+        <translation>此版本不提供自动模型。</translation>
+    </message>
+    <message>
+        <source>These weights cannot be used.
+
+%1</source>
+        <translation>无法使用这些权重。
+
+%1</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,8 @@
-// medclick-cli evaluate: the click-simulation protocol (NoC) on labeled 2D data, for any engine.
+// medclick-cli evaluate: the click-simulation protocol (NoC) on labeled 2D data, for any engine, and
+// the overlap protocol (Dice, IoU, HD95) for the automatic segmenters.
 //   evaluate --model ikan|classic [--weights W] --data DIR ... [--split split.txt] [--max-clicks 20]
-//            [--limit N] [--seed S] --out DIR
+//            [--limit N] [--seed S] [--init kmunet|kanunet [--init-weights W]] --out DIR
+//   evaluate --model kmunet|kanunet [--weights W] --data DIR ... [--split split.txt] --out DIR
 //   evaluate --compare A/summary.json B/summary.json ... --out plot.png
 
 #include "cli/command.h"
@@ -8,6 +10,7 @@
 #include "common/engine_choice.h"
 
 #include "data/labeled_dataset.h"
+#include "eval/automatic_evaluation.h"
 #include "eval/interactive_evaluation.h"
 #include "eval/iou_curve_plot.h"
 #include "io/image_reader.h"
@@ -18,6 +21,8 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -55,12 +60,17 @@ IouCurve curveFromSummary(const QString& path) {
 class EvaluateCommand : public Command {
 public:
   QString name() const override { return "evaluate"; }
-  QString summary() const override { return "Measure NoC@80/85/90 and IoU per click with simulated clicks on labeled data."; }
+  QString summary() const override {
+    return "Measure NoC@80/85/90 and IoU per click with simulated clicks on labeled data, or Dice, IoU and HD95 of an automatic "
+           "segmenter (KM-UNet, KANU-Net).";
+  }
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "ikan or classic.", "NAME", "ikan");
-    QCommandLineOption weights("weights", "IKAN weights (default: the bundled ones).", "FILE");
+    QCommandLineOption model("model", "ikan or classic (clicks), kmunet or kanunet (automatic: Dice, IoU, HD95).", "NAME", "ikan");
+    QCommandLineOption weights("weights", "The model's weights (default: the bundled ones).", "FILE");
+    QCommandLineOption init("init", "Start the clicks from this automatic model's mask (kmunet or kanunet): IoU@0 is its IoU.", "NAME");
+    QCommandLineOption initWeights("init-weights", "Weights of the --init model (default: the bundled ones).", "FILE");
     QCommandLineOption data("data", "Labeled folder (images/+masks/, BUSI or MSD layout). Repeat for several.", "DIR");
     QCommandLineOption split("split", "Only the cases a training run's split.txt lists as validation.", "FILE");
     QCommandLineOption maxClicks("max-clicks", "Clicks per case (default 20).", "N", "20");
@@ -70,7 +80,7 @@ public:
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, data, split, maxClicks, limit, seed, device, label, compare, out});
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -83,8 +93,22 @@ public:
     if (!p.isSet(data)) throw UsageError("give --data DIR");
     const int clicks = p.value(maxClicks).toInt();
     if (clicks < 1 || clicks > 100) throw UsageError("--max-clicks must be 1..100");
+    const std::string modelName = p.value(model).toStdString();
+    const std::string initName = p.value(init).toStdString();
+    const bool automatic = app::isAutomaticModel(modelName);
+    if (automatic && p.isSet(maxClicks)) throw UsageError("--model " + modelName + " segments without clicks; --max-clicks does not apply");
+    if (automatic && p.isSet(init)) throw UsageError("--init starts the clicks of --model ikan or classic from an automatic mask");
+    if (p.isSet(init) && !app::isAutomaticModel(initName)) throw UsageError("--init takes an automatic model: kmunet or kanunet");
+    if (p.isSet(initWeights) && !p.isSet(init)) throw UsageError("--init-weights needs --init kmunet|kanunet");
 
-    const auto engine = app::createEngineByName(p.value(model).toStdString(), p.value(weights).toStdString(), p.value(device).toStdString());
+    // The models first: a wrong weights file is reported before any case is read.
+    std::unique_ptr<AutomaticSegmenter> segmenter;
+    if (automatic || p.isSet(init))
+      segmenter = app::createAutomaticSegmenterByName(automatic ? modelName : initName,
+                                                      (automatic ? p.value(weights) : p.value(initWeights)).toStdString(),
+                                                      p.value(device).toStdString());
+    std::unique_ptr<InteractiveEngine> engine;
+    if (!automatic) engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
 
     std::vector<LabeledCase> cases;
     for (const QString& folder : p.values(data)) {
@@ -104,7 +128,9 @@ public:
 
     const std::filesystem::path outDir(p.value(out).toStdString());
     std::filesystem::create_directories(outDir);
+    if (automatic) return evaluateAutomatic(*segmenter, cases, p.value(label).toInt(), outDir);
     std::vector<CaseResult> results;
+    double initSeconds = 0;
     int skipped = 0;
     for (size_t i = 0; i < cases.size(); ++i) {
       const Image image = readImage(cases[i].imagePath);
@@ -117,22 +143,32 @@ public:
         ++skipped;
         continue;
       }
-      results.push_back(evaluateCase(*engine, image, mask, cases[i].name, clicks));
+      if (segmenter) { // round one refines the automatic mask, as segment --then ikan does
+        const auto start = std::chrono::steady_clock::now();
+        const ImageGeometry& g = image.geometry();
+        const std::vector<float> initial = segmenter->predict(image.voxels().data(), static_cast<int>(g.size[0]),
+                                                              static_cast<int>(g.size[1]), static_cast<int>(image.components()));
+        initSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        results.push_back(evaluateCase(*engine, image, mask, cases[i].name, clicks, &initial));
+      } else {
+        results.push_back(evaluateCase(*engine, image, mask, cases[i].name, clicks));
+      }
       std::fprintf(stderr, "\r[%zu/%zu] %s: IoU@1 %.3f, NoC@85 %d   ", i + 1, cases.size(), cases[i].name.c_str(),
-                   results.back().iouPerClick.front(), numberOfClicks(results.back().iouPerClick, 0.85));
+                   results.back().iouPerClick.front(), numberOfClicks(results.back(), 0.85));
     }
     std::fprintf(stderr, "\n");
     if (results.empty()) throw std::runtime_error("no case could be evaluated (empty masks or 3D images only)");
 
     const EvaluationSummary s = summarize(results, clicks);
-    std::ofstream((outDir / "summary.json").string()) << summaryJson(s, engine->name()) << "\n";
+    std::ofstream((outDir / "summary.json").string()) << summaryJson(s, engine->name(), initName) << "\n";
     std::ofstream perCase((outDir / "per_case.csv").string());
-    perCase << "case,noc80,noc85,noc90,seconds";
+    perCase << "case,noc80,noc85,noc90,seconds" << (segmenter ? ",iou0" : "");
     for (int k = 1; k <= clicks; ++k) perCase << ",iou" << k;
     perCase << "\n";
     for (const auto& r : results) {
-      perCase << '"' << r.name << "\"," << numberOfClicks(r.iouPerClick, 0.80) << "," << numberOfClicks(r.iouPerClick, 0.85) << ","
-              << numberOfClicks(r.iouPerClick, 0.90) << "," << r.seconds;
+      perCase << '"' << r.name << "\"," << numberOfClicks(r, 0.80) << "," << numberOfClicks(r, 0.85) << "," << numberOfClicks(r, 0.90)
+              << "," << r.seconds;
+      if (r.initialIou) perCase << "," << *r.initialIou;
       for (const double iou : r.iouPerClick) perCase << "," << iou;
       perCase << "\n";
     }
@@ -143,6 +179,55 @@ public:
                 "cases", ">20@90", "ms/click");
     std::printf("%-24s %6.2f %6.2f %6.2f %8.3f %8.3f %8.3f %6d %8d %9.1f\n", engine->name().c_str(), s.noc80, s.noc85, s.noc90, at(1), at(5),
                 at(10), s.cases, s.neverReach90, s.msPerClick);
+    if (segmenter)
+      std::printf("clicks started from %s's masks: mIoU@0 %.3f, %.0f ms per case\n", segmenter->name().c_str(), s.meanInitialIou.value_or(0.0),
+                  1000.0 * initSeconds / s.cases);
+    if (skipped > 0) std::printf("(%d cases skipped: empty mask or 3D)\n", skipped);
+    return 0;
+  }
+
+private:
+  // Dice, IoU, HD95 of the automatic mask of each 2D case with a non-empty reference.
+  static int evaluateAutomatic(AutomaticSegmenter& segmenter, const std::vector<LabeledCase>& cases, int label,
+                               const std::filesystem::path& outDir) {
+    std::vector<AutomaticCaseResult> results;
+    int skipped = 0;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const Image image = readImage(cases[i].imagePath);
+      if (image.geometry().dimension != 2) {
+        ++skipped;
+        continue;
+      }
+      const LabelMask mask = readCaseMask(cases[i], image.geometry(), label);
+      if (mask.countNonZero() == 0) { // as the click protocol: lesion images only
+        ++skipped;
+        continue;
+      }
+      results.push_back(evaluateAutomaticCase(segmenter, image, mask, cases[i].name));
+      std::fprintf(stderr, "\r[%zu/%zu] %s: Dice %.3f   ", i + 1, cases.size(), cases[i].name.c_str(), results.back().metrics.dice);
+    }
+    std::fprintf(stderr, "\n");
+    if (results.empty()) throw std::runtime_error("no case could be evaluated (empty masks or 3D images only)");
+
+    const AutomaticSummary s = summarizeAutomatic(results);
+    std::ofstream((outDir / "summary.json").string()) << automaticSummaryJson(s, segmenter.name()) << "\n";
+    std::ofstream perCase((outDir / "per_case.csv").string());
+    perCase << "case,dice,iou,hd95_mm,seconds\n";
+    for (const auto& r : results) {
+      perCase << '"' << r.name << "\"," << r.metrics.dice << "," << r.metrics.iou << ",";
+      if (std::isfinite(r.metrics.hd95Millimetres))
+        perCase << r.metrics.hd95Millimetres;
+      else
+        perCase << "inf"; // an empty prediction: no surface to measure to
+      perCase << "," << r.seconds << "\n";
+    }
+    char hd95[32] = "-"; // no case with a finite HD95
+    if (std::isfinite(s.hd95Millimetres)) std::snprintf(hd95, sizeof hd95, "%.2f", s.hd95Millimetres);
+    std::printf("%-24s %6s %7s %7s %9s %9s %8s\n", "model", "cases", "Dice", "IoU", "HD95 mm", "HD95 inf", "ms/case");
+    std::printf("%-24s %6d %7.3f %7.3f %9s %9d %8.0f\n", segmenter.name().c_str(), s.cases, s.dice, s.iou, hd95, s.infiniteHd95Cases,
+                1000.0 * s.secondsPerCase);
+    if (s.infiniteHd95Cases > 0)
+      std::printf("(HD95 is the mean of the %d cases with a non-empty prediction)\n", s.finiteHd95Cases);
     if (skipped > 0) std::printf("(%d cases skipped: empty mask or 3D)\n", skipped);
     return 0;
   }

@@ -13,4 +13,8 @@ std::vector<std::string> weightsSearchFolders();
 // lists the folders searched when none does. Random weights are never used in its place.
 std::string findBundledWeights(const std::string& model);
 
+// The model a weights file names in its safetensors metadata ("ikan", "kmunet", ...), read from the
+// header alone; empty when it names none. Throws a message naming the file when it is not safetensors.
+std::string modelNamedInWeights(const std::string& path);
+
 } // namespace medclick::app

@@ -25,6 +25,19 @@ TrainingSummary runFineTune(const ui::FineTuneSettings& settings, const Progress
   return app::runFineTuneJob(job, progress, cancel);
 }
 
+QString automaticModelLabel(const std::string& model) { return model == "kmunet" ? QStringLiteral("KM-UNet") : QStringLiteral("KANU-Net"); }
+
+// The chooser's entry for a weights file that names its model (KM-UNet, KANU-Net: an automatic one).
+std::optional<ui::ModelEntry> describeWeights(const QString& path) {
+  const std::string model = app::modelNamedInWeights(path.toStdString());
+  if (model.empty()) return std::nullopt;
+  ui::ModelEntry entry{QString(), QString::fromStdString(model), path, app::isVolumeModel(model), app::isAutomaticModel(model)};
+  const QString stem = QFileInfo(path).completeBaseName();
+  entry.label = entry.automatic ? QObject::tr("%1 (automatic, %2)").arg(automaticModelLabel(model), stem)
+                                : QStringLiteral("%1 (%2)").arg(entry.model, stem);
+  return entry;
+}
+
 void openFineTuneDialog(QWidget* parent, const QString& annotatedCasesFolder, const QString& dataFolder) {
   auto* window = qobject_cast<ui::MainWindow*>(parent);
   ui::FineTuneDialogOptions options;
@@ -60,10 +73,25 @@ medclick::ui::MainWindowServices makeServices() {
     return std::shared_ptr<VolumeInteractiveEngine>(
         app::createVolumeEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
   };
+  services.createAutomaticSegmenter = [](const medclick::ui::ModelEntry& entry, const QString& device) {
+    return std::shared_ptr<AutomaticSegmenter>(
+        app::createAutomaticSegmenterByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
+  };
+  services.describeWeights = describeWeights;
   services.models = {{QObject::tr("IKAN (bundled weights)"), "ikan", QString()},
                      {QObject::tr("Classical (watershed, no model)"), "classic", QString()},
                      // No CAISeg weights ship yet: choosing it asks for a file through "Weights…".
                      {QObject::tr("CAISeg (3D volumes)"), "caiseg", QString(), true}};
+  // The automatic 2D models are offered when their weights are installed (none ship yet); a weights
+  // file opened through "Weights…" whose metadata names kmunet or kanunet adds one too.
+  for (const std::string model : {"kmunet", "kanunet"}) {
+    try {
+      services.models.append({QObject::tr("%1 (automatic)").arg(automaticModelLabel(model)), QString::fromStdString(model),
+                              QString::fromStdString(app::findBundledWeights(model)), false, true});
+    } catch (const std::runtime_error&) {
+      // Not installed: not offered.
+    }
+  }
   services.dataFolder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
   const QString dataFolder = services.dataFolder;
   services.openFineTune = [dataFolder](QWidget* parent, const QString& annotatedCasesFolder) {

@@ -8,7 +8,7 @@
 namespace medclick {
 
 CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
-                        int maxClicks) {
+                        int maxClicks, const std::vector<float>* initialProbability) {
   const ImageGeometry& g = image.geometry();
   if (g.dimension != 2) throw std::invalid_argument(name + ": the 2D protocol needs a 2D image");
   requireSameGrid(g, groundTruth.geometry(), name);
@@ -22,6 +22,14 @@ CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const Lab
   EvaluationClicker clicker(groundTruth.labels(), width, height);
   std::vector<unsigned char> prediction(groundTruth.labels().size(), 0);
   std::vector<float> probability;
+  if (initialProbability) {
+    if (initialProbability->size() != prediction.size())
+      throw std::invalid_argument(name + ": the initial probability has " + std::to_string(initialProbability->size()) +
+                                  " values for " + std::to_string(prediction.size()) + " pixels");
+    probability = *initialProbability;
+    for (size_t i = 0; i < prediction.size(); ++i) prediction[i] = probability[i] > kEvaluationThreshold ? 1 : 0;
+    result.initialIou = intersectionOverUnion(prediction, groundTruth.labels());
+  }
   for (int k = 0; k < maxClicks; ++k) {
     const auto click = clicker.next(prediction);
     if (!click) { // nothing left to correct: the result stays as it is

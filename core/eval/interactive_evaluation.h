@@ -1,6 +1,8 @@
 #pragma once
 // Runs the evaluation protocol on one 2D case: the clicker places up to maxClicks clicks, each
 // followed by one refinement round of the engine that gets the previous round's probability.
+// With an initial probability (an automatic segmenter's, width*height values in [0, 1]) the clicker
+// first corrects that mask, round one refines it, and the result records its IoU as IoU@0.
 
 #include "eval/noc_metrics.h"
 #include "engine/interactive_engine.h"
@@ -10,6 +12,6 @@
 namespace medclick {
 
 CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
-                        int maxClicks = 20);
+                        int maxClicks = 20, const std::vector<float>* initialProbability = nullptr);
 
 } // namespace medclick

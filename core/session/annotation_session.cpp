@@ -51,6 +51,28 @@ void AnnotationSession::refineVolume(const VolumeClickList& clicks) {
   history_.record(SliceRef::wholeVolume(), before, after);
 }
 
+void AnnotationSession::setAutomaticSegmenter(std::shared_ptr<AutomaticSegmenter> segmenter) {
+  automaticSegmenter_ = std::move(segmenter);
+}
+
+void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
+  if (!automaticSegmenter_) throw std::logic_error("no automatic segmentation model chosen");
+  if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("no such slice");
+  const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
+  const auto pixels = extractSlice(image_.voxels(), image_.geometry(), slice, image_.components());
+  std::vector<float> result = automaticSegmenter_->predict(pixels.data(), static_cast<int>(shape.width), static_cast<int>(shape.height),
+                                                           static_cast<int>(image_.components()));
+  if (result.size() != shape.width * shape.height)
+    throw std::runtime_error(automaticSegmenter_->name() + " returned a probability of the wrong size");
+  for (float& p : result)
+    if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
+  const SliceState before = stateOf(slice);
+  // No clicks: the next click is round one, with this probability as its previous one.
+  const SliceState after{std::move(result), {}};
+  restore(slice, after);
+  history_.record(slice, before, after);
+}
+
 void AnnotationSession::setEngine(std::shared_ptr<InteractiveEngine> engine) {
   engine_ = std::move(engine);
   engineSlice_.reset();

@@ -2,9 +2,11 @@
 // One clinician's annotation of one open image: the probability map (the mask is its > 0.5 part),
 // the clicks of each slice, the engine in use, and a bounded undo/redo history. Clicks and manual
 // edits are slice operations, so a 2D model refines 3D volumes plane by plane in any orientation;
-// propagation carries a slice's mask to its neighbour as that slice's previous probability.
+// propagation carries a slice's mask to its neighbour as that slice's previous probability. An
+// automatic segmenter (KM-UNet, KANU-Net) gives a slice a first mask that the clicks then refine.
 // No Qt: the GUI observes it, the tests drive it headless.
 
+#include "engine/automatic_segmenter.h"
 #include "engine/interactive_engine.h"
 #include "engine/volume_engine.h"
 #include "image/image.h"
@@ -52,6 +54,14 @@ public:
   void addVolumeClick(const VolumeClick& click);
   // The 3D engine's first mask with no clicks (an engine that cannot segment automatically throws).
   void autoSegmentVolume();
+
+  // A 2D automatic segmenter beside the interactive engine: it proposes, the clicks correct.
+  void setAutomaticSegmenter(std::shared_ptr<AutomaticSegmenter> segmenter);
+  bool hasAutomaticSegmenter() const { return automaticSegmenter_ != nullptr; }
+  // The automatic segmenter's mask of the slice (a 2D image is its one axial slice): it replaces the
+  // slice's probability and clicks, as one undo step, and is the previous probability of the next
+  // click there, so round one of the interactive engine refines it.
+  void autoSegmentSlice(const SliceRef& slice);
   const VolumeClickList& volumeClicks() const { return volumeClicks_; }
 
   // Brush (object = true) or eraser within `radius` pixels of (x, y) on the slice. One undo step; the
@@ -87,6 +97,7 @@ private:
   void refineVolume(const VolumeClickList& clicks);
   std::shared_ptr<InteractiveEngine> engine_;
   std::shared_ptr<VolumeInteractiveEngine> volumeEngine_;
+  std::shared_ptr<AutomaticSegmenter> automaticSegmenter_;
   bool volumeEngineHasImage_ = false;
   VolumeClickList volumeClicks_;
   std::optional<SliceRef> engineSlice_; // the slice the engine holds (set once per slice, not per click)

@@ -70,6 +70,25 @@ private:
   std::array<std::size_t, 3> size_{};
 };
 
+// A deterministic stand-in for KM-UNet: 0.8 inside the middle third of the image, 0.1 elsewhere.
+// It keeps the size and first pixel of what it was given.
+class SquareSegmenter : public AutomaticSegmenter {
+public:
+  std::string name() const override { return "squares"; }
+  std::string deviceName() const override { return "cpu"; }
+  std::vector<float> predict(const float* pixels, int width, int height, int) override {
+    seenWidth = width;
+    seenHeight = height;
+    firstPixel = pixels[0];
+    std::vector<float> p(static_cast<size_t>(width) * height, 0.1f);
+    for (int y = height / 3; y < 2 * height / 3; ++y)
+      for (int x = width / 3; x < 2 * width / 3; ++x) p[static_cast<size_t>(y) * width + x] = 0.8f;
+    return p;
+  }
+  int seenWidth = 0, seenHeight = 0;
+  float firstPixel = -1;
+};
+
 struct Snapshot {
   std::vector<float> probability;
   std::vector<ClickList> clicks; // of every slice of every axis, in a fixed order
@@ -185,6 +204,57 @@ private slots:
     session.paint({SliceAxis::Coronal, 4}, 6, 3, 1.0, true); // coronal slice j = 4: pixel (i = 6, k = 3)
     QCOMPARE(session.mask().at(6, 4, 3), std::uint8_t{1});
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.addClick(axial, {12, 0, true}));
+  }
+
+  void an_automatic_mask_is_one_undo_step_and_the_next_click_refines_it() {
+    Image image(ImageGeometry{2, {30, 21, 1}}, 1, PixelType::UInt8);
+    for (std::size_t i = 0; i < image.voxels().size(); ++i) image.voxels()[i] = static_cast<float>(i % 7 + 3);
+    AnnotationSession session(image);
+    const SliceRef only{SliceAxis::Axial, 0};
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, session.autoSegmentSlice(only));
+    session.setEngine(std::make_shared<DiskEngine>());
+    auto segmenter = std::make_shared<SquareSegmenter>();
+    session.setAutomaticSegmenter(segmenter);
+    session.addClick(only, {2, 2, true}); // earlier work: the automatic mask replaces it
+    const Snapshot clicked = snapshotOf(session);
+
+    session.autoSegmentSlice(only);
+    QCOMPARE(segmenter->seenWidth, 30);
+    QCOMPARE(segmenter->seenHeight, 21);
+    QCOMPARE(segmenter->firstPixel, 3.0f);
+    QVERIFY(session.clicks(only).empty());
+    const Snapshot automatic = snapshotOf(session);
+    QCOMPARE(session.probability()[7 * 30 + 10], 0.8f);
+    QCOMPARE(session.probability()[2 * 30 + 2], 0.1f); // the click's disk is gone
+    QCOMPARE(session.mask().countNonZero(), std::size_t{10 * 7});
+
+    // Round one of the click refines the automatic probability (the disk engine keeps its previous
+    // probability and paints a disk): the square stays, the disk joins it.
+    session.addClick(only, {25, 18, true});
+    QCOMPARE(session.clicks(only).size(), std::size_t{1});
+    QCOMPARE(session.probability()[7 * 30 + 10], 0.8f);
+    QCOMPARE(session.probability()[18 * 30 + 25], 0.9f);
+    QCOMPARE(session.mask().countNonZero(), std::size_t{10 * 7 + 13});
+
+    session.undo();
+    QVERIFY(same(snapshotOf(session), automatic));
+    session.undo();
+    QVERIFY(same(snapshotOf(session), clicked));
+    session.redo();
+    QVERIFY(same(snapshotOf(session), automatic));
+  }
+
+  void an_automatic_mask_of_a_volume_slice_changes_that_slice_only() {
+    AnnotationSession session(volume());
+    auto segmenter = std::make_shared<SquareSegmenter>();
+    session.setAutomaticSegmenter(segmenter);
+    session.autoSegmentSlice({SliceAxis::Coronal, 4}); // i along the width, k along the height
+    QCOMPARE(segmenter->seenWidth, 12);
+    QCOMPARE(segmenter->seenHeight, 6);
+    QCOMPARE(session.mask().at(5, 4, 3), std::uint8_t{1});
+    QCOMPARE(session.mask().at(5, 3, 3), std::uint8_t{0});
+    QCOMPARE(session.mask().countNonZero(), std::size_t{4 * 2});
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.autoSegmentSlice({SliceAxis::Coronal, 10}));
   }
 
   void propagation_carries_the_mask_with_a_centre_click() {

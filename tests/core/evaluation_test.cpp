@@ -3,6 +3,7 @@
 
 #include "classic/watershed_engine.h"
 #include "data/labeled_dataset.h"
+#include "eval/automatic_evaluation.h"
 #include "eval/evaluation_clicker.h"
 #include "eval/interactive_evaluation.h"
 #include "eval/noc_metrics.h"
@@ -12,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <filesystem>
 
 using namespace medclick;
@@ -27,6 +29,50 @@ std::vector<uint8_t> rectangleMask(int width, int height, int x0, int y0, int w,
 }
 
 std::string sharedData(const std::string& relative) { return std::string(MEDCLICK_SHARED_DATA) + "/" + relative; }
+
+// A stand-in network: the previous probability with disks of radius 2 set to 1 (positive) or 0
+// (negative) at each click. It keeps the previous probability of round one.
+class DiskEngine : public InteractiveEngine {
+public:
+  std::string name() const override { return "disks"; }
+  std::string deviceName() const override { return "cpu"; }
+  void setImage(const float*, int width, int height, int) override {
+    width_ = width;
+    height_ = height;
+  }
+  std::vector<float> refine(const ClickList& clicks, size_t, const float* previous) override {
+    std::vector<float> p(static_cast<size_t>(width_) * height_, 0.0f);
+    if (previous) p.assign(previous, previous + p.size());
+    if (clicks.size() == 1) firstPrevious = previous ? p : std::vector<float>();
+    for (const Click& c : clicks)
+      for (int y = 0; y < height_; ++y)
+        for (int x = 0; x < width_; ++x)
+          if ((x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) <= 4.0) p[static_cast<size_t>(y) * width_ + x] = c.positive ? 1.0f : 0.0f;
+    return p;
+  }
+  std::vector<float> firstPrevious; // empty: round one had none
+
+private:
+  int width_ = 0, height_ = 0;
+};
+
+// A stand-in automatic segmenter: a fixed probability map.
+class FixedSegmenter : public AutomaticSegmenter {
+public:
+  explicit FixedSegmenter(std::vector<float> probability) : probability_(std::move(probability)) {}
+  std::string name() const override { return "fixed"; }
+  std::string deviceName() const override { return "cpu"; }
+  std::vector<float> predict(const float*, int, int, int) override { return probability_; }
+
+private:
+  std::vector<float> probability_;
+};
+
+std::vector<float> asProbability(const std::vector<uint8_t>& mask, float inside) {
+  std::vector<float> p(mask.size(), 0.0f);
+  for (size_t i = 0; i < mask.size(); ++i) p[i] = mask[i] ? inside : 0.02f;
+  return p;
+}
 
 } // namespace
 
@@ -87,6 +133,69 @@ private slots:
     QCOMPARE(s.msPerClick, 100.0); // 0.6 s over 2 cases × 3 clicks
     QCOMPARE(intersectionOverUnion({1, 1, 0, 0}, {1, 0, 1, 0}), 1.0 / 3.0);
     QCOMPARE(intersectionOverUnion({0, 0}, {0, 0}), 1.0);
+  }
+
+  void an_initial_probability_is_iou_at_0_and_round_one_refines_it() {
+    const Image image(ImageGeometry{2, {30, 30, 1}}, 1, PixelType::UInt8);
+    LabelMask gt(image.geometry());
+    gt.labels() = rectangleMask(30, 30, 5, 5, 10, 10);
+    // The automatic mask misses the object's right 3 columns: IoU@0 = 70 / 100.
+    const std::vector<float> initial = asProbability(rectangleMask(30, 30, 5, 5, 7, 10), 0.8f);
+    DiskEngine engine;
+    const CaseResult r = evaluateCase(engine, image, gt, "shifted", 3, &initial);
+    QVERIFY(r.initialIou.has_value());
+    QCOMPARE(*r.initialIou, 0.7);
+    QVERIFY(engine.firstPrevious == initial); // round one got the automatic probability
+    QCOMPARE(r.iouPerClick.size(), size_t{3});
+    QVERIFY(r.iouPerClick[0] > 0.7); // the first click went into the missed columns
+    // Without it, round one starts from nothing and records no IoU@0.
+    DiskEngine plain;
+    QVERIFY(!evaluateCase(plain, image, gt, "plain", 1).initialIou);
+    QVERIFY(plain.firstPrevious.empty());
+    const std::vector<float> wrongSize(10, 0.5f);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, evaluateCase(engine, image, gt, "bad", 1, &wrongSize));
+  }
+
+  void an_automatic_mask_that_reaches_the_target_needs_no_click() {
+    CaseResult good{"good", {0.95, 0.96}, 0.2, 0.86};
+    CaseResult poor{"poor", {0.5, 0.81}, 0.2, 0.3};
+    QCOMPARE(numberOfClicks(good, 0.85), 0);
+    QCOMPARE(numberOfClicks(good, 0.90), 1);
+    QCOMPARE(numberOfClicks(poor, 0.80), 2);
+    const auto s = summarize({good, poor}, 2);
+    QCOMPARE(s.noc80, 1.0); // (0 + 2) / 2
+    QCOMPARE(s.noc85, 1.0); // (0 + 2) / 2, poor never reaches it
+    QVERIFY(s.meanInitialIou && std::abs(*s.meanInitialIou - 0.58) < 1e-12);
+    const std::string json = summaryJson(s, "IKAN", "kmunet");
+    QVERIFY2(json.find("\"init\":\"kmunet\",\"miou_at_0\":0.58,") != std::string::npos, json.c_str());
+    const std::string plain = summaryJson(summarize({{"a", {0.5, 0.9}, 0.1}}, 2), "IKAN");
+    QVERIFY2(plain.find("init") == std::string::npos && plain.find("miou_at_0") == std::string::npos, plain.c_str());
+  }
+
+  void automatic_protocol_averages_dice_and_only_finite_hd95() {
+    const Image image(ImageGeometry{2, {30, 30, 1}}, 1, PixelType::UInt8);
+    LabelMask gt(image.geometry());
+    gt.labels() = rectangleMask(30, 30, 5, 5, 10, 10);
+    FixedSegmenter shifted(asProbability(rectangleMask(30, 30, 7, 5, 10, 10), 0.6f)); // 2 columns right
+    FixedSegmenter nothing(std::vector<float>(900, 0.3f));                           // below the threshold
+    const AutomaticCaseResult a = evaluateAutomaticCase(shifted, image, gt, "a");
+    const AutomaticCaseResult b = evaluateAutomaticCase(nothing, image, gt, "b");
+    QCOMPARE(a.metrics.dice, 0.8); // 80 of 100 + 100
+    QCOMPARE(a.metrics.iou, 80.0 / 120.0);
+    QVERIFY(std::isfinite(a.metrics.hd95Millimetres) && a.metrics.hd95Millimetres > 0);
+    QCOMPARE(b.metrics.dice, 0.0);
+    QVERIFY(std::isinf(b.metrics.hd95Millimetres));
+
+    const AutomaticSummary s = summarizeAutomatic({a, b});
+    QCOMPARE(s.cases, 2);
+    QCOMPARE(s.dice, 0.4);
+    QCOMPARE(s.hd95Millimetres, a.metrics.hd95Millimetres); // the infinite case is counted, not averaged
+    QCOMPARE(s.finiteHd95Cases, 1);
+    QCOMPARE(s.infiniteHd95Cases, 1);
+    const std::string json = automaticSummaryJson(s, "fixed");
+    QVERIFY2(json.find("\"dice\":0.4,") != std::string::npos && json.find("\"hd95_infinite_cases\":1") != std::string::npos, json.c_str());
+    const std::string none = automaticSummaryJson(summarizeAutomatic({b}), "fixed");
+    QVERIFY2(none.find("\"hd95_mm\":null") != std::string::npos, none.c_str());
   }
 
   void dataset_layouts_are_detected() {

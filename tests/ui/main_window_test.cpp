@@ -1,19 +1,23 @@
 // The desktop application as a clinician drives it, offscreen: open the bundled samples, click on
 // the view with the mouse (the bundled IKAN runs on the session's worker thread), undo/redo,
-// propagate through a volume, export a NIfTI on the image's grid, autosave and recover, and a bad
-// file that reports an error while the work stays open.
+// propagate through a volume, an automatic KANU-Net mask that clicks refine, export a NIfTI on the
+// image's grid, autosave and recover, and a bad file that reports an error while the work stays open.
 
 #include "classic/watershed_engine.h"
 #include "common/engine_choice.h"
+#include "common/model_weights.h"
 #include "io/image_reader.h"
 #include "io/mask_reader.h"
 #include "window/main_window.h"
 
 #include <QComboBox>
+#include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QToolBar>
+#include <QToolButton>
 #include <QtTest>
 
 #include <fstream>
@@ -36,6 +40,16 @@ struct Harness {
     s.createEngine = [](const ModelEntry& entry, const QString& device) {
       return std::shared_ptr<InteractiveEngine>(
           app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
+    };
+    s.createAutomaticSegmenter = [](const ModelEntry& entry, const QString& device) {
+      return std::shared_ptr<AutomaticSegmenter>(
+          app::createAutomaticSegmenterByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
+    };
+    s.describeWeights = [](const QString& path) -> std::optional<ModelEntry> { // as app/gui does
+      const std::string model = app::modelNamedInWeights(path.toStdString());
+      if (model.empty()) return std::nullopt;
+      return ModelEntry{QString::fromStdString(model) + " (file)", QString::fromStdString(model), path, app::isVolumeModel(model),
+                        app::isAutomaticModel(model)};
     };
     s.models = {{"IKAN", "ikan", QString()}, {"Classical", "classic", QString()}};
     s.dataFolder = dataFolder.path();
@@ -227,6 +241,72 @@ private slots:
     clickOnPixel(window, SliceAxis::Axial, {403, 222});
     QCOMPARE(h.errors.size(), 1);
     QCOMPARE(maskCount(window), std::size_t(0));
+  }
+
+  // KANU-Net, not KM-UNet: the untrained KM-UNet's probability stays just below 0.5 (an empty mask),
+  // the untrained KANU-Net marks most of the image. The path through the session is the same.
+  void the_auto_button_proposes_a_kanunet_mask_that_undo_removes_and_a_click_refines() {
+    const QString busi = QString(MEDCLICK_SHARED_DATA) + "/busi/benign/benign (1).png";
+    if (!QFileInfo::exists(busi)) QSKIP("../shared/data is not beside this checkout");
+    QTemporaryDir dir;
+    const QString weights = dir.filePath("kanunet_small.safetensors"); // untrained, with KANU-Net's metadata
+    QProcess writer;
+    writer.start(MEDCLICK_SEGMENTER_WEIGHTS_WRITER, {weights, "kanunet"});
+    QVERIFY(writer.waitForFinished(120000) && writer.exitCode() == 0);
+
+    Harness h;
+    MainWindow window(h.services());
+    window.resize(900, 700);
+    window.show();
+    QVERIFY(window.openPath(busi));
+    waitForEngine(window);
+    QAction* autoMask = window.findChild<QAction*>("autoMask");
+    QVERIFY(autoMask);
+    QVERIFY(!autoMask->isEnabled()); // IKAN is chosen: nothing automatic to run
+
+    // Weights whose metadata names kanunet become an automatic entry; the clicks stay with IKAN.
+    QVERIFY(window.addWeightsFile(weights));
+    QCOMPARE(window.findChild<QComboBox*>("modelCombo")->currentText(), QString("kanunet (file)"));
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller().automaticSegmenterName(), QString("KANU-Net (small)"), 30000);
+    window.controller().waitUntilIdle();
+    QCOMPARE(window.controller().engineName().left(4), QString("IKAN"));
+    QVERIFY(autoMask->isEnabled());
+
+    // The tool bar's Auto button: a mask where there was none, with no clicks, one undo step.
+    auto* button = qobject_cast<QToolButton*>(window.findChild<QToolBar*>("segmentationToolBar")->widgetForAction(autoMask));
+    QVERIFY(button);
+    QTest::mouseClick(button, Qt::LeftButton);
+    window.controller().waitUntilIdle();
+    QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
+    const auto automatic = window.controller().snapshot();
+    const std::size_t automaticArea = automatic->mask.countNonZero();
+    QVERIFY2(automaticArea > 0, "the automatic mask is empty");
+    QVERIFY(automatic->clicksOf({SliceAxis::Axial, 0}).empty());
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    window.controller().waitUntilIdle();
+    QCOMPARE(maskCount(window), std::size_t(0));
+
+    // For comparison: IKAN's answer to a click on the empty mask (then undone).
+    const QPointF lesion(280, 230);
+    clickOnPixel(window, SliceAxis::Axial, lesion);
+    const std::vector<std::uint8_t> fromNothing = window.controller().snapshot()->mask.labels();
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    window.controller().waitUntilIdle();
+
+    // Ctrl+Shift+A gives the same automatic mask again; the same click now refines it: round one
+    // gets the automatic probability as its previous one, so the answer differs from the one above.
+    QTest::keyClick(&window, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
+    window.controller().waitUntilIdle();
+    QVERIFY(window.controller().snapshot()->mask.labels() == automatic->mask.labels());
+    clickOnPixel(window, SliceAxis::Axial, lesion);
+    QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
+    const auto refined = window.controller().snapshot();
+    QCOMPARE(refined->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(1));
+    QVERIFY(refined->mask.labels() != automatic->mask.labels());
+    QVERIFY(refined->mask.labels() != fromNothing);
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier); // the click's step, then the automatic one
+    window.controller().waitUntilIdle();
+    QCOMPARE(maskCount(window), automaticArea);
   }
 
   void autosave_appears_and_recovery_restores_it_after_a_crash() {

@@ -13,6 +13,7 @@ struct SessionController::Outcome {
   bool isRefinement = false;   // a network ran: report its time
   std::optional<SliceRef> propagatedTo;
   QString engineName, engineDevice;
+  QString automaticName, automaticDevice;
   QString error;
   double milliseconds = 0;
   SnapshotPtr snapshot;
@@ -44,6 +45,7 @@ void SessionController::openImage(std::shared_ptr<const Image> image) {
              session_ = std::make_unique<AnnotationSession>(*image);
              if (engine_) session_->setEngine(engine_);
              if (volumeEngine_) session_->setVolumeEngine(volumeEngine_);
+             if (automaticSegmenter_) session_->setAutomaticSegmenter(automaticSegmenter_);
            }});
 }
 
@@ -66,6 +68,24 @@ void SessionController::setVolumeEngine(VolumeEngineFactory factory) {
              out.engineDevice = QString::fromStdString(engine->deviceName());
              volumeEngine_ = std::move(engine);
              if (session_) session_->setVolumeEngine(volumeEngine_);
+           }});
+}
+
+void SessionController::setAutomaticSegmenter(AutomaticSegmenterFactory factory) {
+  enqueue({Kind::Other, [this, factory](Outcome& out) {
+             out.changesSession = false;
+             auto segmenter = factory(); // may throw: the previous segmenter stays
+             out.automaticName = QString::fromStdString(segmenter->name());
+             out.automaticDevice = QString::fromStdString(segmenter->deviceName());
+             automaticSegmenter_ = std::move(segmenter);
+             if (session_) session_->setAutomaticSegmenter(automaticSegmenter_);
+           }});
+}
+
+void SessionController::autoSegmentSlice(const SliceRef& slice) {
+  enqueue({Kind::Other, [this, slice](Outcome& out) {
+             out.isRefinement = true;
+             session().autoSegmentSlice(slice);
            }});
 }
 
@@ -180,6 +200,10 @@ void SessionController::finish(const std::shared_ptr<Outcome>& outcome) {
     engineName_ = outcome->engineName;
     engineDevice_ = outcome->engineDevice;
     emit engineChanged(engineName_, engineDevice_);
+  }
+  if (!outcome->automaticName.isEmpty()) {
+    automaticName_ = outcome->automaticName;
+    emit automaticSegmenterChanged(automaticName_, outcome->automaticDevice);
   }
   if (outcome->snapshot) {
     snapshot_ = outcome->snapshot;

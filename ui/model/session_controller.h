@@ -20,6 +20,7 @@ namespace medclick::ui {
 
 using EngineFactory = std::function<std::shared_ptr<InteractiveEngine>()>;
 using VolumeEngineFactory = std::function<std::shared_ptr<VolumeInteractiveEngine>()>;
+using AutomaticSegmenterFactory = std::function<std::shared_ptr<AutomaticSegmenter>()>;
 
 class SessionController : public QObject {
   Q_OBJECT
@@ -43,6 +44,10 @@ public:
   void setVolumeEngine(VolumeEngineFactory factory); // a 3D engine (CAISeg) beside the 2D one
   void addVolumeClick(const VolumeClick& click);     // like addClick: a newer one replaces a waiting one
   void autoSegmentVolume();
+  // A 2D automatic segmenter (KM-UNet, KANU-Net) beside the interactive engine, which keeps the clicks.
+  void setAutomaticSegmenter(AutomaticSegmenterFactory factory);
+  const QString& automaticSegmenterName() const { return automaticName_; }
+  void autoSegmentSlice(const SliceRef& slice); // its mask of the slice, which the next click refines
   void addClick(const SliceRef& slice, const Click& click);
   void paint(const SliceRef& slice, double x, double y, double radius, bool object);
   void clearSlice(const SliceRef& slice);
@@ -61,6 +66,7 @@ signals:
   void snapshotChanged(); // snapshot() is new: mask, clicks or undo state changed
   void refinementFinished(double milliseconds);
   void engineChanged(QString name, QString device);
+  void automaticSegmenterChanged(QString name, QString device);
   void operationFailed(QString message);
   void propagated(medclick::SliceRef to);
   void busyChanged(bool busy);
@@ -90,11 +96,13 @@ private:
   std::unique_ptr<AnnotationSession> session_; // touched only on the worker thread
   std::shared_ptr<InteractiveEngine> engine_;  // idem
   std::shared_ptr<VolumeInteractiveEngine> volumeEngine_; // idem
+  std::shared_ptr<AutomaticSegmenter> automaticSegmenter_; // idem
   std::shared_ptr<const Image> image_;
   SnapshotPtr snapshot_;
   std::deque<Operation> queue_;
   bool running_ = false;
   QString engineName_, engineDevice_;
+  QString automaticName_;
 };
 
 } // namespace medclick::ui

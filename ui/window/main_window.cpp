@@ -65,7 +65,7 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
   for (int i = 0; i < customCount; ++i) {
     settings.setArrayIndex(i);
     const ModelEntry entry{settings.value("label").toString(), settings.value("model").toString(), settings.value("weights").toString(),
-                           settings.value("volume", false).toBool()};
+                           settings.value("volume", false).toBool(), settings.value("automatic", false).toBool()};
     if (QFileInfo::exists(entry.weightsPath)) models_.append(entry);
   }
   settings.endArray();
@@ -90,6 +90,9 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
           [this](double ms) { timeLabel_->setText(tr("Last refinement: %1 ms").arg(ms, 0, 'f', 0)); });
   connect(controller_, &SessionController::engineChanged, this,
           [this](const QString& name, const QString& device) { deviceLabel_->setText(tr("%1 on %2").arg(name, device)); });
+  connect(controller_, &SessionController::automaticSegmenterChanged, this, [this](const QString& name, const QString& device) {
+    deviceLabel_->setText(tr("%1 on %2, clicks: %3").arg(name, device, controller_->engineName()));
+  });
   connect(controller_, &SessionController::operationFailed, this, &MainWindow::reportError);
   connect(controller_, &SessionController::propagated, this, [this](SliceRef to) {
     auto cursor = viewer_->cursor();
@@ -197,8 +200,10 @@ void MainWindow::buildActions() {
   QAction* previous = segmentation->addAction(tr("Propagate to &Previous Slice"), QKeySequence(tr("Ctrl+[")), this,
                                               [this] { controller_->propagate(viewer_->currentSlice(), -1); });
   needVolume_ << next << previous;
-  autoVolume_ = segmentation->addAction(tr("&Automatic 3D Mask"), QKeySequence(tr("Ctrl+Shift+A")), controller_,
-                                        &SessionController::autoSegmentVolume);
+  autoMask_ = segmentation->addAction(tr("&Automatic Mask"), QKeySequence(tr("Ctrl+Shift+A")), this, &MainWindow::autoSegment);
+  autoMask_->setObjectName("autoMask");
+  autoMask_->setIconText(tr("Auto"));
+  autoMask_->setToolTip(tr("Automatic mask from the chosen automatic 2D model (KM-UNet, KANU-Net) or 3D model; clicks then refine it"));
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   QAction* outline = view->addAction(tr("Mask &Outline Only"));
@@ -270,10 +275,9 @@ void MainWindow::buildToolBar() {
   bar->addWidget(modelCombo_);
   bar->addAction(tr("Weights…"), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Choose Weights"), QString(), tr("Safetensors (*.safetensors)"));
-    if (path.isEmpty()) return;
-    const ModelEntry current = models_.value(modelCombo_->currentIndex());
-    addModel({QStringLiteral("%1 (%2)").arg(current.model, QFileInfo(path).completeBaseName()), current.model, path, current.volume});
+    if (!path.isEmpty()) addWeightsFile(path);
   });
+  bar->addAction(autoMask_);
   bar->addWidget(new QLabel(tr(" Device: ")));
   deviceCombo_ = new QComboBox;
   deviceCombo_->addItems({"auto", "cpu", "cuda"});
@@ -325,13 +329,25 @@ void MainWindow::updateActions() {
   const bool volume = image && isVolumeGeometry(controller_->image()->geometry());
   for (QAction* a : needImage_) a->setEnabled(image);
   for (QAction* a : needVolume_) a->setEnabled(volume);
-  autoVolume_->setEnabled(volume && volumeModelChosen());
+  autoMask_->setEnabled((volume && volumeModelChosen()) || (image && automaticModelChosen()));
   const auto& snapshot = controller_->snapshot();
   undo_->setEnabled(snapshot && snapshot->canUndo);
   redo_->setEnabled(snapshot && snapshot->canRedo);
 }
 
 bool MainWindow::volumeModelChosen() const { return models_.value(modelCombo_->currentIndex()).volume; }
+
+bool MainWindow::automaticModelChosen() const { return models_.value(modelCombo_->currentIndex()).automatic; }
+
+void MainWindow::autoSegment() {
+  if (!controller_->hasImage()) return;
+  if (automaticModelChosen())
+    controller_->autoSegmentSlice(viewer_->currentSlice());
+  else if (volumeModelChosen() && viewer_->isVolume())
+    controller_->autoSegmentVolume();
+  else
+    reportError(tr("Choose an automatic model (KM-UNet, KANU-Net) or a 3D model for an automatic mask."));
+}
 
 void MainWindow::clickOnSlice(const SliceRef& slice, double x, double y, bool positive) {
   if (controller_->engineName().isEmpty()) {
@@ -384,11 +400,49 @@ void MainWindow::chooseEngine() {
       return;
     }
     controller_->setVolumeEngine([create, entry, device] { return create(entry, device); });
+  } else if (entry.automatic) {
+    auto create = services_.createAutomaticSegmenter;
+    if (!create) {
+      reportError(tr("This build offers no automatic models."));
+      return;
+    }
+    // The clicks after the automatic mask need a 2D interactive model: the last one chosen, or the
+    // first offered (IKAN) when none was. Loaded first, so the label ends on the automatic model.
+    if (interactiveModelIndex_ < 0 || controller_->engineName().isEmpty() || interactiveDevice_ != device) {
+      for (int i = 0; i < models_.size() && interactiveModelIndex_ < 0; ++i)
+        if (!models_[i].volume && !models_[i].automatic) interactiveModelIndex_ = i;
+      if (interactiveModelIndex_ >= 0) {
+        auto createInteractive = services_.createEngine;
+        const ModelEntry interactive = models_[interactiveModelIndex_];
+        interactiveDevice_ = device;
+        controller_->setEngine([createInteractive, interactive, device] { return createInteractive(interactive, device); });
+      }
+    }
+    controller_->setAutomaticSegmenter([create, entry, device] { return create(entry, device); });
   } else {
     auto create = services_.createEngine;
+    interactiveModelIndex_ = modelCombo_->currentIndex();
+    interactiveDevice_ = device;
     controller_->setEngine([create, entry, device] { return create(entry, device); });
   }
-  if (autoVolume_) updateActions();
+  if (autoMask_) updateActions();
+}
+
+bool MainWindow::addWeightsFile(const QString& path) {
+  const ModelEntry current = models_.value(modelCombo_->currentIndex());
+  std::optional<ModelEntry> named;
+  if (services_.describeWeights) {
+    try {
+      named = services_.describeWeights(path);
+    } catch (const std::exception& e) {
+      reportError(tr("These weights cannot be used.\n\n%1").arg(QString::fromStdString(e.what())));
+      return false;
+    }
+  }
+  addModel(named ? *named
+                 : ModelEntry{QStringLiteral("%1 (%2)").arg(current.model, QFileInfo(path).completeBaseName()), current.model, path,
+                              current.volume, current.automatic});
+  return true;
 }
 
 void MainWindow::addModel(const ModelEntry& entry) {
@@ -403,6 +457,7 @@ void MainWindow::addModel(const ModelEntry& entry) {
     settings.setValue("model", custom[i].model);
     settings.setValue("weights", custom[i].weightsPath);
     settings.setValue("volume", custom[i].volume);
+    settings.setValue("automatic", custom[i].automatic);
   }
   settings.endArray();
   modelCombo_->setCurrentIndex(modelCombo_->count() - 1);

@@ -15,6 +15,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QActionGroup;
@@ -34,6 +35,9 @@ struct ModelEntry {
   QString model;       // engine name: "ikan", "classic", ...
   QString weightsPath; // empty: the model's bundled weights
   bool volume = false; // a 3D engine (CAISeg): clicks in any view refine the whole lesion
+  // A clickless 2D segmenter (KM-UNet, KANU-Net): Auto proposes a mask, the 2D interactive model's
+  // clicks refine it.
+  bool automatic = false;
 };
 
 struct MainWindowServices {
@@ -41,6 +45,11 @@ struct MainWindowServices {
   std::function<std::shared_ptr<InteractiveEngine>(const ModelEntry& entry, const QString& device)> createEngine;
   // Builds a 3D engine for entries with volume = true (may be empty: no 3D models offered).
   std::function<std::shared_ptr<VolumeInteractiveEngine>(const ModelEntry& entry, const QString& device)> createVolumeEngine;
+  // Builds the automatic segmenter of entries with automatic = true (may be empty: none offered).
+  std::function<std::shared_ptr<AutomaticSegmenter>(const ModelEntry& entry, const QString& device)> createAutomaticSegmenter;
+  // The entry for a weights file whose metadata names its model (nullopt: it names none, and the
+  // chosen model's kind is assumed); throws with a message for a file that is not weights. May be empty.
+  std::function<std::optional<ModelEntry>(const QString& weightsPath)> describeWeights;
   QList<ModelEntry> models;  // the built-in choices, the default first
   QString dataFolder;        // autosave/ and annotated-cases/ live here
   // Asks a yes/no question (default: a message box); tests answer it themselves.
@@ -69,6 +78,9 @@ public:
   // At start-up: when the last run left an autosave, offers to recover it (returns true if restored).
   bool offerRecovery();
   void addModel(const ModelEntry& entry); // e.g. fine-tuned weights; remembered in the settings
+  // "Weights…": adds and chooses the file, as the model its metadata names (KM-UNet weights become an
+  // automatic entry), or else as the chosen model's. Returns false (error shown) for an unreadable file.
+  bool addWeightsFile(const QString& path);
 
   SessionController& controller() { return *controller_; }
   OrthoViewer& viewer() { return *viewer_; }
@@ -97,6 +109,8 @@ private:
   void applyWindowPreset(double window, double level);
   void updateSurface();
   bool volumeModelChosen() const;
+  bool automaticModelChosen() const;
+  void autoSegment(); // Auto: the chosen 3D model on the volume, or the automatic 2D model on the slice
   void clickOnSlice(const SliceRef& slice, double x, double y, bool positive);
 
   MainWindowServices services_;
@@ -111,6 +125,8 @@ private:
   bool autosaveDirty_ = false;  // changed since the last autosave
   QString imagePath_, seriesUid_;
   QList<ModelEntry> models_;
+  int interactiveModelIndex_ = -1; // the 2D model whose clicks refine an automatic mask
+  QString interactiveDevice_;      // the device it was loaded on
 
   QComboBox* modelCombo_ = nullptr;
   QComboBox* deviceCombo_ = nullptr;
@@ -123,7 +139,7 @@ private:
   QLabel* timeLabel_ = nullptr;
   QMenu* recentMenu_ = nullptr;
   QActionGroup* toolGroup_ = nullptr;
-  QAction* autoVolume_ = nullptr;
+  QAction* autoMask_ = nullptr;
   QAction *undo_ = nullptr, *redo_ = nullptr, *saveSession_ = nullptr, *exportMenuAction_ = nullptr;
   QList<QAction*> needImage_;
   QList<QAction*> needVolume_;

@@ -1,0 +1,70 @@
+#include "eval/automatic_evaluation.h"
+
+#include "eval/noc_metrics.h"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+namespace medclick {
+
+AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const Image& image, const LabelMask& groundTruth,
+                                          const std::string& name) {
+  const ImageGeometry& g = image.geometry();
+  if (g.dimension != 2) throw std::invalid_argument(name + ": the automatic segmenters take 2D images");
+  requireSameGrid(g, groundTruth.geometry(), name);
+  AutomaticCaseResult result;
+  result.name = name;
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<float> probability =
+      segmenter.predict(image.voxels().data(), static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(image.components()));
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (probability.size() != g.voxelCount())
+    throw std::runtime_error(name + ": " + segmenter.name() + " returned " + std::to_string(probability.size()) + " values for " +
+                             std::to_string(g.voxelCount()) + " pixels");
+  LabelMask prediction(g);
+  for (std::size_t i = 0; i < probability.size(); ++i) prediction.labels()[i] = probability[i] > kEvaluationThreshold ? 1 : 0;
+  result.metrics = overlapMetrics(prediction, groundTruth);
+  return result;
+}
+
+AutomaticSummary summarizeAutomatic(const std::vector<AutomaticCaseResult>& results) {
+  AutomaticSummary s;
+  s.cases = static_cast<int>(results.size());
+  double hd95 = 0, seconds = 0;
+  for (const auto& r : results) {
+    s.dice += r.metrics.dice;
+    s.iou += r.metrics.iou;
+    seconds += r.seconds;
+    if (std::isfinite(r.metrics.hd95Millimetres)) {
+      hd95 += r.metrics.hd95Millimetres;
+      ++s.finiteHd95Cases;
+    } else {
+      ++s.infiniteHd95Cases;
+    }
+  }
+  if (s.cases > 0) {
+    s.dice /= s.cases;
+    s.iou /= s.cases;
+    s.secondsPerCase = seconds / s.cases;
+  }
+  s.hd95Millimetres = s.finiteHd95Cases > 0 ? hd95 / s.finiteHd95Cases : std::numeric_limits<double>::quiet_NaN();
+  return s;
+}
+
+std::string automaticSummaryJson(const AutomaticSummary& s, const std::string& model) {
+  std::ostringstream out;
+  out.precision(6);
+  out << "{\"model\":\"" << model << "\",\"cases\":" << s.cases << ",\"dice\":" << s.dice << ",\"iou\":" << s.iou << ",\"hd95_mm\":";
+  if (std::isfinite(s.hd95Millimetres))
+    out << s.hd95Millimetres;
+  else
+    out << "null"; // JSON has no NaN or infinity
+  out << ",\"hd95_finite_cases\":" << s.finiteHd95Cases << ",\"hd95_infinite_cases\":" << s.infiniteHd95Cases
+      << ",\"seconds_per_case\":" << s.secondsPerCase << "}";
+  return out.str();
+}
+
+} // namespace medclick
