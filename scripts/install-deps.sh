@@ -11,6 +11,8 @@ packages=(
   libqt6opengl6-dev libxkbcommon-dev libgl-dev libvulkan-dev
   # LibTorch, with OpenBLAS so libblas.so.3 is not the reference BLAS
   libtorch-dev libopenblas0-openmp
+  # Gloo's headers: c10d's ProcessGroupGloo (data-parallel training on CPUs) includes them
+  libgloo-dev
   # ITK, VTK (non-Qt components only), OpenCV, spdlog
   libinsighttoolkit5-dev libvtk9-dev libopencv-dev libspdlog-dev zlib1g-dev
   # test tools: an independent NIfTI reader, an independent DICOM converter, a virtual display

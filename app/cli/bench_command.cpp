@@ -1,5 +1,6 @@
 // medclick-cli bench --model ikan: parameters, GFLOPs and per-click latency of each variant; with
-// --train, the speed of one training step (samples/s, ms/step) at batch 4 instead.
+// --train, the speed of one training step (samples/s, ms/step) at batch 4 instead; --train --nproc N
+// also times the same global batch split over N data-parallel processes on this machine.
 // --model caiseg: the CAISeg benchmark of medclick-bench (full forward and feature-reusing
 // refinement of one patch, seconds), the same lines.
 
@@ -9,9 +10,11 @@
 #include "bench/caiseg_benchmark.h"
 #include "bench/ikan_benchmark.h"
 #include "bench/ikan_training_benchmark.h"
+#include "distributed/local_launcher.h"
 
 #include <cstdio>
 #include <iostream>
+#include <thread>
 
 namespace medclick::cli {
 
@@ -40,7 +43,10 @@ public:
     QCommandLineOption batch("batch", "Training batch size with --train (default 4).", "N", "4");
     QCommandLineOption patch("patch", "caiseg: the patch, DxHxW voxels (default 96x128x128).", "DxHxW");
     QCommandLineOption anisotropic("anisotropic", "caiseg: the anisotropic network (F keeps every slice).");
-    command.parser().addOptions({model, variant, size, repeat, device, threads, json, train, batch, patch, anisotropic});
+    QCommandLineOption nproc("nproc", "With --train: also time the batch split over N processes (data-parallel, Gloo).", "N", "1");
+    QCommandLineOption rankWorker("rank-worker", "(internal) one rank of --nproc's data-parallel run.");
+    rankWorker.setFlags(QCommandLineOption::HiddenFromHelp);
+    command.parser().addOptions({model, variant, size, repeat, device, threads, json, train, batch, patch, anisotropic, nproc, rankWorker});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (p.value(model) == "caiseg") {
@@ -85,8 +91,31 @@ public:
       bool ok = false;
       trainingOptions.batchSize = p.value(batch).toInt(&ok);
       if (!ok || trainingOptions.batchSize <= 0) throw UsageError("--batch must be positive");
-      for (const auto& result : benchmarkIkanTraining(trainingOptions))
-        std::cout << (p.isSet(json) ? toJsonLine(result) : toTextLine(result)) << std::endl;
+      const int processes = p.value(nproc).toInt(&ok);
+      if (!ok || processes < 1) throw UsageError("--nproc must be positive");
+      trainingOptions.distributedFromEnvironment = p.isSet(rankWorker);
+      const auto results = benchmarkIkanTraining(trainingOptions); // every rank runs it; rank 0 reports
+      if (isMainBenchmarkProcess())
+        for (const auto& result : results) std::cout << (p.isSet(json) ? toJsonLine(result) : toTextLine(result)) << std::endl;
+      if (processes > 1 && !p.isSet(rankWorker)) {
+        // The same global batch over N ranks, each with its share of the cores.
+        std::vector<std::string> rankArguments{"bench", "--rank-worker"};
+        for (int i = 1; i < arguments.size(); ++i) {
+          if (arguments[i] == "--nproc" || arguments[i] == "--threads") {
+            ++i;
+            continue;
+          }
+          if (arguments[i].startsWith("--nproc=") || arguments[i].startsWith("--threads=")) continue;
+          rankArguments.push_back(arguments[i].toStdString());
+        }
+        const int cores = trainingOptions.threads > 0 ? trainingOptions.threads : static_cast<int>(std::thread::hardware_concurrency());
+        rankArguments.push_back("--threads");
+        rankArguments.push_back(std::to_string(std::max(1, cores / processes)));
+        LocalLaunchOptions launch;
+        launch.processes = processes;
+        std::cout.flush();
+        return launchLocalRanks(currentExecutable(), rankArguments, launch, std::cerr);
+      }
       return 0;
     }
     for (const auto& result : benchmarkIkan(options))

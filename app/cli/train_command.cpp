@@ -1,12 +1,18 @@
 // medclick-cli train --model ikan|caiseg --data DIR ... --out DIR: decodes the labeled cases once into
 // a tensor cache beside the output (2D images for IKAN, 3D volumes for CAISeg), then trains with
-// simulated clicks (the fine-tune job the GUI runs too) and redraws OUT/curves.png after every epoch. Ctrl-C (SIGINT) or SIGTERM stops after the
-// current step; the last finished epoch is kept and --resume goes on from it.
+// simulated clicks (the fine-tune job the GUI runs too) and redraws OUT/curves.png after every epoch.
+// Ctrl-C (SIGINT) or SIGTERM stops after the current step; the last finished epoch is kept and
+// --resume goes on from it.
+//
+// Data parallelism: with torchrun's variables set (RANK, WORLD_SIZE, ...), this process is one rank
+// of a job; `--nproc N` decodes the cases once, then starts N ranks on this machine itself.
 
 #include "cli/command.h"
 #include "cli/command_parser.h"
 
 #include "common/fine_tune_job.h"
+#include "distributed/distributed_environment.h"
+#include "distributed/local_launcher.h"
 
 #include <unistd.h>
 
@@ -16,6 +22,7 @@
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 namespace medclick::cli {
 
@@ -44,7 +51,7 @@ public:
     QCommandLineOption cache("cache", "Tensor cache to read, or to write from --data (default OUT/cases.safetensors).", "FILE");
     QCommandLineOption out("out", "Output folder: checkpoints, best.safetensors, metrics.csv, split.txt.", "DIR");
     QCommandLineOption variant("variant", "IKAN variant: small or paper (default small); CAISeg: slim or paper (default slim).", "NAME");
-    QCommandLineOption epochs("epochs", "Epochs (default 50).", "N", "50");
+    QCommandLineOption epochs("epochs", "Epochs (default 50); 0: only decode --data into the tensor cache.", "N", "50");
     QCommandLineOption steps("steps-per-epoch", "Steps per epoch (default: one pass over the training split).", "N", "0");
     QCommandLineOption batch("batch", "Batch size (default 4 for IKAN, 2 for CAISeg).", "N");
     QCommandLineOption rounds("rounds", "IKAN: click rounds with gradient, weighted 1..T; CAISeg: simulated rounds, loss on the last (default 3).",
@@ -62,8 +69,11 @@ public:
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption threads("threads", "CPU threads (default: all cores).", "N", "0");
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
+    QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
+    QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
+                               "300");
     command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction,
-                                 valLimit, patience, seed, init, resume, device, threads, label});
+                                 valLimit, patience, seed, init, resume, device, threads, label, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (p.value(model) != "ikan" && p.value(model) != "caiseg")
@@ -128,6 +138,27 @@ public:
       c.threads = options.threads;
       if (options.patience > 0) throw UsageError("--patience is not available for caiseg");
     }
+    const DistributedEnvironment rank = readDistributedEnvironment();
+    options.distributedFromEnvironment = job.caiseg.distributedFromEnvironment = true;
+    options.distributedTimeoutSeconds = job.caiseg.distributedTimeoutSeconds = std::max(1, integer(timeout));
+    if (integer(epochs) == 0) { // only decode the cases: a cache to copy to other machines
+      if (job.dataFolders.empty()) throw UsageError("--epochs 0 decodes --data DIR into the cache; no --data was given");
+      const std::atomic<bool> noCancel{false};
+      std::filesystem::create_directories(std::filesystem::path(options.cachePath).parent_path());
+      const int cases = caiseg ? app::buildVolumeTrainingCache(job.dataFolders, options.cachePath, job.label, job.minimumSpacing, noCancel)
+                               : app::buildTrainingCache(job.dataFolders, options.cachePath, job.label, job.cacheSize, noCancel);
+      std::cout << cases << " cases decoded into " << options.cachePath << "\n";
+      return 0;
+    }
+    const int processes = std::max(1, integer(nproc));
+    if (processes > 1) {
+      if (rank.distributed()) throw UsageError("--nproc starts its own ranks: do not combine it with RANK/WORLD_SIZE");
+      return launchRanks(arguments, job, processes, p.isSet(threads));
+    }
+    if (rank.distributed() && !job.dataFolders.empty())
+      throw UsageError("each rank of a data-parallel job reads a tensor cache: write it once with train --data DIR --out DIR --epochs 0, "
+                       "copy it to every node and give --cache FILE (or use --nproc on one machine)");
+
     const std::string metric = caiseg ? "validation Dice after " + std::to_string(job.caiseg.rounds) + " rounds"
                                       : "validation mIoU@" + std::to_string(options.validationClicks);
 
@@ -137,6 +168,7 @@ public:
     const auto summary = app::runFineTuneJob(
         job,
         [&](const TrainingProgress& r) {
+          if (!r.mainProcess) return;
           if (r.validated) {
             std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  %s %.4f\n", terminal ? "\r\033[K" : "", r.epoch, r.epochs, r.loss,
                          metric.c_str(), r.validationIoU);
@@ -148,6 +180,7 @@ public:
                        terminal ? "" : "\n");
         },
         stopRequested);
+    if (!rank.isMain()) return 0; // rank 0 reports for the job
     if (summary.cancelled && summary.bestWeightsPath.empty()) {
       std::cout << "stopped while decoding the cases; nothing was trained\n";
       return 0;
@@ -156,6 +189,43 @@ public:
     const std::string curves = app::trainingCurvesPath(options.outDir);
     if (std::filesystem::exists(curves)) std::cout << "curves: " << curves << "\n";
     return 0;
+  }
+
+private:
+  // Decodes the cases once (ranks read the cache), then runs this command again as N ranks.
+  int launchRanks(const QStringList& arguments, const app::FineTuneJobOptions& job, int processes, bool threadsGiven) {
+    const bool caiseg = job.model == "caiseg";
+    const std::string cachePath = caiseg ? job.caiseg.cachePath : job.training.cachePath;
+    const std::atomic<bool> noCancel{false};
+    if (!job.dataFolders.empty()) {
+      std::filesystem::create_directories(std::filesystem::path(cachePath).parent_path());
+      const int cases = caiseg ? app::buildVolumeTrainingCache(job.dataFolders, cachePath, job.label, job.minimumSpacing, noCancel)
+                               : app::buildTrainingCache(job.dataFolders, cachePath, job.label, job.cacheSize, noCancel);
+      std::cerr << "decoded " << cases << " cases into " << cachePath << "\n";
+    }
+    std::vector<std::string> rankArguments{"train"};
+    for (int i = 1; i < arguments.size(); ++i) { // [0] is the program name
+      const QString a = arguments[i];
+      const bool takesValue = a == "--nproc" || a == "--data" || a == "--cache";
+      if (takesValue) {
+        ++i;
+        continue;
+      }
+      if (a.startsWith("--nproc=") || a.startsWith("--data=") || a.startsWith("--cache=")) continue;
+      rankArguments.push_back(a.toStdString());
+    }
+    rankArguments.push_back("--cache");
+    rankArguments.push_back(cachePath);
+    if (!threadsGiven) { // the cores shared out: OpenMP threads of several ranks must not wait on each other
+      rankArguments.push_back("--threads");
+      rankArguments.push_back(std::to_string(std::max(1u, std::thread::hardware_concurrency() / static_cast<unsigned>(processes))));
+    }
+    LocalLaunchOptions launch;
+    launch.processes = processes;
+    std::cerr << "starting " << processes << " ranks on 127.0.0.1\n";
+    const int code = launchLocalRanks(currentExecutable(), rankArguments, launch, std::cerr);
+    if (code != 0) std::cerr << "the data-parallel job failed; the last finished epoch's checkpoint is kept (--resume)\n";
+    return code;
   }
 };
 

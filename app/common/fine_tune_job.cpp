@@ -134,7 +134,7 @@ TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const Progress
   const std::string metricsPath = (fs::path(outDir) / "metrics.csv").string(); // where the trainer appends each epoch
   const std::string curvesPath = trainingCurvesPath(outDir);
   const ProgressCallback report = [&](const TrainingProgress& r) {
-    if (r.validated) {
+    if (r.validated && r.mainProcess) { // rank 0 alone writes a data-parallel job's files
       // The plot is a view of metrics.csv: failing to draw it is reported and must not end hours of training.
       try {
         writeTrainingCurvesPlot(metricsPath, curvesPath);

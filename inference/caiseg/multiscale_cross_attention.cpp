@@ -1,6 +1,6 @@
 #include "caiseg/multiscale_cross_attention.h"
 
-#include "kan/kan_block.h" // dropPath
+#include "nn/drop_path.h"
 
 #include <cmath>
 #include <stdexcept>

@@ -48,7 +48,7 @@ nn::Sequential luConvs(int64_t channels, int64_t count, int64_t kernelSize) {
 
 LUConvImpl::LUConvImpl(int64_t channels, int64_t kernelSize) {
   conv = register_module("conv", nn::Conv3d(sameConv(channels, channels, kernelSize)));
-  bn = register_module("bn", nn::BatchNorm3d(channels));
+  bn = register_module("bn", BatchNorm(channels));
   relu = register_module("relu", prelu(channels));
 }
 
@@ -57,7 +57,7 @@ torch::Tensor LUConvImpl::forward(const torch::Tensor& x) { return relu(bn(conv(
 InputTransitionImpl::InputTransitionImpl(int64_t inChannels, int64_t width, int64_t kernelSize) : width_(width) {
   if (width % inChannels != 0) throw std::invalid_argument("V-Net: the base width must be a multiple of the input channels");
   conv = register_module("conv", nn::Conv3d(sameConv(inChannels, width, kernelSize)));
-  bn = register_module("bn", nn::BatchNorm3d(width));
+  bn = register_module("bn", BatchNorm(width));
   relu = register_module("relu", prelu(width));
 }
 
@@ -72,7 +72,7 @@ DownTransitionImpl::DownTransitionImpl(int64_t inChannels, int64_t convs, int64_
   down_conv = register_module("down_conv", nn::Conv3d(nn::Conv3dOptions(inChannels, out, asVector(stride))
                                                           .stride(asVector(stride))
                                                           .bias(false)));
-  bn = register_module("bn", nn::BatchNorm3d(out));
+  bn = register_module("bn", BatchNorm(out));
   relu1 = register_module("relu1", prelu(out));
   relu2 = register_module("relu2", prelu(out));
   ops = register_module("ops", luConvs(out, convs, kernelSize));
@@ -87,7 +87,7 @@ UpTransitionImpl::UpTransitionImpl(int64_t inChannels, int64_t outChannels, int6
   up_conv = register_module("up_conv", nn::ConvTranspose3d(nn::ConvTranspose3dOptions(inChannels, outChannels / 2, asVector(stride))
                                                               .stride(asVector(stride))
                                                               .bias(false)));
-  bn = register_module("bn", nn::BatchNorm3d(outChannels / 2));
+  bn = register_module("bn", BatchNorm(outChannels / 2));
   relu1 = register_module("relu1", prelu(outChannels / 2));
   relu2 = register_module("relu2", prelu(outChannels));
   ops = register_module("ops", luConvs(outChannels, convs, kernelSize));
@@ -100,7 +100,7 @@ torch::Tensor UpTransitionImpl::forward(const torch::Tensor& x, const torch::Ten
 
 OutputTransitionImpl::OutputTransitionImpl(int64_t inChannels, int64_t kernelSize) {
   conv1 = register_module("conv1", nn::Conv3d(sameConv(inChannels, 2, kernelSize)));
-  bn = register_module("bn", nn::BatchNorm3d(2));
+  bn = register_module("bn", BatchNorm(2));
   relu = register_module("relu", prelu(2));
   conv2 = register_module("conv2", nn::Conv3d(nn::Conv3dOptions(2, 2, 1)));
 }

@@ -23,6 +23,8 @@
 
 #include "caiseg/caiseg_prompt.h"
 
+#include "nn/batch_norm.h"
+
 #include <torch/torch.h>
 
 #include <array>
@@ -59,7 +61,7 @@ public:
   LUConvImpl(int64_t channels, int64_t kernelSize);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Conv3d conv{nullptr};
-  torch::nn::BatchNorm3d bn{nullptr};
+  BatchNorm bn{nullptr};
   torch::nn::PReLU relu{nullptr};
 };
 TORCH_MODULE(LUConv);
@@ -69,7 +71,7 @@ public:
   InputTransitionImpl(int64_t inChannels, int64_t width, int64_t kernelSize);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Conv3d conv{nullptr};
-  torch::nn::BatchNorm3d bn{nullptr};
+  BatchNorm bn{nullptr};
   torch::nn::PReLU relu{nullptr};
 
 private:
@@ -82,7 +84,7 @@ public:
   DownTransitionImpl(int64_t inChannels, int64_t convs, int64_t kernelSize, Stride3 stride);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Conv3d down_conv{nullptr};
-  torch::nn::BatchNorm3d bn{nullptr};
+  BatchNorm bn{nullptr};
   torch::nn::PReLU relu1{nullptr}, relu2{nullptr};
   torch::nn::Sequential ops{nullptr};
 };
@@ -93,7 +95,7 @@ public:
   UpTransitionImpl(int64_t inChannels, int64_t outChannels, int64_t convs, int64_t kernelSize, Stride3 stride);
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& skip);
   torch::nn::ConvTranspose3d up_conv{nullptr};
-  torch::nn::BatchNorm3d bn{nullptr};
+  BatchNorm bn{nullptr};
   torch::nn::PReLU relu1{nullptr}, relu2{nullptr};
   torch::nn::Sequential ops{nullptr};
 };
@@ -105,7 +107,7 @@ public:
   OutputTransitionImpl(int64_t inChannels, int64_t kernelSize);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Conv3d conv1{nullptr}, conv2{nullptr};
-  torch::nn::BatchNorm3d bn{nullptr};
+  BatchNorm bn{nullptr};
   torch::nn::PReLU relu{nullptr};
 };
 TORCH_MODULE(OutputTransition);

@@ -2,14 +2,6 @@
 
 namespace medclick {
 
-torch::Tensor dropPath(const torch::Tensor& x, double probability, bool training) {
-  if (!training || probability <= 0.0) return x;
-  std::vector<int64_t> shape(x.dim(), 1);
-  shape[0] = x.size(0);
-  const auto keep = torch::empty(shape, x.options()).bernoulli_(1.0 - probability);
-  return x * keep / (1.0 - probability);
-}
-
 torch::Tensor tokensToImage(const torch::Tensor& tokens, int64_t height, int64_t width) {
   return tokens.transpose(1, 2).reshape({tokens.size(0), tokens.size(2), height, width});
 }
@@ -18,7 +10,7 @@ torch::Tensor imageToTokens(const torch::Tensor& image) { return image.flatten(2
 
 TokenConvImpl::TokenConvImpl(int64_t channels) {
   conv = register_module("conv", WaveletConv(WaveletConvOptions(channels, 3)));
-  norm = register_module("norm", torch::nn::BatchNorm2d(channels));
+  norm = register_module("norm", BatchNorm(channels));
 }
 
 torch::Tensor TokenConvImpl::forward(const torch::Tensor& tokens, int64_t height, int64_t width) {

@@ -8,19 +8,19 @@
 #include "kan/kan_linear.h"
 #include "kan/wavelet_conv.h"
 
+#include "nn/batch_norm.h"
+#include "nn/drop_path.h"
+
 #include <torch/torch.h>
 
 namespace medclick {
-
-// Stochastic depth: during training, drops the whole residual branch of a sample with probability p.
-torch::Tensor dropPath(const torch::Tensor& x, double probability, bool training);
 
 class TokenConvImpl : public torch::nn::Module { // wavelet depth-wise conv, BN, ReLU on the token grid
 public:
   explicit TokenConvImpl(int64_t channels);
   torch::Tensor forward(const torch::Tensor& tokens, int64_t height, int64_t width);
   WaveletConv conv{nullptr};
-  torch::nn::BatchNorm2d norm{nullptr};
+  BatchNorm norm{nullptr};
 };
 TORCH_MODULE(TokenConv);
 

@@ -49,9 +49,9 @@ torch::Tensor upTo(const torch::Tensor& x, const torch::Tensor& skip) {
 
 KanDoubleConvImpl::KanDoubleConvImpl(int64_t in, int64_t out, const KanUnetOptions& o) {
   conv1 = register_module("conv1", FastKanConv(kanConv(in, out / 2, 3, o)));
-  bn1 = register_module("bn1", nn::BatchNorm2d(out / 2));
+  bn1 = register_module("bn1", BatchNorm(out / 2));
   conv2 = register_module("conv2", FastKanConv(kanConv(out / 2, out, 3, o)));
-  bn2 = register_module("bn2", nn::BatchNorm2d(out));
+  bn2 = register_module("bn2", BatchNorm(out));
 }
 
 torch::Tensor KanDoubleConvImpl::forward(const torch::Tensor& x) {

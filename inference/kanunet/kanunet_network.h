@@ -10,6 +10,8 @@
 
 #include "kanunet/fastkan_conv.h"
 
+#include "nn/batch_norm.h"
+
 #include <torch/torch.h>
 
 #include <array>
@@ -35,7 +37,7 @@ public:
   KanDoubleConvImpl(int64_t in, int64_t out, const KanUnetOptions& grid);
   torch::Tensor forward(const torch::Tensor& x);
   FastKanConv conv1{nullptr}, conv2{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  BatchNorm bn1{nullptr}, bn2{nullptr};
 };
 TORCH_MODULE(KanDoubleConv);
 

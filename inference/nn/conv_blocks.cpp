@@ -8,7 +8,7 @@ namespace nn = torch::nn;
 
 nn::Sequential convBnRelu(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t groups) {
   return nn::Sequential(nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(kernel / 2).groups(groups).bias(false)),
-                        nn::BatchNorm2d(out), nn::ReLU(nn::ReLUOptions(true)));
+                        BatchNorm(out), nn::ReLU(nn::ReLUOptions(true)));
 }
 
 nn::Sequential encoderDoubleConv(int64_t in, int64_t out) {
@@ -39,16 +39,16 @@ torch::Tensor SqueezeExcitationImpl::forward(const torch::Tensor& x) { return x 
 
 BasicBlockImpl::BasicBlockImpl(int64_t in, int64_t out, int64_t stride) {
   conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(in, out, 3).stride(stride).padding(1).bias(false)));
-  bn1 = register_module("bn1", nn::BatchNorm2d(out));
+  bn1 = register_module("bn1", BatchNorm(out));
   conv2 = register_module("conv2", nn::Conv2d(nn::Conv2dOptions(out, out, 3).padding(1).bias(false)));
-  bn2 = register_module("bn2", nn::BatchNorm2d(out));
+  bn2 = register_module("bn2", BatchNorm(out));
   shortcut = register_module("shortcut", nn::Sequential());
   if (stride != 1 || in != out) {
     // ResNet-D's shortcut (average-pool, then 1×1 conv): it keeps every input pixel, and a strided
     // 1×1 convolution crashes oneDNN 2.6's channels-last backward pass (Debian 12's LibTorch).
     if (stride != 1) shortcut->push_back(nn::AvgPool2d(nn::AvgPool2dOptions(stride).stride(stride)));
     shortcut->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 1).bias(false)));
-    shortcut->push_back(nn::BatchNorm2d(out));
+    shortcut->push_back(BatchNorm(out));
   }
 }
 

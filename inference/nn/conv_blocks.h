@@ -2,6 +2,8 @@
 // Convolution building blocks shared by the networks: conv–BN–ReLU, U-KAN's double conv stages,
 // squeeze-and-excitation channel attention, and ResNet's basic block.
 
+#include "nn/batch_norm.h"
+
 #include <torch/torch.h>
 
 namespace medclick {
@@ -30,7 +32,7 @@ public:
   BasicBlockImpl(int64_t in, int64_t out, int64_t stride);
   torch::Tensor forward(const torch::Tensor& x);
   torch::nn::Conv2d conv1{nullptr}, conv2{nullptr};
-  torch::nn::BatchNorm2d bn1{nullptr}, bn2{nullptr};
+  BatchNorm bn1{nullptr}, bn2{nullptr};
   torch::nn::Sequential shortcut{nullptr};
 };
 TORCH_MODULE(BasicBlock);

@@ -7,6 +7,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonArray>
+#include <QDir>
+#include <QFile>
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -65,6 +68,38 @@ class CliTest : public QObject {
   }
 
 private slots:
+  void train_with_nproc_runs_two_ranks_that_write_one_set_of_files() {
+    // Eight bright discs on a dark background as PNG pairs; two ranks on 127.0.0.1 (Gloo), batch 2.
+    const QString data = scratch_.filePath("discs"), out = scratch_.filePath("nproc-run");
+    QVERIFY(QDir().mkpath(data + "/images") && QDir().mkpath(data + "/masks"));
+    for (int c = 0; c < 8; ++c) {
+      QImage image(64, 56, QImage::Format_Grayscale8), mask(64, 56, QImage::Format_Grayscale8);
+      for (int y = 0; y < 56; ++y)
+        for (int x = 0; x < 64; ++x) {
+          const bool inside = (x - 22 - 2 * c) * (x - 22 - 2 * c) + (y - 27) * (y - 27) <= (9 + c % 4) * (9 + c % 4);
+          image.setPixel(x, y, qRgb(inside ? 170 : 60, inside ? 170 : 60, inside ? 170 : 60));
+          mask.setPixel(x, y, inside ? qRgb(255, 255, 255) : qRgb(0, 0, 0));
+        }
+      QVERIFY(image.save(QString("%1/images/case%2.png").arg(data).arg(c)) && mask.save(QString("%1/masks/case%2.png").arg(data).arg(c)));
+    }
+    const auto r = cli({"train", "--data", data, "--out", out, "--nproc", "2", "--epochs", "1", "--steps-per-epoch", "2", "--batch", "2",
+                        "--val-fraction", "0.25", "--val-limit", "2", "--rounds", "1", "--seed", "5"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains("starting 2 ranks"), qPrintable(r.err));
+    QVERIFY2(r.out.contains("best validation mIoU@5"), qPrintable(r.out)); // rank 0 reports, once
+    QCOMPARE(r.out.count("best validation"), 1);
+    QFile metrics(out + "/metrics.csv");
+    QVERIFY(metrics.open(QIODevice::ReadOnly));
+    QCOMPARE(metrics.readAll().count('\n'), 2); // header + one epoch, written by rank 0 alone
+    QVERIFY(QFile::exists(out + "/best.safetensors") && QFile::exists(out + "/cases.safetensors"));
+
+    // A batch the ranks cannot share equally is refused by every rank, with a clear message.
+    const auto odd = cli({"train", "--cache", out + "/cases.safetensors", "--out", scratch_.filePath("odd"), "--nproc", "2", "--batch",
+                          "3", "--epochs", "1", "--steps-per-epoch", "1"});
+    QVERIFY(odd.exitCode != 0);
+    QVERIFY2(odd.err.contains("multiple of the number of processes"), qPrintable(odd.err));
+  }
+
   void version_names_the_blas_in_use() {
     const Result r = cli({"--version"});
     QCOMPARE(r.exitCode, 0);

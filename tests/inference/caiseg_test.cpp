@@ -251,6 +251,30 @@ MEDCLICK_TEST(interaction_guided_module_moves_each_cluster_towards_its_head_quer
   EXPECT(igm->forward(F, queries, {CaisegPrompt{}}, torch::Tensor()).equal(F)); // no points: F_new = F
 }
 
+MEDCLICK_TEST(each_sample_of_a_batch_is_segmented_on_its_own) {
+  // Data-parallel training splits batches over processes: no sample may see another (eval mode,
+  // where BatchNorm uses its running statistics).
+  torch::manual_seed(11);
+  CaisegNetwork network(tinyOptions());
+  network->eval();
+  torch::NoGradGuard noGrad;
+  const auto volumes = torch::randn({2, 1, 16, 32, 32});
+  std::vector<CaisegPrompt> prompts(2);
+  prompts[0].foreground = {{8, 10, 12}};
+  prompts[0].background = {{2, 30, 3}};
+  prompts[1].foreground = {{5, 20, 20}, {9, 21, 22}};
+  for (auto& p : prompts) p.spacing = {1.0, 1.0, 2.0};
+  const auto previous = torch::rand({2, 1, 16, 32, 32}).gt(0.5).to(torch::kFloat32);
+  const auto both = network->forward(volumes, prompts, previous, true);
+  for (int64_t b = 0; b < 2; ++b) {
+    const auto alone = network->forward(volumes.narrow(0, b, 1), {prompts[static_cast<size_t>(b)]}, previous.narrow(0, b, 1), true);
+    // float rounding only (convolutions may take another path for another batch size; scores of a
+    // fresh network reach the thousands)
+    EXPECT(maxDifference(alone.logits[0], both.logits[b]) <= 1e-4 * both.logits.abs().max().item<double>());
+    EXPECT(maxDifference(alone.classLogit[0], both.classLogit[b]) <= 1e-4 * both.classLogit.abs().max().item<double>());
+  }
+}
+
 MEDCLICK_TEST(previous_mask_is_averaged_onto_the_feature_grid) {
   auto Sp = torch::zeros({1, 1, 2, 4, 4});
   Sp.index_put_({0, 0, 0, 0, 0}, 1.0);

@@ -3,6 +3,7 @@
 // writes loadable weights and curves, and a resume that repeats the uninterrupted run.
 
 #include "support/torch_test.h"
+#include "support/training_fixtures.h"
 
 #include "caiseg/caiseg_trainer.h"
 #include "jobs/caiseg_training_job.h"
@@ -24,30 +25,8 @@ fs::path scratch(const std::string& name) {
   return folder / name;
 }
 
-// Bright balls on a noisy darker background (x fastest, as ITK stores voxels).
 std::string writeBallCache(double minimumSpacing = 1.0) {
-  VolumeCacheWriter writer(minimumSpacing);
-  std::mt19937 random(1);
-  std::normal_distribution<float> noise(0.0f, 10.0f);
-  for (int c = 0; c < 6; ++c) {
-    const int X = 32 + 4 * (c % 2), Y = 32, Z = c == 5 ? 24 : 32; // one case thinner than the patch: padded
-    const double cx = 14 + c, cy = 15 + c % 3, cz = Z / 2.0, r = 5 + c % 3;
-    std::vector<float> voxels(static_cast<size_t>(X * Y * Z));
-    std::vector<uint8_t> mask(voxels.size());
-    for (int z = 0; z < Z; ++z)
-      for (int y = 0; y < Y; ++y)
-        for (int x = 0; x < X; ++x) {
-          const size_t i = static_cast<size_t>((z * Y + y) * X + x);
-          const bool inside = (x - cx) * (x - cx) + (y - cy) * (y - cy) + (z - cz) * (z - cz) <= r * r;
-          mask[i] = inside;
-          voxels[i] = (inside ? 200.0f : 80.0f) + noise(random);
-        }
-    writer.add("balls/case" + std::to_string(c), "balls/patient" + std::to_string(c / 2), X, Y, Z, {1.0, 1.0, 1.2}, voxels.data(),
-               mask.data());
-  }
-  const auto path = scratch("balls-" + std::to_string(minimumSpacing) + ".safetensors").string();
-  writer.write(path);
-  return path;
+  return test::writeBallCache(scratch("balls-" + std::to_string(minimumSpacing) + ".safetensors"), minimumSpacing);
 }
 
 CaisegOptions tinyNetwork() {
@@ -132,12 +111,12 @@ MEDCLICK_TEST(a_few_steps_on_one_batch_lower_the_output_loss) {
   CaisegNetwork network(tinyNetwork());
   network->train();
   torch::optim::Adam optimizer(network->parameters(), torch::optim::AdamOptions(1e-3).weight_decay(1e-4));
-  std::mt19937_64 batchRandom(2);
+  std::vector<std::mt19937_64> batchRandom{std::mt19937_64(2), std::mt19937_64(5)};
   const auto batch = makeTrainingBatch(cases, {0, 1}, {32, 32, 32}, 1.0, nullptr, batchRandom, torch::kCPU);
   const FocusGuidedLossOptions paperLoss; // λ 2, μ, ν 0.5
   std::vector<double> losses;
   for (int step = 0; step < 8; ++step) {
-    std::mt19937_64 clickRandom(3); // the same clicks every step: only the weights change
+    std::vector<std::mt19937_64> clickRandom{std::mt19937_64(3), std::mt19937_64(6)}; // the same clicks every step: only the weights change
     torch::manual_seed(4);
     const auto loss = caisegIterationLoss(network, batch, 3, 0.3, CaisegClickOptions{}, paperLoss, clickRandom);
     optimizer.zero_grad();
@@ -147,8 +126,31 @@ MEDCLICK_TEST(a_few_steps_on_one_batch_lower_the_output_loss) {
   }
   const double lastThree = (losses[5] + losses[6] + losses[7]) / 3.0;
   EXPECT(std::isfinite(losses.front()) && lastThree < losses.front());
-  std::mt19937_64 clickRandom(3);
+  std::vector<std::mt19937_64> clickRandom{std::mt19937_64(3), std::mt19937_64(6)};
   EXPECT(std::isfinite(caisegIterationLoss(network, batch, 3, 0.3, CaisegClickOptions{}, FocusGuidedLossOptions{}, clickRandom).item<double>()));
+}
+
+MEDCLICK_TEST(a_batch_loss_is_the_mean_of_its_samples_losses) {
+  // What data-parallel training relies on: ranks computing shares of a batch, each with its
+  // samples' own random streams, add up to the whole batch (eval mode: no batch statistics).
+  torch::set_num_threads(1);
+  torch::manual_seed(0);
+  const auto cases = loadVolumeCache(writeBallCache());
+  CaisegNetwork network(tinyNetwork());
+  network->eval();
+  const auto streams = [] { return std::vector<std::mt19937_64>{std::mt19937_64(2), std::mt19937_64(5)}; };
+  auto batchRandom = streams();
+  const auto batch = makeTrainingBatch(cases, {0, 3}, {32, 32, 32}, 1.0, nullptr, batchRandom, torch::kCPU);
+  auto clickRandom = streams();
+  const double whole = caisegIterationLoss(network, batch, 3, 0.3, CaisegClickOptions{}, FocusGuidedLossOptions{}, clickRandom).item<double>();
+  double parts = 0.0;
+  for (int64_t b = 0; b < 2; ++b) {
+    std::vector<std::mt19937_64> patchRandom{streams()[static_cast<size_t>(b)]}, sampleClicks{streams()[static_cast<size_t>(b)]};
+    const auto single = makeTrainingBatch(cases, {b == 0 ? 0 : 3}, {32, 32, 32}, 1.0, nullptr, patchRandom, torch::kCPU);
+    EXPECT(single.images[0].equal(batch.images[b]));
+    parts += caisegIterationLoss(network, single, 3, 0.3, CaisegClickOptions{}, FocusGuidedLossOptions{}, sampleClicks).item<double>() / 2;
+  }
+  EXPECT_NEAR(parts, whole, 1e-4 * std::abs(whole)); // float32 sums of losses in the thousands (a fresh network)
 }
 
 MEDCLICK_TEST(tiny_job_writes_loadable_weights_and_metrics) {

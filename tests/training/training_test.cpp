@@ -2,6 +2,7 @@
 // lowers the loss and writes loadable weights, and a resume that repeats the uninterrupted run.
 
 #include "support/torch_test.h"
+#include "support/training_fixtures.h"
 
 #include "clicks/error_click_sampler.h"
 #include "data/augmentation.h"
@@ -29,28 +30,7 @@ fs::path scratch(const std::string& name) {
   return folder / name;
 }
 
-// Bright discs on a darker noisy background: an easy task a few steps can start to learn.
-std::string writeDiscCache() {
-  SampleCacheWriter writer(64);
-  std::mt19937 random(1);
-  std::normal_distribution<float> noise(0.0f, 8.0f);
-  for (int c = 0; c < 12; ++c) {
-    const int w = 80, h = 72;
-    const double cx = 25 + 3 * c, cy = 30 + 2 * (c % 4), r = 10 + c % 5;
-    std::vector<float> pixels(w * h);
-    std::vector<uint8_t> mask(w * h);
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x) {
-        const bool inside = (x - cx) * (x - cx) + (y - cy) * (y - cy) <= r * r;
-        mask[y * w + x] = inside;
-        pixels[y * w + x] = (inside ? 180.0f : 60.0f) + noise(random);
-      }
-    writer.add("discs/case" + std::to_string(c), "discs/patient" + std::to_string(c / 2), w, h, pixels.data(), mask.data());
-  }
-  const auto path = scratch("discs.safetensors").string();
-  writer.write(path);
-  return path;
-}
+std::string writeDiscCache() { return test::writeDiscCache(scratch("discs.safetensors")); }
 
 IkanTrainingOptions tinyTraining(const std::string& cache, const std::string& out) {
   IkanTrainingOptions o;
@@ -108,7 +88,7 @@ MEDCLICK_TEST(no_click_when_the_prediction_is_right_and_none_in_ignored_pixels) 
 }
 
 MEDCLICK_TEST(augmentation_moves_image_and_mask_together) {
-  std::mt19937_64 random(3);
+  std::vector<std::mt19937_64> random{std::mt19937_64(3)};
   const auto mask = square(96, 30, 20, 40).to(torch::kUInt8);
   const auto image = (mask * 255).to(torch::kUInt8);
   AugmentationOptions o{64};

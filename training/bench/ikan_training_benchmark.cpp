@@ -3,6 +3,9 @@
 #include "bench/repeated_timing.h"
 #include "clicks/error_click_sampler.h"
 #include "data/augmentation.h"
+#include "distributed/data_shard.h"
+#include "distributed/gradient_averager.h"
+#include "distributed/training_job_context.h"
 #include "engine/device.h"
 #include "ikan/ikan_network.h"
 #include "losses/soft_iou_loss.h"
@@ -40,7 +43,8 @@ torch::Tensor syntheticTargets(int64_t batch, int64_t size) {
   return torch::stack(masks); // [B, 1, S, S], 1 object, 0 background
 }
 
-void addErrorClicks(std::vector<ClickList>& clicks, const torch::Tensor& probability, const torch::Tensor& target, std::mt19937_64& random) {
+void addErrorClicks(std::vector<ClickList>& clicks, const torch::Tensor& probability, const torch::Tensor& target,
+                    std::vector<std::mt19937_64>& random) {
   const auto next = nextErrorClicks(probability.gt(kPredictionThreshold), target, &random);
   for (size_t b = 0; b < next.size(); ++b)
     if (next[b]) clicks[b].push_back(*next[b]);
@@ -60,8 +64,14 @@ std::vector<TrainingBenchmarkResult> benchmarkIkanTraining(const TrainingBenchma
   if (options.batchSize <= 0 || options.gradientRounds <= 0 || options.maxNoGradientRounds < 0 || options.steps <= 0 || options.warmup < 0)
     throw std::invalid_argument("the training benchmark needs a positive batch, gradient rounds and steps");
   tuneCpuRuntime(options.threads);
+  const auto job = joinTrainingJob(options.distributedFromEnvironment, options.device == "auto" ? "cpu" : options.device, 120);
+  DistributedContext& context = *job.context;
+  const BatchShard shard = batchShard(options.batchSize, context.rank(), context.worldSize());
+  const auto batchNormSync = context.synchronizeBatchNorm();
+  const auto batchShare = context.shareGlobalBatch(options.batchSize, shard.begin);
+  const auto devices = context.distributed() ? std::vector<torch::Device>{job.device} : devicesFor(options.device);
   std::vector<TrainingBenchmarkResult> results;
-  for (const auto& device : devicesFor(options.device))
+  for (const auto& device : devices)
     for (const auto& variant : options.variants) {
       IkanOptions networkOptions = IkanOptions::named(variant);
       networkOptions.inputSize = options.size;
@@ -72,15 +82,18 @@ std::vector<TrainingBenchmarkResult> benchmarkIkanTraining(const TrainingBenchma
       // The trainer gives the KAN layers their own learning rate; a second parameter group costs the
       // same per parameter, so one group times the same work.
       torch::optim::Adam optimizer(network->parameters(), torch::optim::AdamOptions(5e-4).betas({0.9, 0.999}).eps(1e-8));
+      broadcastModuleState(context, *network);
+      GradientAverager gradients(network->parameters(), context);
 
       const auto s = static_cast<int64_t>(options.size);
-      const auto input = normalizeForNetwork(torch::rand({options.batchSize, 1, s, s})).to(device);
-      const auto target = syntheticTargets(options.batchSize, s).to(device);
+      // This rank's share of the global batch (all of it for one process).
+      const auto input = normalizeForNetwork(torch::rand({options.batchSize, 1, s, s})).narrow(0, shard.begin, shard.count).to(device);
+      const auto target = syntheticTargets(options.batchSize, s).narrow(0, shard.begin, shard.count).to(device);
       const auto weights = increasingRoundWeights(options.gradientRounds);
-      std::mt19937_64 random(0);
+      std::vector<std::mt19937_64> random(static_cast<size_t>(shard.count));
 
       const auto step = [&](int noGradientRounds) {
-        std::vector<ClickList> clicks(static_cast<size_t>(options.batchSize));
+        std::vector<ClickList> clicks(static_cast<size_t>(shard.count));
         auto previous = torch::zeros_like(target);
         addErrorClicks(clicks, previous, target, random);
         {
@@ -100,6 +113,7 @@ std::vector<TrainingBenchmarkResult> benchmarkIkanTraining(const TrainingBenchma
         const auto loss = iterationLoss(predictions, target, weights); // IKAN eq. (1)
         optimizer.zero_grad();
         loss.backward();
+        gradients.average();
         optimizer.step();
         return loss.item<double>(); // the trainer reads the loss every step, which waits for the device
       };
@@ -107,6 +121,7 @@ std::vector<TrainingBenchmarkResult> benchmarkIkanTraining(const TrainingBenchma
       const int cycle = options.maxNoGradientRounds + 1;
       for (int i = 0; i < options.warmup; ++i) step(i % cycle);
       synchronize(device);
+      context.barrier(); // the ranks start timing together
       int noGradientRoundsRun = 0;
       const auto start = std::chrono::steady_clock::now();
       for (int k = 0; k < options.steps; ++k) {
@@ -127,17 +142,21 @@ std::vector<TrainingBenchmarkResult> benchmarkIkanTraining(const TrainingBenchma
       for (const auto& p : network->parameters()) result.params += p.numel();
       result.msPerStep = milliseconds / options.steps;
       result.samplesPerSecond = options.batchSize * 1000.0 / result.msPerStep;
+      result.processes = context.worldSize();
       results.push_back(result);
     }
+  context.barrier();
   return results;
 }
+
+bool isMainBenchmarkProcess() { return readDistributedEnvironment().isMain(); }
 
 std::string toJsonLine(const TrainingBenchmarkResult& r) {
   char numbers[256];
   std::snprintf(numbers, sizeof numbers,
-                "\"size\":%d,\"batch\":%d,\"gradient_rounds\":%d,\"no_gradient_rounds\":%.2f,\"params\":%lld,\"ms_per_step\":%.1f,"
+                "\"size\":%d,\"batch\":%d,\"processes\":%d,\"gradient_rounds\":%d,\"no_gradient_rounds\":%.2f,\"params\":%lld,\"ms_per_step\":%.1f,"
                 "\"samples_per_s\":%.3f",
-                r.size, r.batchSize, r.gradientRounds, r.meanNoGradientRounds, r.params, r.msPerStep, r.samplesPerSecond);
+                r.size, r.batchSize, r.processes, r.gradientRounds, r.meanNoGradientRounds, r.params, r.msPerStep, r.samplesPerSecond);
   return "{\"model\":" + json::quote(r.model) + ",\"variant\":" + json::quote(r.variant) + ",\"device\":" + json::quote(r.device) +
          ",\"mode\":\"train\"," + numbers + "}";
 }
@@ -145,8 +164,9 @@ std::string toJsonLine(const TrainingBenchmarkResult& r) {
 std::string toTextLine(const TrainingBenchmarkResult& r) {
   char line[256];
   std::snprintf(line, sizeof line,
-                "%-5s %-6s %-7s %4dx%-4d train step, batch %d, %d+%.1f rounds  params %6.2f M  %7.1f ms/step  %7.2f samples/s",
-                r.model.c_str(), r.variant.c_str(), r.device.c_str(), r.size, r.size, r.batchSize, r.gradientRounds,
+                "%-5s %-6s %-7s %4dx%-4d train step, batch %d over %d process%s, %d+%.1f rounds  params %6.2f M  %7.1f ms/step  %7.2f samples/s",
+                r.model.c_str(), r.variant.c_str(), r.device.c_str(), r.size, r.size, r.batchSize, r.processes, r.processes == 1 ? "" : "es",
+                r.gradientRounds,
                 r.meanNoGradientRounds, r.params / 1e6, r.msPerStep, r.samplesPerSecond);
   return line;
 }

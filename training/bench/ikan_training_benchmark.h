@@ -17,6 +17,7 @@ struct TrainingBenchmarkResult {
   long long params = 0;
   double msPerStep = 0;            // mean over the timed steps
   double samplesPerSecond = 0;     // batchSize / msPerStep
+  int processes = 1;               // ranks of a data-parallel step (batchSize is the global batch)
 };
 
 struct TrainingBenchmarkOptions {
@@ -31,11 +32,16 @@ struct TrainingBenchmarkOptions {
                              // trainer's uniform draw exactly
   std::string device = "auto"; // auto: the CPU, and CUDA too when LibTorch sees it; or cpu, cuda, cuda:N
   int threads = 0;
+  // As one rank of a data-parallel job described by torchrun's variables (one device, the batch split
+  // over the ranks, gradients averaged, BatchNorm synchronised): the trainer's step as it scales.
+  bool distributedFromEnvironment = false;
 };
 
+// In a data-parallel job every rank returns the results; rank 0 is the one to print them.
 std::vector<TrainingBenchmarkResult> benchmarkIkanTraining(const TrainingBenchmarkOptions& options);
+bool isMainBenchmarkProcess();
 
-// keys: model variant device size batch gradient_rounds no_gradient_rounds params ms_per_step samples_per_s
+// keys: model variant device size batch processes gradient_rounds no_gradient_rounds params ms_per_step samples_per_s
 std::string toJsonLine(const TrainingBenchmarkResult& result);
 std::string toTextLine(const TrainingBenchmarkResult& result);
 

@@ -5,6 +5,9 @@
 #include "caiseg/caiseg_trainer.h"
 
 #include "checkpoint/training_checkpoint.h"
+#include "distributed/data_shard.h"
+#include "distributed/gradient_averager.h"
+#include "distributed/training_job_context.h"
 #include "engine/device.h"
 #include "jobs/caiseg_training_job.h"
 #include "runtime/cpu_tuning.h"
@@ -15,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <stdexcept>
 
 namespace medclick {
 
@@ -52,12 +56,14 @@ torch::Tensor zScore(const torch::Tensor& patch, const torch::Tensor& wholeCase)
 }
 
 CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
-                              double lesionProbability, const VolumeAugmentationOptions* augmentation, std::mt19937_64& random,
+                              double lesionProbability, const VolumeAugmentationOptions* augmentation, std::vector<std::mt19937_64>& randomPerSample,
                               const torch::Device& device) {
+  if (randomPerSample.size() != indices.size()) throw std::invalid_argument("makeTrainingBatch: one random stream per sample is needed");
   std::vector<torch::Tensor> images, targets;
   CaisegBatch batch;
-  for (const auto index : indices) {
-    const auto& volume = cases[static_cast<size_t>(index)];
+  for (size_t b = 0; b < indices.size(); ++b) {
+    auto& random = randomPerSample[b];
+    const auto& volume = cases[static_cast<size_t>(indices[b])];
     auto patch = samplePatch(volume, patchSize, lesionProbability, random);
     if (augmentation) {
       const auto augmented = augmentVolume(patch.image, patch.mask, volume.spacing, *augmentation, random);
@@ -74,11 +80,12 @@ CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int6
 }
 
 torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& batch, int rounds, double mu,
-                                  const CaisegClickOptions& clicks, const FocusGuidedLossOptions& lossOptions, std::mt19937_64& random) {
+                                  const CaisegClickOptions& clicks, const FocusGuidedLossOptions& lossOptions, std::vector<std::mt19937_64>& random) {
   const auto B = batch.images.size(0);
+  if (static_cast<int64_t>(random.size()) != B) throw std::invalid_argument("caisegIterationLoss: one random stream per sample is needed");
   const auto lesions = batch.targets.to(torch::kCPU).gt(0.5);
   std::vector<CaisegPrompt> prompts;
-  for (int64_t b = 0; b < B; ++b) prompts.push_back(firstRoundPrompt(lesions[b], batch.spacings[static_cast<size_t>(b)], clicks, random));
+  for (int64_t b = 0; b < B; ++b) prompts.push_back(firstRoundPrompt(lesions[b], batch.spacings[static_cast<size_t>(b)], clicks, random[static_cast<size_t>(b)]));
   const auto features = network->encode(batch.images);
   torch::Tensor previous; // S_p: zeros in round one
   for (int round = 1; round < rounds; ++round) {
@@ -87,7 +94,7 @@ torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& bat
       previous = binaryMask(network->refine(features, prompts, previous, false));
     }
     const auto predicted = previous.squeeze(1).to(torch::kCPU).gt(0.5);
-    for (int64_t b = 0; b < B; ++b) addErrorRegionPoints(prompts[static_cast<size_t>(b)], predicted[b], lesions[b], clicks, random);
+    for (int64_t b = 0; b < B; ++b) addErrorRegionPoints(prompts[static_cast<size_t>(b)], predicted[b], lesions[b], clicks, random[static_cast<size_t>(b)]);
   }
   const auto output = network->refine(features, prompts, previous, true);
   const auto weights = focusGuidedWeightBatch(volumeSize(batch.targets), prompts, lossOptions.lambda, batch.targets.device());
@@ -95,8 +102,8 @@ torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& bat
   return caisegLoss(foregroundLogit, output.classLogit, batch.targets, weights, mu, lossOptions.nu); // eq. (12), last round
 }
 
-double caisegValidationDice(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
-                            const torch::Device& device) {
+double caisegValidationDiceSum(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
+                               const torch::Device& device) {
   if (cases.empty()) return 0.0;
   const bool wasTraining = network->is_training();
   network->eval();
@@ -123,25 +130,28 @@ double caisegValidationDice(CaisegNetwork& network, const VolumeSamples& cases, 
     diceSum += total > 0 ? 2.0 * overlap / total : 1.0;
   }
   if (wasTraining) network->train();
-  return diceSum / static_cast<double>(cases.size());
+  return diceSum;
 }
 
 TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
   tuneCpuRuntime(o.threads);
-  const torch::Device device = chooseDevice(o.device);
-  fs::create_directories(o.outDir);
+  const auto distributed = joinTrainingJob(o.distributedFromEnvironment, o.device, o.distributedTimeoutSeconds);
+  DistributedContext& context = *distributed.context;
+  const torch::Device device = distributed.device;
+  const BatchShard shard = batchShard(o.batchSize, context.rank(), context.worldSize());
+  if (context.isMain()) fs::create_directories(o.outDir);
   torch::manual_seed(o.seed);
-  std::mt19937_64 random(o.seed);
 
   const VolumeSamples all = loadVolumeCache(o.cachePath);
   const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();
   const bool keepSplit = o.resume && fs::exists(splitPath); // never move cases between splits mid-run
   const SampleSplit split = keepSplit ? readVolumeSplit(all, splitPath) : splitVolumesByGroup(all, o.validationFraction, o.seed);
   if (split.training.empty()) throw std::runtime_error("no training cases left after the validation split");
-  if (!keepSplit) writeSplit(splitPath, all, split);
+  if (!keepSplit && context.isMain()) writeSplit(splitPath, all, split);
   const VolumeSamples training = subset(all, split.training);
   VolumeSamples validation = subset(all, split.validation);
   if (o.validationLimit > 0 && static_cast<int>(validation.size()) > o.validationLimit) validation.resize(static_cast<size_t>(o.validationLimit));
+  const VolumeSamples myValidation = subset(validation, validationShard(static_cast<int64_t>(validation.size()), context.rank(), context.worldSize()));
 
   CaisegOptions networkOptions = CaisegOptions::named(o.variant, o.anisotropic);
   if (o.baseWidth > 0) networkOptions.backbone.baseWidth = o.baseWidth;
@@ -152,11 +162,15 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
   network->to(device);
   network->train();
   // §IV-B3: Adam, initial learning rate 1e-3, L2 regularisation 1e-4 (Adam's weight decay is L2).
-  torch::optim::Adam optimizer(network->parameters(), torch::optim::AdamOptions(o.learningRate).weight_decay(o.weightDecay));
+  torch::optim::Adam optimizer(network->parameters(), torch::optim::AdamOptions(o.learningRate).weight_decay(o.weightDecay).eps(o.adamEpsilon));
 
   TrainingCursor cursor;
   if (o.resume && !loadTrainingCheckpoint(o.outDir, *network, optimizer, cursor)) throw std::runtime_error("--resume: no checkpoint in " + o.outDir);
   network->to(device);
+  broadcastModuleState(context, *network); // every rank starts from rank 0's weights
+  GradientAverager gradients(network->parameters(), context);
+  const auto batchNormSync = context.synchronizeBatchNorm();
+  const auto batchShare = context.shareGlobalBatch(o.batchSize, shard.begin);
 
   const int decayEvery = o.decayEveryEpochs > 0 ? o.decayEveryEpochs : std::max(1, o.epochs / 4);
   const std::array<int64_t, 3> patchSize{o.patchSize[0], o.patchSize[1], o.patchSize[2]};
@@ -165,8 +179,11 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
   const VolumeAugmentationOptions augmentation;
   const CaisegClickOptions clicks;
   const FocusGuidedLossOptions lossOptions;
-  std::ofstream metrics((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
-  if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_dice_after_" << o.rounds << "_rounds,seconds\n";
+  std::ofstream metrics; // only rank 0 writes files
+  if (context.isMain()) {
+    metrics.open((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
+    if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_dice_after_" << o.rounds << "_rounds,seconds\n";
+  }
 
   TrainingSummary summary;
   summary.bestEpoch = cursor.bestEpoch;
@@ -176,27 +193,27 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
   long long stepsThisJob = 0;
 
   for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
-    // Each epoch's randomness comes from (seed, epoch) alone: a resumed job repeats what an
-    // uninterrupted one would have done.
-    random.seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
+    // All randomness comes from (seed, epoch, step, sample position) alone: a resumed job repeats
+    // what an uninterrupted one would have done, with any number of processes.
     torch::manual_seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
     static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[0].options())
         .lr(o.learningRate * std::pow(o.decayFactor, (epoch - 1) / decayEvery)); // step decay
     const double mu = focusGuidedMu(o.epochs > 1 ? static_cast<double>(epoch - 1) / (o.epochs - 1) : 1.0, lossOptions); // eq. (11)'s μ
-    std::vector<int64_t> order(static_cast<size_t>(trainCount));
-    std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), random);
+    const auto order = epochOrder(trainCount, o.seed, epoch);
     double lossSum = 0.0;
+    bool stopRequested = false;
     const auto epochStart = std::chrono::steady_clock::now();
 
     for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-      std::vector<int64_t> indices;
-      for (int b = 0; b < o.batchSize; ++b) indices.push_back(order[static_cast<size_t>((step * o.batchSize + b) % trainCount)]);
+      const auto indices = shardBatchIndices(order, step, o.batchSize, shard);
+      std::vector<std::mt19937_64> random;
+      for (int64_t j = 0; j < shard.count; ++j) random.emplace_back(sampleSeed(o.seed, epoch, step, shard.begin + j));
       const auto batch = makeTrainingBatch(training, indices, patchSize, o.lesionPatchProbability, o.augment ? &augmentation : nullptr,
                                            random, device);
-      const auto loss = caisegIterationLoss(network, batch, o.rounds, mu, clicks, lossOptions, random);
+      const auto loss = caisegIterationLoss(network, batch, o.rounds, mu, clicks, lossOptions, random); // mean over this rank's share
       optimizer.zero_grad();
       loss.backward();
+      gradients.average();
       optimizer.step();
       lossSum += loss.item<double>();
       ++cursor.globalStep;
@@ -204,6 +221,7 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
 
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobStart).count();
       TrainingProgress report;
+      report.mainProcess = context.isMain();
       report.epoch = epoch;
       report.epochs = o.epochs;
       report.step = step + 1;
@@ -213,41 +231,51 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
       const double stepsLeft = static_cast<double>((o.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - step - 1));
       report.etaSeconds = stepsLeft * elapsed / static_cast<double>(stepsThisJob);
       if (progress) progress(report);
-      if (cancel.load()) break;
+      stopRequested = context.anyTrue(cancel.load()); // every rank stops at the same step
+      if (stopRequested) break;
     }
-    if (cancel.load()) {
+    if (stopRequested) {
       summary.cancelled = true; // the interrupted epoch is not counted: resume repeats it
       break;
     }
-    const double validationDice = caisegValidationDice(network, validation, patchSize, o.rounds, device);
+    const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
+    const double diceSum = context.sum(caisegValidationDiceSum(network, myValidation, patchSize, o.rounds, device));
+    const double validationDice = validation.empty() ? 0.0 : diceSum / static_cast<double>(validation.size());
     cursor.epochsDone = epoch;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-    metrics << epoch << "," << lossSum / static_cast<double>(stepsPerEpoch) << "," << validationDice << "," << seconds << std::endl;
-    network->to(torch::kCPU);
-    if (validationDice > cursor.bestMetric) {
+    const bool improved = validationDice > cursor.bestMetric;
+    if (improved) {
       cursor.bestMetric = validationDice;
       cursor.bestEpoch = epoch;
-      auto bestMetadata = metadata;
-      bestMetadata["epoch"] = std::to_string(epoch);
-      bestMetadata["val_dice_after_" + std::to_string(o.rounds) + "_rounds"] = std::to_string(validationDice);
-      saveModuleWeights(*network, summary.bestWeightsPath, bestMetadata);
     }
-    saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, metadata);
-    network->to(device);
+    if (context.isMain()) {
+      metrics << epoch << "," << meanLoss << "," << validationDice << "," << seconds << std::endl;
+      network->to(torch::kCPU);
+      if (improved) {
+        auto bestMetadata = metadata;
+        bestMetadata["epoch"] = std::to_string(epoch);
+        bestMetadata["val_dice_after_" + std::to_string(o.rounds) + "_rounds"] = std::to_string(validationDice);
+        saveModuleWeights(*network, summary.bestWeightsPath, bestMetadata);
+      }
+      saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, metadata);
+      network->to(device);
+    }
     summary.epochsRun = epoch;
     summary.bestEpoch = cursor.bestEpoch;
     summary.bestValidationIoU = cursor.bestMetric;
 
     TrainingProgress report;
+    report.mainProcess = context.isMain();
     report.epoch = epoch;
     report.epochs = o.epochs;
     report.step = stepsPerEpoch;
     report.stepsPerEpoch = stepsPerEpoch;
-    report.loss = lossSum / static_cast<double>(stepsPerEpoch);
+    report.loss = meanLoss;
     report.validated = true;
     report.validationIoU = validationDice;
     if (progress) progress(report);
   }
+  context.barrier(); // rank 0 serves the store: nobody leaves while another still needs it
   return summary;
 }
 

@@ -28,21 +28,23 @@ struct CaisegBatch {
 // case gives zeros.
 torch::Tensor zScore(const torch::Tensor& patch, const torch::Tensor& wholeCase);
 
-// Patches of the cases `indices` (samplePatch), augmented when `augmentation` is given.
+// Patches of the cases `indices` (samplePatch), augmented when `augmentation` is given. random: one
+// stream per sample, so a batch split over processes draws the same patches.
 CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
-                              double lesionProbability, const VolumeAugmentationOptions* augmentation, std::mt19937_64& random,
+                              double lesionProbability, const VolumeAugmentationOptions* augmentation, std::vector<std::mt19937_64>& random,
                               const torch::Device& device);
 
 // RITM's iterative scheme as CAISeg uses it: the image is encoded once (with gradient); round one
 // has the first-round prompt (firstRoundPrompt); each later round adds the error-region points of
 // the previous round's binary mask, which also becomes S_p. The first rounds run without gradient;
-// the last returns eq. (12)'s loss with the FG weights of all its points.
+// the last returns eq. (12)'s loss with the FG weights of all its points. random: one stream per sample.
 torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& batch, int rounds, double mu,
-                                  const CaisegClickOptions& clicks, const FocusGuidedLossOptions& loss, std::mt19937_64& random);
+                                  const CaisegClickOptions& clicks, const FocusGuidedLossOptions& loss, std::vector<std::mt19937_64>& random);
 
 // §IV-B2's validation: per case the lesion-centred patch, round one without any point, then one
-// point in the largest error region per round; mean Dice of the binary mask after `rounds` rounds.
-double caisegValidationDice(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
-                            const torch::Device& device);
+// point in the largest error region per round. Returns the sum of the cases' Dice of the binary
+// mask after `rounds` rounds (divide by the case count; ranks add their shares).
+double caisegValidationDiceSum(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
+                               const torch::Device& device);
 
 } // namespace medclick

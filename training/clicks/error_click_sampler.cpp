@@ -1,5 +1,7 @@
 #include "clicks/error_click_sampler.h"
 
+#include <stdexcept>
+
 namespace medclick {
 
 namespace F = torch::nn::functional;
@@ -18,7 +20,9 @@ torch::Tensor erosionDepth(const torch::Tensor& mask, int maxDepth) {
 }
 
 std::vector<std::optional<Click>> nextErrorClicks(const torch::Tensor& prediction, const torch::Tensor& target,
-                                                  std::mt19937_64* randomTies, int maxDepth) {
+                                                  std::vector<std::mt19937_64>* randomTies, int maxDepth) {
+  if (randomTies && static_cast<int64_t>(randomTies->size()) != target.size(0))
+    throw std::invalid_argument("nextErrorClicks: one random stream per sample is needed");
   const auto object = target.eq(1), background = target.eq(0);
   const auto missed = object.logical_and(prediction.logical_not());
   const auto falseAlarm = background.logical_and(prediction);
@@ -36,7 +40,7 @@ std::vector<std::optional<Click>> nextErrorClicks(const torch::Tensor& predictio
     const auto map = depths[b][positive ? 0 : 1].flatten();
     const auto deepest = (map == (positive ? fnDeepest : fpDeepest)).nonzero().flatten();
     int64_t pick = 0;
-    if (randomTies) pick = std::uniform_int_distribution<int64_t>(0, deepest.size(0) - 1)(*randomTies);
+    if (randomTies) pick = std::uniform_int_distribution<int64_t>(0, deepest.size(0) - 1)((*randomTies)[static_cast<size_t>(b)]);
     const auto index = deepest[pick].item<int64_t>();
     clicks.emplace_back(Click{static_cast<double>(index % width), static_cast<double>(index / width), positive});
   }

@@ -21,9 +21,9 @@ torch::Tensor erosionDepth(const torch::Tensor& mask, int maxDepth);
 
 // One click per sample, or nullopt where prediction and target agree everywhere that counts.
 // prediction: [B, 1, H, W] bool; target: [B, 1, H, W] float with 1, 0 and -1 (ignored).
-// randomTies: among equally deep pixels pick at random (training) instead of the first in row-major
-// order (validation, as the evaluation protocol does).
+// randomTies: one random stream per sample; among equally deep pixels pick at random (training)
+// instead of the first in row-major order (nullptr: validation, as the evaluation protocol does).
 std::vector<std::optional<Click>> nextErrorClicks(const torch::Tensor& prediction, const torch::Tensor& target,
-                                                  std::mt19937_64* randomTies, int maxDepth = 24);
+                                                  std::vector<std::mt19937_64>* randomTies, int maxDepth = 24);
 
 } // namespace medclick

@@ -1,5 +1,7 @@
 #include "data/augmentation.h"
 
+#include <stdexcept>
+
 namespace medclick {
 
 namespace F = torch::nn::functional;
@@ -17,11 +19,14 @@ torch::Tensor resizeMask(const torch::Tensor& mask, int64_t h, int64_t w) { retu
 } // namespace
 
 AugmentedBatch augmentBatch(const torch::Tensor& images, const torch::Tensor& masks, const AugmentationOptions& o,
-                            std::mt19937_64& random) {
+                            std::vector<std::mt19937_64>& randomPerSample) {
+  if (static_cast<int64_t>(randomPerSample.size()) != images.size(0))
+    throw std::invalid_argument("augmentBatch: one random stream per sample is needed");
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const auto s = o.outputSize;
   std::vector<torch::Tensor> outImages, outTargets;
   for (int64_t b = 0; b < images.size(0); ++b) {
+    auto& random = randomPerSample[static_cast<size_t>(b)];
     auto image = images[b].unsqueeze(0).to(torch::kFloat32) / 255.0;
     auto target = masks[b].unsqueeze(0).to(torch::kFloat32);
     // Random resize, each side on its own (ultrasound aspect ratios vary).

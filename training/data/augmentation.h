@@ -21,9 +21,10 @@ struct AugmentedBatch {
   torch::Tensor targets; // [B, 1, S, S] float: 1 object, 0 background, -1 padding
 };
 
-// images, masks: [B, 1, H, W] uint8 (masks 0/1).
+// images, masks: [B, 1, H, W] uint8 (masks 0/1). random: one stream per sample (sample b's
+// transform depends on random[b] alone, so a batch split over processes augments alike).
 AugmentedBatch augmentBatch(const torch::Tensor& images, const torch::Tensor& masks, const AugmentationOptions& options,
-                            std::mt19937_64& random);
+                            std::vector<std::mt19937_64>& random);
 
 // The deterministic counterpart for validation: resize to the output size, no padding.
 AugmentedBatch resizeBatch(const torch::Tensor& images, const torch::Tensor& masks, int64_t outputSize);

@@ -8,6 +8,9 @@
 #include "clicks/error_click_sampler.h"
 #include "data/augmentation.h"
 #include "data/segmentation_samples.h"
+#include "distributed/data_shard.h"
+#include "distributed/gradient_averager.h"
+#include "distributed/training_job_context.h"
 #include "engine/device.h"
 #include "ikan/ikan_engine.h"
 #include "ikan/ikan_network.h"
@@ -33,7 +36,7 @@ bool isKanParameter(const std::string& name) { return name.find(".layer.fc") != 
 
 // Adds each sample's next error click; returns false when no sample had an error left.
 bool addErrorClicks(std::vector<ClickList>& clicks, const torch::Tensor& probability, const torch::Tensor& target,
-                    std::mt19937_64* random) {
+                    std::vector<std::mt19937_64>* random) {
   const auto next = nextErrorClicks(probability.gt(kPredictionThreshold), target, random);
   bool any = false;
   for (size_t b = 0; b < next.size(); ++b)
@@ -56,20 +59,25 @@ torch::Tensor forwardProbability(IkanNetwork& network, const torch::Tensor& inpu
       .unsqueeze(1);
 }
 
-// Mean IoU after `clickCount` simulated clicks (first click and ties as the evaluation protocol).
-double validate(IkanNetwork& network, const SegmentationSamples& validation, const IkanTrainingOptions& o, const torch::Device& device) {
+// Mean IoU after `clickCount` simulated clicks (first click and ties as the evaluation protocol),
+// over every rank's share of the validation cases.
+double validate(IkanNetwork& network, const SegmentationSamples& validation, const IkanTrainingOptions& o, const torch::Device& device,
+                DistributedContext& context) {
   if (validation.size() == 0) return 0.0;
   network->eval();
   torch::NoGradGuard noGrad;
   const int64_t limit = o.validationLimit > 0 ? std::min<int64_t>(o.validationLimit, validation.size()) : validation.size();
+  const auto mine = validationShard(limit, context.rank(), context.worldSize());
   const auto size = network->options().inputSize;
   double iouSum = 0.0;
-  for (int64_t start = 0; start < limit; start += o.batchSize) {
-    const auto count = std::min<int64_t>(o.batchSize, limit - start);
-    const auto batch = resizeBatch(validation.images.narrow(0, start, count), validation.masks.narrow(0, start, count), size);
+  for (size_t start = 0; start < mine.size(); start += static_cast<size_t>(o.batchSize)) {
+    const auto count = std::min<size_t>(static_cast<size_t>(o.batchSize), mine.size() - start);
+    const auto index = torch::tensor(std::vector<int64_t>(mine.begin() + static_cast<long>(start), mine.begin() + static_cast<long>(start + count)),
+                                     torch::kLong);
+    const auto batch = resizeBatch(validation.images.index_select(0, index), validation.masks.index_select(0, index), size);
     const auto input = normalizeForNetwork(batch.images).to(device);
     const auto target = batch.targets.to(device);
-    std::vector<ClickList> clicks(static_cast<size_t>(count));
+    std::vector<ClickList> clicks(count);
     auto probability = torch::zeros_like(target);
     for (int k = 0; k < o.validationClicks; ++k) {
       addErrorClicks(clicks, probability, target, nullptr);
@@ -82,7 +90,7 @@ double validate(IkanNetwork& network, const SegmentationSamples& validation, con
     iouSum += (intersection / unionArea).sum().item<double>();
   }
   network->train();
-  return iouSum / static_cast<double>(limit);
+  return context.sum(iouSum) / static_cast<double>(limit);
 }
 
 void writeSplit(const std::string& path, const SegmentationSamples& all, const SampleSplit& split) {
@@ -95,17 +103,19 @@ void writeSplit(const std::string& path, const SegmentationSamples& all, const S
 
 TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
   tuneCpuRuntime(o.threads);
-  const torch::Device device = chooseDevice(o.device);
-  fs::create_directories(o.outDir);
+  const auto distributed = joinTrainingJob(o.distributedFromEnvironment, o.device, o.distributedTimeoutSeconds);
+  DistributedContext& context = *distributed.context;
+  const torch::Device device = distributed.device;
+  const BatchShard shard = batchShard(o.batchSize, context.rank(), context.worldSize());
+  if (context.isMain()) fs::create_directories(o.outDir);
   torch::manual_seed(o.seed);
-  std::mt19937_64 random(o.seed);
 
   const SegmentationSamples all = loadSampleCache(o.cachePath);
   const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();
   const bool keepSplit = o.resume && fs::exists(splitPath); // never move cases between splits mid-run
   const SampleSplit split = keepSplit ? readSplit(all, splitPath) : splitByGroup(all, o.validationFraction, o.seed);
   if (split.training.empty()) throw std::runtime_error("no training cases left after the validation split");
-  if (!keepSplit) writeSplit(splitPath, all, split);
+  if (!keepSplit && context.isMain()) writeSplit(splitPath, all, split);
   const SegmentationSamples training = all.subset(split.training);
   const SegmentationSamples validation = split.validation.empty() ? SegmentationSamples{} : all.subset(split.validation);
 
@@ -118,15 +128,21 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
 
   std::vector<torch::Tensor> kanParameters, otherParameters;
   for (const auto& item : network->named_parameters()) (isKanParameter(item.key()) ? kanParameters : otherParameters).push_back(item.value());
-  const auto adam = [](double lr) { return std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(lr).betas({0.9, 0.999}).eps(1e-8)); };
+  const auto adam = [&](double lr) {
+    return std::make_unique<torch::optim::AdamOptions>(torch::optim::AdamOptions(lr).betas({0.9, 0.999}).eps(o.adamEpsilon));
+  };
   torch::optim::Adam optimizer({torch::optim::OptimizerParamGroup(otherParameters, adam(o.learningRate)),
                                 torch::optim::OptimizerParamGroup(kanParameters, adam(o.kanLearningRate))},
-                               torch::optim::AdamOptions(o.learningRate));
+                               torch::optim::AdamOptions(o.learningRate).eps(o.adamEpsilon));
 
   TrainingCursor cursor;
   if (o.resume && !loadTrainingCheckpoint(o.outDir, *network, optimizer, cursor))
     throw std::runtime_error("--resume: no checkpoint in " + o.outDir);
   network->to(device);
+  broadcastModuleState(context, *network); // every rank starts from rank 0's weights
+  GradientAverager gradients(network->parameters(), context);
+  const auto batchNormSync = context.synchronizeBatchNorm();
+  const auto batchShare = context.shareGlobalBatch(o.batchSize, shard.begin);
 
   std::vector<int> milestones = o.milestones;
   if (milestones.empty()) milestones.push_back(std::max(1, o.epochs * 2 / 3));
@@ -140,9 +156,12 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
   const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   const auto weights = increasingRoundWeights(o.gradientRounds);
   const AugmentationOptions augmentation{network->options().inputSize};
-  // A new run starts its own curves; a resumed one continues them.
-  std::ofstream metrics((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
-  if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_miou_at_" << o.validationClicks << "_clicks,seconds\n";
+  // A new run starts its own curves; a resumed one continues them. Only rank 0 writes files.
+  std::ofstream metrics;
+  if (context.isMain()) {
+    metrics.open((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
+    if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_miou_at_" << o.validationClicks << "_clicks,seconds\n";
+  }
 
   TrainingSummary summary;
   summary.bestEpoch = cursor.bestEpoch;
@@ -153,22 +172,22 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
   int epochsWithoutImprovement = 0;
 
   for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
-    // Each epoch's randomness comes from (seed, epoch) alone, so a resumed job repeats exactly what
-    // an uninterrupted one would have done.
-    random.seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
+    // All randomness comes from (seed, epoch, step, sample position) alone, so a resumed job repeats
+    // what an uninterrupted one would have done, with any number of processes.
     torch::manual_seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
     const double scale = learningRateScale(epoch);
     static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[0].options()).lr(o.learningRate * scale);
     static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[1].options()).lr(o.kanLearningRate * scale);
-    std::vector<int64_t> order(static_cast<size_t>(trainCount));
-    std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), random);
+    const auto order = epochOrder(trainCount, o.seed, epoch);
     double lossSum = 0.0;
+    bool stopRequested = false;
     const auto epochStart = std::chrono::steady_clock::now();
 
     for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-      std::vector<int64_t> indices;
-      for (int b = 0; b < o.batchSize; ++b) indices.push_back(order[static_cast<size_t>((step * o.batchSize + b) % trainCount)]);
+      const auto indices = shardBatchIndices(order, step, o.batchSize, shard);
+      std::vector<std::mt19937_64> random;
+      for (int64_t j = 0; j < shard.count; ++j) random.emplace_back(sampleSeed(o.seed, epoch, step, shard.begin + j));
+      std::mt19937_64 stepRandom(sampleSeed(o.seed, epoch, step, -1)); // what the whole global batch shares
       const auto index = torch::tensor(indices, torch::kLong);
       const auto batch = augmentBatch(training.images.index_select(0, index), training.masks.index_select(0, index), augmentation, random);
       const auto input = normalizeForNetwork(batch.images).to(device);
@@ -179,7 +198,7 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
       addErrorClicks(clicks, previous, target, &random); // the first click: inside the object
       {
         torch::NoGradGuard noGrad;
-        const int rounds = std::uniform_int_distribution<int>(0, o.maxNoGradientRounds)(random);
+        const int rounds = std::uniform_int_distribution<int>(0, o.maxNoGradientRounds)(stepRandom);
         for (int r = 0; r < rounds; ++r) {
           previous = forwardProbability(network, input, previous, clicks);
           addErrorClicks(clicks, previous, target, &random);
@@ -192,9 +211,10 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
         previous = probability.detach();
         if (t + 1 < o.gradientRounds) addErrorClicks(clicks, previous, target, &random);
       }
-      const auto loss = iterationLoss(predictions, target, weights); // IKAN eq. (1)
+      const auto loss = iterationLoss(predictions, target, weights); // IKAN eq. (1), the mean over this rank's share
       optimizer.zero_grad();
       loss.backward();
+      gradients.average(); // equal shares: the mean of the ranks' means is the global batch's mean
       optimizer.step();
       lossSum += loss.item<double>();
       ++cursor.globalStep;
@@ -202,6 +222,7 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
 
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobStart).count();
       TrainingProgress report;
+      report.mainProcess = context.isMain();
       report.epoch = epoch;
       report.epochs = o.epochs;
       report.step = step + 1;
@@ -211,50 +232,57 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
       const double stepsLeft = static_cast<double>((o.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - step - 1));
       report.etaSeconds = stepsLeft * elapsed / static_cast<double>(stepsThisJob);
       if (progress) progress(report);
-      if (cancel.load()) break;
+      stopRequested = context.anyTrue(cancel.load()); // a stop on any rank stops every rank at the same step
+      if (stopRequested) break;
     }
 
-    const bool epochComplete = !cancel.load();
-    if (!epochComplete) {
+    if (stopRequested) {
       summary.cancelled = true;
       // The interrupted epoch is not counted: resume repeats it from the last finished one.
       break;
     }
-    const double validationIoU = validate(network, validation, o, device);
+    const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
+    const double validationIoU = validate(network, validation, o, device, context);
     cursor.epochsDone = epoch;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-    metrics << epoch << "," << lossSum / static_cast<double>(stepsPerEpoch) << "," << validationIoU << "," << seconds << std::endl;
-    if (validationIoU > cursor.bestMetric) {
+    const bool improved = validationIoU > cursor.bestMetric;
+    if (improved) {
       cursor.bestMetric = validationIoU;
       cursor.bestEpoch = epoch;
       epochsWithoutImprovement = 0;
-      network->to(torch::kCPU);
-      auto metadata = ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize));
-      metadata["epoch"] = std::to_string(epoch);
-      metadata["val_miou_at_" + std::to_string(o.validationClicks) + "_clicks"] = std::to_string(validationIoU);
-      saveModuleWeights(*network, summary.bestWeightsPath, metadata);
-      network->to(device);
     } else {
       ++epochsWithoutImprovement;
     }
-    network->to(torch::kCPU);
-    saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize)));
-    network->to(device);
+    if (context.isMain()) {
+      metrics << epoch << "," << meanLoss << "," << validationIoU << "," << seconds << std::endl;
+      network->to(torch::kCPU);
+      const auto metadata = ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize));
+      if (improved) {
+        auto bestMetadata = metadata;
+        bestMetadata["epoch"] = std::to_string(epoch);
+        bestMetadata["val_miou_at_" + std::to_string(o.validationClicks) + "_clicks"] = std::to_string(validationIoU);
+        saveModuleWeights(*network, summary.bestWeightsPath, bestMetadata);
+      }
+      saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, metadata);
+      network->to(device);
+    }
     summary.epochsRun = epoch;
     summary.bestEpoch = cursor.bestEpoch;
     summary.bestValidationIoU = cursor.bestMetric;
 
     TrainingProgress report;
+    report.mainProcess = context.isMain();
     report.epoch = epoch;
     report.epochs = o.epochs;
     report.step = stepsPerEpoch;
     report.stepsPerEpoch = stepsPerEpoch;
-    report.loss = lossSum / static_cast<double>(stepsPerEpoch);
+    report.loss = meanLoss;
     report.validated = true;
     report.validationIoU = validationIoU;
     if (progress) progress(report);
     if (o.patience > 0 && epochsWithoutImprovement >= o.patience) break;
   }
+  context.barrier(); // rank 0 serves the store: nobody leaves while another still needs it
   return summary;
 }
 

@@ -30,6 +30,7 @@ struct CaisegTrainingOptions {
   int batchSize = 2;                          // §IV-B3
   double learningRate = 1e-3;                 // Adam (§IV-B3)
   double weightDecay = 1e-4;                  // L2 regularisation (§IV-B3)
+  double adamEpsilon = 1e-8;                  // Adam's default
   int decayEveryEpochs = 0;                   // step decay: ×decayFactor every N epochs; 0: every epochs/4
   double decayFactor = 0.5;
   int rounds = 3;                             // simulated rounds per batch; the loss is on the last (§IV-B2)
@@ -39,6 +40,9 @@ struct CaisegTrainingOptions {
   uint64_t seed = 42;
   std::string device = "auto";
   int threads = 0;
+  // Data parallelism, as IkanTrainingOptions: batchSize is the global batch, split over the ranks.
+  bool distributedFromEnvironment = false;
+  int distributedTimeoutSeconds = 300;
 };
 
 // Runs until the last epoch or cancel (checked after every step; the last finished epoch is kept).

@@ -24,6 +24,7 @@ struct IkanTrainingOptions {
   int batchSize = 4;
   double learningRate = 5e-4;     // Adam, β 0.9/0.999, ε 1e-8 (IKAN §3)
   double kanLearningRate = 1e-2;  // U-KAN's recipe for the KAN layers
+  double adamEpsilon = 1e-8;      // IKAN §3; larger values make a step a smooth function of tiny gradients
   std::vector<int> milestones;    // MultiStepLR epochs (×0.1 each); empty: at 2/3 of the epochs
   int gradientRounds = 3;         // rounds with gradient, weighted W_t = 1..T (eq. 1)
   int maxNoGradientRounds = 3;    // 0..this many click rounds without gradient first
@@ -34,6 +35,10 @@ struct IkanTrainingOptions {
   std::string device = "auto";
   int threads = 0;
   int patience = 0;               // early stopping after this many epochs without improvement; 0: off
+  // Data parallelism: read RANK/WORLD_SIZE/... (torchrun's variables) and train as that rank when
+  // WORLD_SIZE > 1. batchSize is then the global batch, split equally over the ranks.
+  bool distributedFromEnvironment = false;
+  int distributedTimeoutSeconds = 300; // a rank that waits longer for the others fails, naming the lost rank
 };
 
 // Runs until the last epoch, early stopping or cancel (checked after every step; the state is saved

@@ -8,6 +8,7 @@
 namespace medclick {
 
 struct TrainingProgress {
+  bool mainProcess = true;               // false on ranks 1.. of a data-parallel job (they stay quiet)
   int epoch = 0, epochs = 0;            // 1-based epoch being run
   long long step = 0, stepsPerEpoch = 0; // step within the epoch (1-based)
   double loss = 0;                       // running mean of the epoch's loss so far
