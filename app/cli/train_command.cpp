@@ -46,7 +46,7 @@ public:
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "Model: ikan (2D) or caiseg (3D).", "NAME", "ikan");
+    QCommandLineOption model("model", "Model: ikan (2D), caiseg (3D) or kmunet (automatic 2D masks).", "NAME", "ikan");
     QCommandLineOption data("data", "Labeled folder (images/+masks/, BUSI or MSD layout). Repeat for several.", "DIR");
     QCommandLineOption cache("cache", "Tensor cache to read, or to write from --data (default OUT/cases.safetensors).", "FILE");
     QCommandLineOption out("out", "Output folder: checkpoints, best.safetensors, metrics.csv, split.txt.", "DIR");
@@ -76,8 +76,8 @@ public:
                                  valLimit, patience, seed, init, resume, device, threads, label, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
-    if (p.value(model) != "ikan" && p.value(model) != "caiseg")
-      throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg)");
+    if (p.value(model) != "ikan" && p.value(model) != "caiseg" && p.value(model) != "kmunet")
+      throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg, kmunet)");
     const bool caiseg = p.value(model) == "caiseg";
     if (!p.isSet(out)) throw UsageError("--out DIR is required");
     const auto integer = [&](const QCommandLineOption& option) {
@@ -138,9 +138,25 @@ public:
       c.threads = options.threads;
       if (options.patience > 0) throw UsageError("--patience is not available for caiseg");
     }
+    if (job.model == "kmunet") { // the automatic segmenter: U-KAN's recipe (jobs/segmenter_training_job.h)
+      SegmenterTrainingOptions& k = job.segmenter;
+      k.variant = p.isSet(variant) ? options.variant : "small";
+      k.epochs = options.epochs;
+      k.stepsPerEpoch = options.stepsPerEpoch;
+      k.batchSize = options.batchSize;
+      k.validationFraction = options.validationFraction;
+      k.validationLimit = options.validationLimit;
+      k.seed = options.seed;
+      k.initWeights = options.initWeights;
+      k.resume = options.resume;
+      k.device = options.device;
+      k.threads = options.threads;
+      if (options.patience > 0) throw UsageError("--patience is not available for kmunet");
+    }
     const DistributedEnvironment rank = readDistributedEnvironment();
-    options.distributedFromEnvironment = job.caiseg.distributedFromEnvironment = true;
-    options.distributedTimeoutSeconds = job.caiseg.distributedTimeoutSeconds = std::max(1, integer(timeout));
+    options.distributedFromEnvironment = job.caiseg.distributedFromEnvironment = job.segmenter.distributedFromEnvironment = true;
+    options.distributedTimeoutSeconds = job.caiseg.distributedTimeoutSeconds = job.segmenter.distributedTimeoutSeconds =
+        std::max(1, integer(timeout));
     if (integer(epochs) == 0) { // only decode the cases: a cache to copy to other machines
       if (job.dataFolders.empty()) throw UsageError("--epochs 0 decodes --data DIR into the cache; no --data was given");
       const std::atomic<bool> noCancel{false};
@@ -159,8 +175,9 @@ public:
       throw UsageError("each rank of a data-parallel job reads a tensor cache: write it once with train --data DIR --out DIR --epochs 0, "
                        "copy it to every node and give --cache FILE (or use --nproc on one machine)");
 
-    const std::string metric = caiseg ? "validation Dice after " + std::to_string(job.caiseg.rounds) + " rounds"
-                                      : "validation mIoU@" + std::to_string(options.validationClicks);
+    const std::string metric = caiseg                    ? "validation Dice after " + std::to_string(job.caiseg.rounds) + " rounds"
+                               : job.model == "kmunet" ? std::string("validation IoU (no clicks)")
+                                                       : "validation mIoU@" + std::to_string(options.validationClicks);
 
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);

@@ -15,7 +15,7 @@ namespace medclick::app {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> fineTunableModels() { return {"ikan", "caiseg"}; }
+std::vector<std::string> fineTunableModels() { return {"ikan", "caiseg", "kmunet"}; }
 
 std::string trainingCurvesPath(const std::string& outDir) { return (fs::path(outDir) / "curves.png").string(); }
 
@@ -112,7 +112,7 @@ int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const 
 TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
   const auto models = fineTunableModels();
   if (std::find(models.begin(), models.end(), options.model) == models.end())
-    throw std::invalid_argument("unknown model '" + options.model + "' for fine-tuning (available: ikan, caiseg)");
+    throw std::invalid_argument("unknown model '" + options.model + "' for fine-tuning (available: ikan, caiseg, kmunet)");
   const bool caiseg = options.model == "caiseg";
   const std::string outDir = caiseg ? options.caiseg.outDir : options.training.outDir;
   if (outDir.empty()) throw std::invalid_argument("no output folder given for the training run");
@@ -148,6 +148,12 @@ TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const Progress
     CaisegTrainingOptions training = options.caiseg;
     training.cachePath = cachePath;
     return runCaisegTraining(training, report, cancel);
+  }
+  if (options.model == "kmunet") {
+    SegmenterTrainingOptions segmenter = options.segmenter;
+    segmenter.outDir = outDir;
+    segmenter.cachePath = cachePath;
+    return runSegmenterTraining(segmenter, report, cancel);
   }
   IkanTrainingOptions training = options.training;
   training.cachePath = cachePath;

@@ -3,10 +3,11 @@
 // labeled cases once into a tensor cache (core/ I/O), train the chosen model from the cache with
 // progress reports and a cancel flag, and redraw OUT/curves.png after every epoch. Torch-free: the
 // GUI's wiring includes it without torch headers. IKAN (2D) trains from `training`, CAISeg (3D)
-// from `caiseg`.
+// from `caiseg`, KM-UNet (2D, no clicks) from `segmenter` on IKAN's kind of cache.
 
 #include "jobs/caiseg_training_job.h"
 #include "jobs/ikan_training_job.h"
+#include "jobs/segmenter_training_job.h"
 
 #include <atomic>
 #include <string>
@@ -25,6 +26,8 @@ struct FineTuneJobOptions {
   // The same for model "caiseg"; its cache holds volumes resampled to no finer than minimumSpacing mm.
   CaisegTrainingOptions caiseg;
   double minimumSpacing = 0.0; // 0: native spacing, as the CAISeg engine sees volumes (it does not resample)
+  // Model "kmunet" (automatic 2D masks): its recipe; the output folder and the 2D cache are training's.
+  SegmenterTrainingOptions segmenter;
 };
 
 // The models runFineTuneJob accepts.

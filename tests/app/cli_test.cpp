@@ -58,6 +58,25 @@ class CliTest : public QObject {
   QTemporaryDir scratch_;
   QString file(const QString& name) const { return scratch_.filePath(name); }
 
+  // Eight bright discs on a dark background as images/ + masks/ PNG pairs.
+  QString writeDiscPngs(const QString& name) {
+    const QString data = scratch_.filePath(name);
+    QDir().mkpath(data + "/images");
+    QDir().mkpath(data + "/masks");
+    for (int c = 0; c < 8; ++c) {
+      QImage image(64, 56, QImage::Format_Grayscale8), mask(64, 56, QImage::Format_Grayscale8);
+      for (int y = 0; y < 56; ++y)
+        for (int x = 0; x < 64; ++x) {
+          const bool inside = (x - 22 - 2 * c) * (x - 22 - 2 * c) + (y - 27) * (y - 27) <= (9 + c % 4) * (9 + c % 4);
+          image.setPixel(x, y, qRgb(inside ? 170 : 60, inside ? 170 : 60, inside ? 170 : 60));
+          mask.setPixel(x, y, inside ? qRgb(255, 255, 255) : qRgb(0, 0, 0));
+        }
+      image.save(QString("%1/images/case%2.png").arg(data).arg(c));
+      mask.save(QString("%1/masks/case%2.png").arg(data).arg(c));
+    }
+    return data;
+  }
+
   void expectBadInput(const QStringList& arguments, const QString& path, const QString& reason) {
     const Result r = cli(arguments);
     QCOMPARE(r.exitCode, 1);
@@ -69,19 +88,8 @@ class CliTest : public QObject {
 
 private slots:
   void train_with_nproc_runs_two_ranks_that_write_one_set_of_files() {
-    // Eight bright discs on a dark background as PNG pairs; two ranks on 127.0.0.1 (Gloo), batch 2.
-    const QString data = scratch_.filePath("discs"), out = scratch_.filePath("nproc-run");
-    QVERIFY(QDir().mkpath(data + "/images") && QDir().mkpath(data + "/masks"));
-    for (int c = 0; c < 8; ++c) {
-      QImage image(64, 56, QImage::Format_Grayscale8), mask(64, 56, QImage::Format_Grayscale8);
-      for (int y = 0; y < 56; ++y)
-        for (int x = 0; x < 64; ++x) {
-          const bool inside = (x - 22 - 2 * c) * (x - 22 - 2 * c) + (y - 27) * (y - 27) <= (9 + c % 4) * (9 + c % 4);
-          image.setPixel(x, y, qRgb(inside ? 170 : 60, inside ? 170 : 60, inside ? 170 : 60));
-          mask.setPixel(x, y, inside ? qRgb(255, 255, 255) : qRgb(0, 0, 0));
-        }
-      QVERIFY(image.save(QString("%1/images/case%2.png").arg(data).arg(c)) && mask.save(QString("%1/masks/case%2.png").arg(data).arg(c)));
-    }
+    // Two ranks on 127.0.0.1 (Gloo), batch 2.
+    const QString data = writeDiscPngs("discs"), out = scratch_.filePath("nproc-run");
     const auto r = cli({"train", "--data", data, "--out", out, "--nproc", "2", "--epochs", "1", "--steps-per-epoch", "2", "--batch", "2",
                         "--val-fraction", "0.25", "--val-limit", "2", "--rounds", "1", "--seed", "5"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -98,6 +106,18 @@ private slots:
                           "3", "--epochs", "1", "--steps-per-epoch", "1"});
     QVERIFY(odd.exitCode != 0);
     QVERIFY2(odd.err.contains("multiple of the number of processes"), qPrintable(odd.err));
+  }
+
+  void train_kmunet_writes_weights_that_segment_uses() {
+    const QString data = writeDiscPngs("kmunet-discs"), out = scratch_.filePath("kmunet-run");
+    const auto r = cli({"train", "--model", "kmunet", "--data", data, "--out", out, "--epochs", "1", "--steps-per-epoch", "2", "--batch",
+                        "2", "--val-fraction", "0.25", "--seed", "5", "--threads", "1"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("best validation IoU (no clicks)"), qPrintable(r.out));
+    const QString mask = scratch_.filePath("kmunet-mask.png");
+    const auto segment = cli({"segment", data + "/images/case3.png", "--model", "kmunet", "--weights", out + "/best.safetensors", "--out", mask});
+    QVERIFY2(segment.exitCode == 0, qPrintable(segment.err));
+    QCOMPARE(QImage(mask).size(), QSize(64, 56)); // the image's geometry
   }
 
   void version_names_the_blas_in_use() {
