@@ -1,6 +1,6 @@
 #include "common/model_weights.h"
 
-#include "weights/json_value.h"
+#include "weights/safetensors_header.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -37,24 +37,12 @@ std::string modelNamedInWeights(const std::string& path) {
   if (!in) throw std::runtime_error(path + ": cannot open the weights file");
   std::error_code ec;
   const std::uintmax_t fileBytes = std::filesystem::file_size(path, ec);
-  unsigned char lengthBytes[8];
-  if (ec || fileBytes < 8 || !in.read(reinterpret_cast<char*>(lengthBytes), 8))
-    throw std::runtime_error(path + ": not a safetensors file (shorter than its 8-byte header length)");
-  std::uint64_t headerBytes = 0;
-  for (int i = 7; i >= 0; --i) headerBytes = (headerBytes << 8) | lengthBytes[i];
-  if (headerBytes > fileBytes - 8 || headerBytes > (std::uint64_t{100} << 20)) throw std::runtime_error(path + ": not a safetensors file (its header length does not fit the file)");
-  std::string headerText(headerBytes, '\0');
-  in.read(headerText.data(), static_cast<std::streamsize>(headerBytes));
-  json::Value header;
+  if (ec) throw std::runtime_error(path + ": cannot read the file's size");
   try {
-    header = json::parse(headerText);
-  } catch (const json::ParseError& e) {
-    throw std::runtime_error(path + ": not a safetensors file (" + e.what() + ")");
+    return modelInSafetensorsHeader(readSafetensorsHeader(in, fileBytes));
+  } catch (const SafetensorsFormatError& e) {
+    throw std::runtime_error(path + ": " + e.what());
   }
-  const auto metadata = header.object.find("__metadata__");
-  if (metadata == header.object.end()) return {};
-  const auto model = metadata->second.object.find("model");
-  return model == metadata->second.object.end() || model->second.kind != json::Value::Kind::String ? std::string() : model->second.string;
 }
 
 } // namespace medclick::app

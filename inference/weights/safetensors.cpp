@@ -1,6 +1,7 @@
 #include "weights/safetensors.h"
 
 #include "weights/json_value.h"
+#include "weights/safetensors_header.h"
 
 #include <cstdint>
 #include <cstring>
@@ -14,9 +15,6 @@ namespace medclick {
 namespace fs = std::filesystem;
 
 namespace {
-
-// A header larger than this is not a weights file (the reference implementation caps it at 100 MB).
-constexpr std::uint64_t kMaxHeaderBytes = 100ull << 20;
 
 struct DtypeEntry {
   const char* name;
@@ -61,26 +59,15 @@ SafetensorsContent loadSafetensors(const std::string& path) {
   if (!in) throw WeightsError(path, "cannot open the weights file");
   std::error_code ec;
   const std::uint64_t fileBytes = fs::file_size(path, ec);
-  if (ec || fileBytes < 8) throw WeightsError(path, "not a safetensors file (shorter than its 8-byte header length)");
-
-  unsigned char lengthBytes[8];
-  in.read(reinterpret_cast<char*>(lengthBytes), 8);
-  std::uint64_t headerBytes = 0;
-  for (int i = 7; i >= 0; --i) headerBytes = (headerBytes << 8) | lengthBytes[i];
-  if (headerBytes > kMaxHeaderBytes || headerBytes > fileBytes - 8)
-    throw WeightsError(path, "not a safetensors file (header length " + std::to_string(headerBytes) +
-                                 " does not fit the file of " + std::to_string(fileBytes) + " bytes)");
-  std::string headerText(headerBytes, '\0');
-  in.read(headerText.data(), static_cast<std::streamsize>(headerBytes));
-
-  json::Value header;
+  if (ec) throw WeightsError(path, "cannot read the file's size");
+  SafetensorsHeader parsed;
   try {
-    header = json::parse(headerText);
-  } catch (const json::ParseError& e) {
-    throw WeightsError(path, std::string("corrupt safetensors header: ") + e.what());
+    parsed = readSafetensorsHeader(in, fileBytes);
+  } catch (const SafetensorsFormatError& e) {
+    throw WeightsError(path, e.what());
   }
-  if (header.kind != json::Value::Kind::Object) throw WeightsError(path, "corrupt safetensors header: not a JSON object");
-
+  const json::Value& header = parsed.header;
+  const std::uint64_t headerBytes = parsed.headerBytes;
   const std::uint64_t dataBytes = fileBytes - 8 - headerBytes;
   SafetensorsContent content;
   std::vector<char> data(dataBytes);
