@@ -5,6 +5,7 @@
 #include "caiseg/caiseg_trainer.h"
 
 #include "checkpoint/training_checkpoint.h"
+#include "checkpoint/training_run_record.h"
 #include "distributed/data_shard.h"
 #include "distributed/gradient_averager.h"
 #include "distributed/training_job_context.h"
@@ -179,18 +180,7 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
   const VolumeAugmentationOptions augmentation;
   const CaisegClickOptions clicks;
   const FocusGuidedLossOptions lossOptions;
-  std::ofstream metrics; // only rank 0 writes files
-  if (context.isMain()) {
-    metrics.open((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
-    if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_dice_after_" << o.rounds << "_rounds,seconds\n";
-  }
-
-  TrainingSummary summary;
-  summary.bestEpoch = cursor.bestEpoch;
-  summary.bestValidationIoU = cursor.bestMetric;
-  summary.bestWeightsPath = (fs::path(o.outDir) / "best.safetensors").string();
-  const auto jobStart = std::chrono::steady_clock::now();
-  long long stepsThisJob = 0;
+  TrainingRunRecord record(o.outDir, "val_dice_after_" + std::to_string(o.rounds) + "_rounds", cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
 
   for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
     // All randomness comes from (seed, epoch, step, sample position) alone: a resumed job repeats
@@ -216,67 +206,22 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
       gradients.average();
       optimizer.step();
       lossSum += loss.item<double>();
-      ++cursor.globalStep;
-      ++stepsThisJob;
-
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobStart).count();
-      TrainingProgress report;
-      report.mainProcess = context.isMain();
-      report.epoch = epoch;
-      report.epochs = o.epochs;
-      report.step = step + 1;
-      report.stepsPerEpoch = stepsPerEpoch;
-      report.loss = lossSum / static_cast<double>(step + 1);
-      report.samplesPerSecond = static_cast<double>(stepsThisJob * o.batchSize) / std::max(elapsed, 1e-9);
-      const double stepsLeft = static_cast<double>((o.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - step - 1));
-      report.etaSeconds = stepsLeft * elapsed / static_cast<double>(stepsThisJob);
-      if (progress) progress(report);
+      record.reportStep(epoch, step, lossSum);
       stopRequested = context.anyTrue(cancel.load()); // every rank stops at the same step
       if (stopRequested) break;
     }
     if (stopRequested) {
-      summary.cancelled = true; // the interrupted epoch is not counted: resume repeats it
+      record.summary.cancelled = true; // the interrupted epoch is not counted: resume repeats it
       break;
     }
     const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
     const double diceSum = context.sum(caisegValidationDiceSum(network, myValidation, patchSize, o.rounds, device));
     const double validationDice = validation.empty() ? 0.0 : diceSum / static_cast<double>(validation.size());
-    cursor.epochsDone = epoch;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-    const bool improved = validationDice > cursor.bestMetric;
-    if (improved) {
-      cursor.bestMetric = validationDice;
-      cursor.bestEpoch = epoch;
-    }
-    if (context.isMain()) {
-      metrics << epoch << "," << meanLoss << "," << validationDice << "," << seconds << std::endl;
-      network->to(torch::kCPU);
-      if (improved) {
-        auto bestMetadata = metadata;
-        bestMetadata["epoch"] = std::to_string(epoch);
-        bestMetadata["val_dice_after_" + std::to_string(o.rounds) + "_rounds"] = std::to_string(validationDice);
-        saveModuleWeights(*network, summary.bestWeightsPath, bestMetadata);
-      }
-      saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, metadata);
-      network->to(device);
-    }
-    summary.epochsRun = epoch;
-    summary.bestEpoch = cursor.bestEpoch;
-    summary.bestValidationIoU = cursor.bestMetric;
-
-    TrainingProgress report;
-    report.mainProcess = context.isMain();
-    report.epoch = epoch;
-    report.epochs = o.epochs;
-    report.step = stepsPerEpoch;
-    report.stepsPerEpoch = stepsPerEpoch;
-    report.loss = meanLoss;
-    report.validated = true;
-    report.validationIoU = validationDice;
-    if (progress) progress(report);
+    record.finishEpoch(epoch, meanLoss, validationDice, seconds, *network, optimizer, device, metadata);
   }
   context.barrier(); // rank 0 serves the store: nobody leaves while another still needs it
-  return summary;
+  return record.summary;
 }
 
 } // namespace medclick

@@ -5,6 +5,7 @@
 #include "jobs/ikan_training_job.h"
 
 #include "checkpoint/training_checkpoint.h"
+#include "checkpoint/training_run_record.h"
 #include "clicks/error_click_sampler.h"
 #include "data/augmentation.h"
 #include "data/segmentation_samples.h"
@@ -156,19 +157,7 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
   const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   const auto weights = increasingRoundWeights(o.gradientRounds);
   const AugmentationOptions augmentation{network->options().inputSize};
-  // A new run starts its own curves; a resumed one continues them. Only rank 0 writes files.
-  std::ofstream metrics;
-  if (context.isMain()) {
-    metrics.open((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
-    if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_miou_at_" << o.validationClicks << "_clicks,seconds\n";
-  }
-
-  TrainingSummary summary;
-  summary.bestEpoch = cursor.bestEpoch;
-  summary.bestValidationIoU = cursor.bestMetric;
-  summary.bestWeightsPath = (fs::path(o.outDir) / "best.safetensors").string();
-  const auto jobStart = std::chrono::steady_clock::now();
-  long long stepsThisJob = 0;
+  TrainingRunRecord record(o.outDir, "val_miou_at_" + std::to_string(o.validationClicks) + "_clicks", cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
   int epochsWithoutImprovement = 0;
 
   for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
@@ -217,73 +206,26 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
       gradients.average(); // equal shares: the mean of the ranks' means is the global batch's mean
       optimizer.step();
       lossSum += loss.item<double>();
-      ++cursor.globalStep;
-      ++stepsThisJob;
-
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobStart).count();
-      TrainingProgress report;
-      report.mainProcess = context.isMain();
-      report.epoch = epoch;
-      report.epochs = o.epochs;
-      report.step = step + 1;
-      report.stepsPerEpoch = stepsPerEpoch;
-      report.loss = lossSum / static_cast<double>(step + 1);
-      report.samplesPerSecond = static_cast<double>(stepsThisJob * o.batchSize) / std::max(elapsed, 1e-9);
-      const double stepsLeft = static_cast<double>((o.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - step - 1));
-      report.etaSeconds = stepsLeft * elapsed / static_cast<double>(stepsThisJob);
-      if (progress) progress(report);
+      record.reportStep(epoch, step, lossSum);
       stopRequested = context.anyTrue(cancel.load()); // a stop on any rank stops every rank at the same step
       if (stopRequested) break;
     }
 
     if (stopRequested) {
-      summary.cancelled = true;
+      record.summary.cancelled = true;
       // The interrupted epoch is not counted: resume repeats it from the last finished one.
       break;
     }
     const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
     const double validationIoU = validate(network, validation, o, device, context);
-    cursor.epochsDone = epoch;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-    const bool improved = validationIoU > cursor.bestMetric;
-    if (improved) {
-      cursor.bestMetric = validationIoU;
-      cursor.bestEpoch = epoch;
-      epochsWithoutImprovement = 0;
-    } else {
-      ++epochsWithoutImprovement;
-    }
-    if (context.isMain()) {
-      metrics << epoch << "," << meanLoss << "," << validationIoU << "," << seconds << std::endl;
-      network->to(torch::kCPU);
-      const auto metadata = ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize));
-      if (improved) {
-        auto bestMetadata = metadata;
-        bestMetadata["epoch"] = std::to_string(epoch);
-        bestMetadata["val_miou_at_" + std::to_string(o.validationClicks) + "_clicks"] = std::to_string(validationIoU);
-        saveModuleWeights(*network, summary.bestWeightsPath, bestMetadata);
-      }
-      saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, metadata);
-      network->to(device);
-    }
-    summary.epochsRun = epoch;
-    summary.bestEpoch = cursor.bestEpoch;
-    summary.bestValidationIoU = cursor.bestMetric;
-
-    TrainingProgress report;
-    report.mainProcess = context.isMain();
-    report.epoch = epoch;
-    report.epochs = o.epochs;
-    report.step = stepsPerEpoch;
-    report.stepsPerEpoch = stepsPerEpoch;
-    report.loss = meanLoss;
-    report.validated = true;
-    report.validationIoU = validationIoU;
-    if (progress) progress(report);
+    const bool improved = record.finishEpoch(epoch, meanLoss, validationIoU, seconds, *network, optimizer, device,
+                                             ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize)));
+    epochsWithoutImprovement = improved ? 0 : epochsWithoutImprovement + 1;
     if (o.patience > 0 && epochsWithoutImprovement >= o.patience) break;
   }
   context.barrier(); // rank 0 serves the store: nobody leaves while another still needs it
-  return summary;
+  return record.summary;
 }
 
 } // namespace medclick

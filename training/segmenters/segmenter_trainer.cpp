@@ -4,6 +4,7 @@
 #include "jobs/segmenter_training_job.h"
 
 #include "checkpoint/training_checkpoint.h"
+#include "checkpoint/training_run_record.h"
 #include "data/augmentation.h"
 #include "data/segmentation_samples.h"
 #include "distributed/data_shard.h"
@@ -104,17 +105,7 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
   const int64_t trainCount = training.size();
   const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   const AugmentationOptions augmentation{o.inputSize};
-  std::ofstream metrics;
-  if (context.isMain()) {
-    metrics.open((fs::path(o.outDir) / "metrics.csv").string(), cursor.epochsDone == 0 ? std::ios::trunc : std::ios::app);
-    if (cursor.epochsDone == 0) metrics << "epoch,train_loss,val_iou,seconds\n";
-  }
-  TrainingSummary summary;
-  summary.bestEpoch = cursor.bestEpoch;
-  summary.bestValidationIoU = cursor.bestMetric;
-  summary.bestWeightsPath = (fs::path(o.outDir) / "best.safetensors").string();
-  const auto jobStart = std::chrono::steady_clock::now();
-  long long stepsThisJob = 0;
+  TrainingRunRecord record(o.outDir, "val_iou", cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
 
   for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
     torch::manual_seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
@@ -140,65 +131,22 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
       gradients.average();
       optimizer.step();
       lossSum += loss.item<double>();
-      ++cursor.globalStep;
-      ++stepsThisJob;
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - jobStart).count();
-      TrainingProgress report;
-      report.mainProcess = context.isMain();
-      report.epoch = epoch;
-      report.epochs = o.epochs;
-      report.step = step + 1;
-      report.stepsPerEpoch = stepsPerEpoch;
-      report.loss = lossSum / static_cast<double>(step + 1);
-      report.samplesPerSecond = static_cast<double>(stepsThisJob * o.batchSize) / std::max(elapsed, 1e-9);
-      report.etaSeconds = static_cast<double>((o.epochs - epoch) * stepsPerEpoch + (stepsPerEpoch - step - 1)) * elapsed /
-                          static_cast<double>(stepsThisJob);
-      if (progress) progress(report);
+      record.reportStep(epoch, step, lossSum);
       stopRequested = context.anyTrue(cancel.load());
       if (stopRequested) break;
     }
     if (stopRequested) {
-      summary.cancelled = true; // resume repeats the interrupted epoch
+      record.summary.cancelled = true; // resume repeats the interrupted epoch
       break;
     }
     const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
     const double iouSum = context.sum(validationIoUSum(network, validation, myValidation, o.inputSize, o.batchSize, device));
     const double validationIoU = validationCount > 0 ? iouSum / static_cast<double>(validationCount) : 0.0;
-    cursor.epochsDone = epoch;
-    const bool improved = validationIoU > cursor.bestMetric;
-    if (improved) {
-      cursor.bestMetric = validationIoU;
-      cursor.bestEpoch = epoch;
-    }
-    if (context.isMain()) {
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-      metrics << epoch << "," << meanLoss << "," << validationIoU << "," << seconds << std::endl;
-      network->to(torch::kCPU);
-      if (improved) {
-        auto best = metadata;
-        best["epoch"] = std::to_string(epoch);
-        best["val_iou"] = std::to_string(validationIoU);
-        saveModuleWeights(*network, summary.bestWeightsPath, best);
-      }
-      saveTrainingCheckpoint(o.outDir, *network, optimizer, cursor, metadata);
-      network->to(device);
-    }
-    summary.epochsRun = epoch;
-    summary.bestEpoch = cursor.bestEpoch;
-    summary.bestValidationIoU = cursor.bestMetric;
-    TrainingProgress report;
-    report.mainProcess = context.isMain();
-    report.epoch = epoch;
-    report.epochs = o.epochs;
-    report.step = stepsPerEpoch;
-    report.stepsPerEpoch = stepsPerEpoch;
-    report.loss = meanLoss;
-    report.validated = true;
-    report.validationIoU = validationIoU;
-    if (progress) progress(report);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
+    record.finishEpoch(epoch, meanLoss, validationIoU, seconds, *network, optimizer, device, metadata);
   }
   context.barrier();
-  return summary;
+  return record.summary;
 }
 
 } // namespace medclick
