@@ -5,6 +5,8 @@
 // The untrained KANU-Net marks most of each image (finite HD95); the untrained KM-UNet's probability
 // stays just below the threshold (empty masks: infinite HD95, null in JSON).
 
+#include "support/process_runner.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,18 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int exitCode = -1;
-  QString out, err;
-};
+using Result = medclick::test::ProcessResult;
 
-Result run(const QString& program, const QStringList& arguments) {
-  QProcess process;
-  process.start(program, arguments);
-  if (!process.waitForFinished(600000)) qFatal("%s did not finish", qPrintable(program));
-  if (process.exitStatus() != QProcess::NormalExit) qFatal("%s died by a signal", qPrintable(program));
-  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
+Result run(const QString& program, const QStringList& arguments) { return medclick::test::runProcess(program, arguments, 600000); }
 
 Result cli(const QStringList& arguments) { return run(MEDCLICK_CLI, arguments); }
 

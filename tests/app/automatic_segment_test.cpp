@@ -4,6 +4,7 @@
 // for weights of another model and for no weights at all.
 
 #include "io/image_reader.h"
+#include "support/process_runner.h"
 #include "io/mask_reader.h"
 
 #include <QProcess>
@@ -17,22 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int exitCode = -1;
-  QString out, err;
-};
+using Result = test::ProcessResult;
 
 Result run(const QString& program, const QStringList& arguments, const QString& weightsDir = {}) {
-  QProcess process;
-  if (!weightsDir.isEmpty()) {
-    auto environment = QProcessEnvironment::systemEnvironment();
-    environment.insert("MEDCLICK_WEIGHTS_DIR", weightsDir);
-    process.setProcessEnvironment(environment);
-  }
-  process.start(program, arguments);
-  if (!process.waitForFinished(300000)) qFatal("%s did not finish", qPrintable(program));
-  if (process.exitStatus() != QProcess::NormalExit) qFatal("%s died by a signal", qPrintable(program));
-  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+  return test::runProcess(program, arguments, 300000, weightsDir);
 }
 
 Result cli(const QStringList& arguments) { return run(MEDCLICK_CLI, arguments); }

@@ -2,6 +2,7 @@
 // geometry that an independent reader (nibabel) and an independent converter (dcm2niix) agree with.
 
 #include "io/image_writer.h"
+#include "support/process_runner.h"
 #include "support/test_images.h"
 
 #include <QJsonDocument>
@@ -21,18 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int exitCode = -1;
-  QString out, err;
-};
+using Result = test::ProcessResult;
 
-Result run(const QString& program, const QStringList& arguments) {
-  QProcess process;
-  process.start(program, arguments);
-  if (!process.waitForFinished(120000)) qFatal("%s did not finish", qPrintable(program));
-  if (process.exitStatus() != QProcess::NormalExit) qFatal("%s died by a signal", qPrintable(program));
-  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
-}
+Result run(const QString& program, const QStringList& arguments) { return test::runProcess(program, arguments, 120000); }
 
 Result cli(const QStringList& arguments) { return run(MEDCLICK_CLI, arguments); }
 
