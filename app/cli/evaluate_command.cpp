@@ -10,6 +10,7 @@
 #include "common/engine_choice.h"
 
 #include "data/labeled_dataset.h"
+#include "data/modality_files.h"
 #include "eval/automatic_evaluation.h"
 #include "eval/interactive_evaluation.h"
 #include "eval/iou_curve_plot.h"
@@ -187,27 +188,24 @@ public:
   }
 
 private:
-  // Dice, IoU, HD95 of the automatic mask of each 2D case with a non-empty reference.
+  // Dice, IoU, HD95 of the automatic mask of each case with a non-empty reference: 2D images whole,
+  // volumes slice by slice with an MSD case's modalities (NAME_0000, NAME_0001, ...) as channels.
   static int evaluateAutomatic(AutomaticSegmenter& segmenter, const std::vector<LabeledCase>& cases, int label,
                                const std::filesystem::path& outDir) {
     std::vector<AutomaticCaseResult> results;
     int skipped = 0;
     for (size_t i = 0; i < cases.size(); ++i) {
-      const Image image = readImage(cases[i].imagePath);
-      if (image.geometry().dimension != 2) {
-        ++skipped;
-        continue;
-      }
-      const LabelMask mask = readCaseMask(cases[i], image.geometry(), label);
+      const std::vector<Image> modalities = readModalities(nnunetModalityPaths(cases[i].imagePath));
+      const LabelMask mask = readCaseMask(cases[i], modalities.front().geometry(), label);
       if (mask.countNonZero() == 0) { // as the click protocol: lesion images only
         ++skipped;
         continue;
       }
-      results.push_back(evaluateAutomaticCase(segmenter, image, mask, cases[i].name));
+      results.push_back(evaluateAutomaticCase(segmenter, modalities, mask, cases[i].name));
       std::fprintf(stderr, "\r[%zu/%zu] %s: Dice %.3f   ", i + 1, cases.size(), cases[i].name.c_str(), results.back().metrics.dice);
     }
     std::fprintf(stderr, "\n");
-    if (results.empty()) throw std::runtime_error("no case could be evaluated (empty masks or 3D images only)");
+    if (results.empty()) throw std::runtime_error("no case could be evaluated (every reference mask is empty)");
 
     const AutomaticSummary s = summarizeAutomatic(results);
     std::ofstream((outDir / "summary.json").string()) << automaticSummaryJson(s, segmenter.name()) << "\n";
@@ -228,7 +226,7 @@ private:
                 1000.0 * s.secondsPerCase);
     if (s.infiniteHd95Cases > 0)
       std::printf("(HD95 is the mean of the %d cases with a non-empty prediction)\n", s.finiteHd95Cases);
-    if (skipped > 0) std::printf("(%d cases skipped: empty mask or 3D)\n", skipped);
+    if (skipped > 0) std::printf("(%d cases skipped: empty reference mask)\n", skipped);
     return 0;
   }
 };

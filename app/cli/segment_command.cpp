@@ -2,15 +2,19 @@
 // each round's probability feeding the next, as in the GUI; the mask has the image's geometry.
 // With --model caiseg the image is a volume and the clicks X,Y,Z,+ are voxel indices (i, j, k).
 // With --model kmunet|kanunet the mask is automatic (no clicks); --then ikan --click ... refines it,
-// the automatic probability being the previous probability of round one.
+// the automatic probability being the previous probability of round one. A volume (or a multi-modal
+// case: NAME_0000.nii.gz finds NAME_0001... beside it, or --modality FILE) is segmented slice by slice
+// into a mask on the volume's grid.
 
 #include "cli/click_argument.h"
 #include "cli/command.h"
 #include "cli/command_parser.h"
 #include "common/engine_choice.h"
 
+#include "data/modality_files.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "segmentation/slice_by_slice.h"
 
 #include <chrono>
 #include <cstdio>
@@ -62,7 +66,8 @@ public:
     CommandParser command(name(), summary());
     QCommandLineOption patch("patch", "CAISeg's patch, DxHxW voxels (rounded up to multiples of 16, the depth of 8 for anisotropic "
                                       "weights; default: 128x128 in-plane, the depth from the spacing).", "DxHxW");
-    QCommandLineOption model("model", "Interactive model: ikan or classic (2D), caiseg (3D); automatic (2D, no clicks): kmunet, kanunet.",
+    QCommandLineOption model("model", "Interactive model: ikan or classic (2D), caiseg (3D); automatic (no clicks; volumes slice by slice): "
+                                      "kmunet, kanunet.",
                              "NAME", "ikan");
     QCommandLineOption weights("weights", "Weights file (safetensors). Default: the bundled weights.", "FILE");
     QCommandLineOption then("then", "After an automatic model: the interactive model (ikan or classic) whose clicks refine its mask.",
@@ -73,11 +78,13 @@ public:
                              "A click X,Y,+ (object) or X,Y,- (background); 0-based column,row. Volumes (--model caiseg): "
                              "X,Y,Z,+ in voxel indices i,j,k. Repeat, in order.",
                              "X,Y[,Z],L");
+    QCommandLineOption modality("modality", "Automatic models: a further modality (channel) of IMAGE on its grid; repeat in the "
+                                            "weights' order. Default: an nnU-Net NAME_0000 file's NAME_0001, ... beside it.", "FILE");
     QCommandLineOption out("out", "Mask to write (.nii.gz, .nrrd, .mha, .png).", "MASK");
     QCommandLineOption prob("prob", "Also write the foreground probability (float NIfTI/NRRD/MHA).", "PROB");
     QCommandLineOption threshold("threshold", "Probability above which a pixel is object (default 0.5).", "T", "0.5");
-    command.parser().addOptions({model, weights, then, thenWeights, device, click, out, prob, threshold, patch});
-    command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume with --model caiseg.");
+    command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch});
+    command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume (--model caiseg, or an automatic model slice by slice).");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out MASK is required");
@@ -96,8 +103,19 @@ public:
     if (automatic && p.isSet(then) && p.values(click).isEmpty())
       throw UsageError("--then " + p.value(then).toStdString() + " needs --click");
     if (p.isSet(patch) && !app::isVolumeModel(modelName)) throw UsageError("--patch applies to 3D models (--model caiseg)");
+    if (p.isSet(modality) && !automatic) throw UsageError("--modality applies to the automatic models (kmunet, kanunet)");
     const Image image = readImage(imagePath);
     const ImageGeometry& g = image.geometry();
+    if (automatic) {
+      std::vector<std::string> modalityPaths{imagePath};
+      for (const QString& file : p.values(modality)) modalityPaths.push_back(file.toStdString());
+      if (!p.isSet(modality)) modalityPaths = nnunetModalityPaths(imagePath);
+      if (g.dimension == 3 || modalityPaths.size() > 1) {
+        if (p.isSet(then)) throw UsageError("--then refines a 2D image's mask; a volume's or a multi-modal case's automatic mask is final here");
+        return segmentAutomaticSlices(modelName, readModalities(modalityPaths), p.value(weights).toStdString(), p.value(device).toStdString(),
+                                   p.value(out).toStdString(), p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut);
+      }
+    }
     if (app::isVolumeModel(modelName)) {
       if (g.dimension != 3) throw std::runtime_error(imagePath + ": --model " + modelName + " segments 3D volumes; this image is 2D");
       if (image.components() != 1) throw std::runtime_error(imagePath + ": --model " + modelName + " needs a grey volume");
@@ -165,6 +183,29 @@ public:
   }
 
 private:
+  // An automatic model over the slices of a volume (or the one slice of a multi-modal 2D case).
+  static int segmentAutomaticSlices(const std::string& modelName, const std::vector<Image>& modalities, const std::string& weights,
+                                 const std::string& device, const std::string& out, const std::string& prob, double threshold) {
+    const auto segmenter = app::createAutomaticSegmenterByName(modelName, weights, device);
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<float> probability = medclick::segmentSliceBySlice(*segmenter, modalities);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const ImageGeometry& g = modalities.front().geometry();
+    LabelMask mask(g);
+    for (size_t i = 0; i < probability.size(); ++i) mask.labels()[i] = probability[i] > threshold ? 1 : 0;
+    writeMask(mask, out);
+    if (!prob.empty()) {
+      Image probabilityMap(g, 1, PixelType::Float32);
+      probabilityMap.voxels() = probability;
+      writeProbabilityMap(probabilityMap, prob);
+    }
+    const double voxelVolume = g.spacing[0] * g.spacing[1] * (g.dimension == 3 ? g.spacing[2] : 1.0);
+    std::cout << segmenter->name() << " on " << segmenter->deviceName() << ": " << g.size[2] << " slice(s) of " << modalities.size()
+              << " modality(ies) in " << static_cast<long>(seconds * 1000.0 + 0.5) << " ms; object " << mask.countNonZero() << " voxels ("
+              << mask.countNonZero() * voxelVolume << (g.dimension == 3 ? " mm^3" : " mm^2") << "); wrote " << out << "\n";
+    return 0;
+  }
+
   struct VolumeRequest {
     std::string model, weights, device, out, prob; // prob empty: not written
     std::vector<std::string> clicks;               // as typed: X,Y,Z,L

@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -42,11 +43,14 @@ std::string duration(double seconds) {
 class TrainCommand : public Command {
 public:
   QString name() const override { return "train"; }
-  QString summary() const override { return "Train or fine-tune IKAN (2D) or CAISeg (3D) on labeled cases with simulated clicks."; }
+  QString summary() const override {
+    return "Train or fine-tune IKAN (2D) or CAISeg (3D) on labeled cases with simulated clicks, or the automatic KM-UNet / KANU-Net.";
+  }
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "Model: ikan (2D), caiseg (3D) or kmunet (automatic 2D masks).", "NAME", "ikan");
+    QCommandLineOption model("model", "Model: ikan (2D), caiseg (3D), kmunet or kanunet (automatic 2D masks; kanunet on volumes' slices).",
+                             "NAME", "ikan");
     QCommandLineOption data("data", "Labeled folder (images/+masks/, BUSI or MSD layout). Repeat for several.", "DIR");
     QCommandLineOption cache("cache", "Tensor cache to read, or to write from --data (default OUT/cases.safetensors).", "FILE");
     QCommandLineOption out("out", "Output folder: checkpoints, best.safetensors, metrics.csv, split.txt.", "DIR");
@@ -69,15 +73,18 @@ public:
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption threads("threads", "CPU threads (default: all cores).", "N", "0");
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
+    QCommandLineOption gamma("gamma", "KANU-Net: gamma per modality, comma-separated (the paper: 1.2 for FLAIR, 1.5 for T1c; default 1 each).",
+                             "G,G,...");
     QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
                                "300");
     command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction,
-                                 valLimit, patience, seed, init, resume, device, threads, label, nproc, timeout});
+                                 valLimit, patience, seed, init, resume, device, threads, label, gamma, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
-    if (p.value(model) != "ikan" && p.value(model) != "caiseg" && p.value(model) != "kmunet")
-      throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg, kmunet)");
+    const auto models = app::fineTunableModels();
+    if (std::find(models.begin(), models.end(), p.value(model).toStdString()) == models.end())
+      throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg, kmunet, kanunet)");
     const bool caiseg = p.value(model) == "caiseg";
     if (!p.isSet(out)) throw UsageError("--out DIR is required");
     const auto integer = [&](const QCommandLineOption& option) {
@@ -138,12 +145,19 @@ public:
       c.threads = options.threads;
       if (options.patience > 0) throw UsageError("--patience is not available for caiseg");
     }
-    if (job.model == "kmunet") { // the automatic segmenter: U-KAN's recipe (jobs/segmenter_training_job.h)
+    if (p.isSet(gamma) && job.model != "kanunet") throw UsageError("--gamma applies to --model kanunet");
+    if (job.model == "kmunet" || job.model == "kanunet") { // the automatic segmenters' recipes (jobs/segmenter_training_job.h)
       SegmenterTrainingOptions& k = job.segmenter;
+      if (job.model == "kanunet") k = SegmenterTrainingOptions::kanunetRecipe();
       k.variant = p.isSet(variant) ? options.variant : "small";
       k.epochs = options.epochs;
       k.stepsPerEpoch = options.stepsPerEpoch;
-      k.batchSize = options.batchSize;
+      if (p.isSet(batch) || job.model == "kmunet") k.batchSize = options.batchSize;
+      for (const QString& value : p.value(gamma).split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        k.gamma.push_back(value.toDouble(&ok));
+        if (!ok || k.gamma.back() <= 0) throw UsageError("--gamma expects positive numbers separated by commas");
+      }
       k.validationFraction = options.validationFraction;
       k.validationLimit = options.validationLimit;
       k.seed = options.seed;
@@ -151,7 +165,7 @@ public:
       k.resume = options.resume;
       k.device = options.device;
       k.threads = options.threads;
-      if (options.patience > 0) throw UsageError("--patience is not available for kmunet");
+      if (options.patience > 0) throw UsageError("--patience is not available for " + job.model);
     }
     const DistributedEnvironment rank = readDistributedEnvironment();
     options.distributedFromEnvironment = job.caiseg.distributedFromEnvironment = job.segmenter.distributedFromEnvironment = true;
@@ -161,9 +175,8 @@ public:
       if (job.dataFolders.empty()) throw UsageError("--epochs 0 decodes --data DIR into the cache; no --data was given");
       const std::atomic<bool> noCancel{false};
       std::filesystem::create_directories(std::filesystem::path(options.cachePath).parent_path());
-      const int cases = caiseg ? app::buildVolumeTrainingCache(job.dataFolders, options.cachePath, job.label, job.minimumSpacing, noCancel)
-                               : app::buildTrainingCache(job.dataFolders, options.cachePath, job.label, job.cacheSize, noCancel);
-      std::cout << cases << " cases decoded into " << options.cachePath << "\n";
+      const int cases = app::buildModelCache(job, options.cachePath, noCancel);
+      std::cout << cases << (job.model == "kanunet" ? " slices" : " cases") << " decoded into " << options.cachePath << "\n";
       return 0;
     }
     const int processes = std::max(1, integer(nproc));
@@ -176,7 +189,8 @@ public:
                        "copy it to every node and give --cache FILE (or use --nproc on one machine)");
 
     const std::string metric = caiseg                    ? "validation Dice after " + std::to_string(job.caiseg.rounds) + " rounds"
-                               : job.model == "kmunet" ? std::string("validation IoU (no clicks)")
+                               : job.model == "kmunet"  ? std::string("validation IoU (no clicks)")
+                               : job.model == "kanunet" ? std::string("validation mean Dice (WT, TC, ET or the class)")
                                                        : "validation mIoU@" + std::to_string(options.validationClicks);
 
     std::signal(SIGINT, requestStop);
@@ -216,8 +230,7 @@ private:
     const std::atomic<bool> noCancel{false};
     if (!job.dataFolders.empty()) {
       std::filesystem::create_directories(std::filesystem::path(cachePath).parent_path());
-      const int cases = caiseg ? app::buildVolumeTrainingCache(job.dataFolders, cachePath, job.label, job.minimumSpacing, noCancel)
-                               : app::buildTrainingCache(job.dataFolders, cachePath, job.label, job.cacheSize, noCancel);
+      const int cases = app::buildModelCache(job, cachePath, noCancel);
       std::cerr << "decoded " << cases << " cases into " << cachePath << "\n";
     }
     std::vector<std::string> rankArguments{"train"};

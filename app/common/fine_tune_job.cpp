@@ -1,6 +1,8 @@
 #include "common/fine_tune_job.h"
 
 #include "data/labeled_dataset.h"
+#include "data/modality_files.h"
+#include "io/mask_reader.h"
 #include "eval/training_curves_plot.h"
 #include "io/image_reader.h"
 
@@ -15,7 +17,7 @@ namespace medclick::app {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> fineTunableModels() { return {"ikan", "caiseg", "kmunet"}; }
+std::vector<std::string> fineTunableModels() { return {"ikan", "caiseg", "kmunet", "kanunet"}; }
 
 std::string trainingCurvesPath(const std::string& outDir) { return (fs::path(outDir) / "curves.png").string(); }
 
@@ -109,10 +111,87 @@ int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const 
   return writer.count();
 }
 
+namespace {
+
+// The labels of a case as stored (several mask files: merged by OR into label 1).
+LabelMask readCaseLabels(const LabeledCase& labeledCase, const ImageGeometry& geometry) {
+  return labeledCase.maskPaths.size() == 1 ? readMaskFor(labeledCase.maskPaths.front(), geometry) : readCaseMask(labeledCase, geometry, 0);
+}
+
+// BraTS's labels: several of 1 (necrosis), 2 (oedema), 3 (non-enhancing), 4 (enhancing) and no other.
+bool hasBratsLabels(const LabelMask& labels) {
+  bool seen[256] = {};
+  for (const auto v : labels.labels()) seen[v] = true;
+  int bratsLabels = 0;
+  for (int v = 5; v < 256; ++v)
+    if (seen[v]) return false;
+  for (int v = 1; v <= 4; ++v) bratsLabels += seen[v];
+  return bratsLabels >= 2;
+}
+
+} // namespace
+
+int buildSliceTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cropSize,
+                            const std::atomic<bool>& cancel) {
+  SliceCacheWriter writer(cropSize);
+  int skippedEmpty = 0;
+  for (const auto& folder : dataFolders) {
+    const LabeledDataset dataset = scanLabeledDataset(folder);
+    int classes = 0; // decided by the dataset's first case
+    for (const auto& labeledCase : dataset.cases) {
+      if (cancel.load()) return -1;
+      std::vector<Image> modalities = readModalities(nnunetModalityPaths(labeledCase.imagePath));
+      if (modalities.size() == 1) modalities.front() = modalities.front().toIntensity();
+      const ImageGeometry& g = modalities.front().geometry();
+      const LabelMask labels = readCaseLabels(labeledCase, g);
+      if (classes == 0) {
+        classes = label == 0 && hasBratsLabels(labels) ? 3 : 1;
+        spdlog::info("{}: {} layout, {} labeled cases, {} modalities, {}", folder, dataset.layout, dataset.cases.size(), modalities.size(),
+                     classes == 3 ? "BraTS regions (WT, TC, ET)" : "one class");
+      }
+      const size_t width = g.size[0], height = g.size[1], depth = g.size[2], plane = width * height;
+      std::vector<float> planes(modalities.size() * plane);
+      std::vector<uint8_t> masks(static_cast<size_t>(classes) * plane);
+      int kept = 0, withoutLesion = 0;
+      for (size_t k = 0; k < depth; ++k) {
+        bool lesion = false, anatomy = false;
+        for (size_t i = 0; i < plane; ++i) {
+          const uint8_t v = labels.labels()[k * plane + i];
+          const bool region[3] = {label == 0 ? v != 0 : v == label, v == 1 || v == 3 || v == 4, v == 4};
+          for (int c = 0; c < classes; ++c) masks[static_cast<size_t>(c) * plane + i] = region[c];
+          lesion = lesion || region[0];
+        }
+        for (size_t m = 0; m < modalities.size(); ++m) {
+          const float* slice = modalities[m].voxels().data() + k * plane;
+          std::copy(slice, slice + plane, planes.begin() + static_cast<std::ptrdiff_t>(m * plane));
+          const auto [low, high] = std::minmax_element(slice, slice + plane);
+          anatomy = anatomy || *high > *low;
+        }
+        if (!lesion && !(anatomy && withoutLesion++ % 4 == 0)) continue;
+        const std::string suffix = depth > 1 ? "/z" + std::to_string(k) : "";
+        writer.add(labeledCase.name + suffix, labeledCase.group, static_cast<int>(width), static_cast<int>(height),
+                   static_cast<int>(modalities.size()), planes.data(), classes, masks.data());
+        ++kept;
+      }
+      if (kept == 0) ++skippedEmpty;
+    }
+  }
+  spdlog::info("cache {}: {} slices; {} cases gave none", cachePath, writer.count(), skippedEmpty);
+  if (writer.count() == 0) throw std::runtime_error("no slice with a lesion or anatomy in the data given");
+  writer.write(cachePath);
+  return writer.count();
+}
+
+int buildModelCache(const FineTuneJobOptions& options, const std::string& cachePath, const std::atomic<bool>& cancel) {
+  if (options.model == "caiseg") return buildVolumeTrainingCache(options.dataFolders, cachePath, options.label, options.minimumSpacing, cancel);
+  if (options.model == "kanunet") return buildSliceTrainingCache(options.dataFolders, cachePath, options.label, options.sliceCropSize, cancel);
+  return buildTrainingCache(options.dataFolders, cachePath, options.label, options.cacheSize, cancel);
+}
+
 TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
   const auto models = fineTunableModels();
   if (std::find(models.begin(), models.end(), options.model) == models.end())
-    throw std::invalid_argument("unknown model '" + options.model + "' for fine-tuning (available: ikan, caiseg, kmunet)");
+    throw std::invalid_argument("unknown model '" + options.model + "' for fine-tuning (available: ikan, caiseg, kmunet, kanunet)");
   const bool caiseg = options.model == "caiseg";
   const std::string outDir = caiseg ? options.caiseg.outDir : options.training.outDir;
   if (outDir.empty()) throw std::invalid_argument("no output folder given for the training run");
@@ -120,9 +199,7 @@ TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const Progress
   std::string cachePath = caiseg ? options.caiseg.cachePath : options.training.cachePath;
   if (cachePath.empty()) cachePath = (fs::path(outDir) / "cases.safetensors").string();
   if (!options.dataFolders.empty()) {
-    const int cases = caiseg ? buildVolumeTrainingCache(options.dataFolders, cachePath, options.label, options.minimumSpacing, cancel)
-                             : buildTrainingCache(options.dataFolders, cachePath, options.label, options.cacheSize, cancel);
-    if (cases < 0) {
+    if (buildModelCache(options, cachePath, cancel) < 0) {
       TrainingSummary cancelled;
       cancelled.cancelled = true;
       return cancelled;
@@ -149,8 +226,9 @@ TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const Progress
     training.cachePath = cachePath;
     return runCaisegTraining(training, report, cancel);
   }
-  if (options.model == "kmunet") {
+  if (options.model == "kmunet" || options.model == "kanunet") {
     SegmenterTrainingOptions segmenter = options.segmenter;
+    segmenter.model = options.model;
     segmenter.outDir = outDir;
     segmenter.cachePath = cachePath;
     return runSegmenterTraining(segmenter, report, cancel);

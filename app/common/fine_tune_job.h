@@ -3,7 +3,8 @@
 // labeled cases once into a tensor cache (core/ I/O), train the chosen model from the cache with
 // progress reports and a cancel flag, and redraw OUT/curves.png after every epoch. Torch-free: the
 // GUI's wiring includes it without torch headers. IKAN (2D) trains from `training`, CAISeg (3D)
-// from `caiseg`, KM-UNet (2D, no clicks) from `segmenter` on IKAN's kind of cache.
+// from `caiseg`, KM-UNet (2D, no clicks) from `segmenter` on IKAN's kind of cache, KANU-Net (2D, no
+// clicks, several modalities) from `segmenter` on a cache of brain-centred slices.
 
 #include "jobs/caiseg_training_job.h"
 #include "jobs/ikan_training_job.h"
@@ -26,8 +27,11 @@ struct FineTuneJobOptions {
   // The same for model "caiseg"; its cache holds volumes resampled to no finer than minimumSpacing mm.
   CaisegTrainingOptions caiseg;
   double minimumSpacing = 0.0; // 0: native spacing, as the CAISeg engine sees volumes (it does not resample)
-  // Model "kmunet" (automatic 2D masks): its recipe; the output folder and the 2D cache are training's.
+  // Models "kmunet" and "kanunet" (automatic 2D masks): their recipe; the output folder and the cache
+  // path are training's.
   SegmenterTrainingOptions segmenter;
+  int sliceCropSize = 224; // KANU-Net: the paper's brain-centred crop
+
 };
 
 // The models runFineTuneJob accepts.
@@ -48,6 +52,20 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
 // NAME_image.EXT + NAME_label.EXT pairs (../shared/data/lesions-nrrd). 2D images are skipped.
 int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
                              const std::atomic<bool>& cancel);
+
+// Decodes the slices of every case (2D images, or the slices of volumes along k) into KANU-Net's
+// cache (SliceCacheWriter): the modalities of an MSD case (NAME_0000, NAME_0001, ...) as channels;
+// as classes BraTS's nested regions (whole tumour = label > 0, tumour core = 1, 3, 4, enhancing = 4)
+// when label is 0 and a dataset's first case has several of the labels 1–4, else one class (label > 0,
+// or label N). Every slice with the first class is kept, and every 4th of the others that show
+// anatomy, so that the network also learns to answer "nothing" on a slice without lesion. Returns the
+// number of slices; -1 when cancelled.
+int buildSliceTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cropSize,
+                            const std::atomic<bool>& cancel);
+
+// The cache the model trains from: buildTrainingCache (ikan, kmunet), buildVolumeTrainingCache
+// (caiseg) or buildSliceTrainingCache (kanunet), from options.dataFolders.
+int buildModelCache(const FineTuneJobOptions& options, const std::string& cachePath, const std::atomic<bool>& cancel);
 
 // Builds the cache (when dataFolders are given), then trains. progress and the end of the job come
 // on the calling thread. Cancelled while decoding: a summary with cancelled set and nothing trained.

@@ -1,6 +1,7 @@
 #include "eval/automatic_evaluation.h"
 
 #include "eval/noc_metrics.h"
+#include "segmentation/slice_by_slice.h"
 
 #include <chrono>
 #include <cmath>
@@ -12,18 +13,28 @@ namespace medclick {
 
 AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const Image& image, const LabelMask& groundTruth,
                                           const std::string& name) {
+  if (image.geometry().dimension != 2) throw std::invalid_argument(name + ": give a volume as its modalities (slice by slice)");
+  return evaluateAutomaticCase(segmenter, std::vector<Image>{image}, groundTruth, name);
+}
+
+AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
+                                          const std::string& name) {
+  if (modalities.empty()) throw std::invalid_argument(name + ": no image");
+  const Image& image = modalities.front();
   const ImageGeometry& g = image.geometry();
-  if (g.dimension != 2) throw std::invalid_argument(name + ": the automatic segmenters take 2D images");
   requireSameGrid(g, groundTruth.geometry(), name);
   AutomaticCaseResult result;
   result.name = name;
   const auto start = std::chrono::steady_clock::now();
+  // One 2D image goes whole (an RGB picture keeps its channels); anything else slice by slice.
   const std::vector<float> probability =
-      segmenter.predict(image.voxels().data(), static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(image.components()));
+      modalities.size() == 1 && g.dimension == 2
+          ? segmenter.predict(image.voxels().data(), static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(image.components()))
+          : segmentSliceBySlice(segmenter, modalities);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (probability.size() != g.voxelCount())
     throw std::runtime_error(name + ": " + segmenter.name() + " returned " + std::to_string(probability.size()) + " values for " +
-                             std::to_string(g.voxelCount()) + " pixels");
+                             std::to_string(g.voxelCount()) + " voxels");
   LabelMask prediction(g);
   for (std::size_t i = 0; i < probability.size(); ++i) prediction.labels()[i] = probability[i] > kEvaluationThreshold ? 1 : 0;
   result.metrics = overlapMetrics(prediction, groundTruth);

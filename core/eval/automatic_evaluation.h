@@ -1,5 +1,5 @@
 #pragma once
-// The protocol for automatic (clickless) segmenters: one prediction per 2D case, thresholded as the
+// The protocol for automatic (clickless) segmenters: one prediction per case (2D, or a volume slice by slice), thresholded as the
 // click protocol thresholds (kEvaluationThreshold), scored by Dice, IoU and HD95 (overlap_metrics.h).
 // The summary averages over cases; HD95 only over the cases where it is finite (both masks
 // non-empty), with the others counted.
@@ -21,6 +21,11 @@ struct AutomaticCaseResult {
 };
 
 AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const Image& image, const LabelMask& groundTruth,
+                                          const std::string& name);
+// A case of one or more modalities on one grid (readModalities): a 2D image is predicted whole, a
+// volume or a multi-modal case slice by slice (segmentation/slice_by_slice.h); Dice, IoU and HD95 are
+// then those of the volume, in mm.
+AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
                                           const std::string& name);
 
 struct AutomaticSummary {

@@ -2,11 +2,14 @@
 
 #include "engine/device.h"
 #include "kanunet/kanunet_network.h"
+#include "kanunet/kanunet_preprocessing.h"
 #include "nn/resize.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
 #include "weights/weights_metadata.h"
 
+#include <algorithm>
+#include <limits>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -45,7 +48,7 @@ public:
       : network_(std::move(network)), inputSize_(inputSize), device_(device) {
     network_->to(device_);
     network_->eval();
-    gamma_ = torch::tensor(std::vector<float>(gamma.begin(), gamma.end())).view({1, -1, 1, 1}).to(device_);
+    gamma_ = torch::tensor(std::vector<float>(gamma.begin(), gamma.end())).to(device_);
   }
 
   std::string name() const override { return "KANU-Net (" + network_->options().variant + ")"; }
@@ -59,16 +62,20 @@ public:
                                   std::to_string(channels));
     std::lock_guard<std::mutex> lock(mutex_);
     torch::InferenceMode inference;
-    const auto image = torch::from_blob(const_cast<float*>(pixels), {height, width, channels}, torch::kFloat32)
-                           .permute({2, 0, 1}).unsqueeze(0).to(device_);
-    // The paper's per-modality min–max to [−1, 1] with its gamma (header: on the [0, 1] scale).
-    const auto flat = image.flatten(2);
-    const auto low = std::get<0>(flat.min(2, true)).unsqueeze(-1);
-    const auto high = std::get<0>(flat.max(2, true)).unsqueeze(-1);
-    const auto unit = ((image - low) / (high - low).clamp_min(1e-6)).pow(gamma_);
-    const auto input = resizeBilinear((2.0 * unit - 1.0).contiguous(), inputSize_, inputSize_, true);
-    const auto logits = resizeBilinear(network_->forward(input).narrow(1, 0, 1), height, width, false);
-    const auto probability = torch::sigmoid(logits).contiguous().to(torch::kCPU);
+    const auto image = torch::from_blob(const_cast<float*>(pixels), {height, width, channels}, torch::kFloat32).permute({2, 0, 1}).to(device_);
+    // The paper's 224×224 crop centred on the brain (a wider brain: all of it, resized to the input).
+    const CropBox box = brainCentredCrop(image, inputSize_);
+    auto crop = cropWithPadding(image, box).unsqueeze(0);
+    if (box.side != inputSize_) crop = resizeBilinear(crop, inputSize_, inputSize_, true);
+    auto logits = network_->forward(kanunetNetworkInput(crop, gamma_)).narrow(1, 0, 1);
+    if (box.side != inputSize_) logits = resizeBilinear(logits, box.side, box.side, false);
+    // Back onto the image: the crop's part inside it; outside the crop nothing was seen (probability 0).
+    auto full = torch::full({1, 1, height, width}, -std::numeric_limits<float>::infinity(), logits.options());
+    const int64_t rowFrom = std::max<int64_t>(0, box.top), rowTo = std::min<int64_t>(height, box.top + box.side);
+    const int64_t columnFrom = std::max<int64_t>(0, box.left), columnTo = std::min<int64_t>(width, box.left + box.side);
+    full.narrow(2, rowFrom, rowTo - rowFrom).narrow(3, columnFrom, columnTo - columnFrom)
+        .copy_(logits.narrow(2, rowFrom - box.top, rowTo - rowFrom).narrow(3, columnFrom - box.left, columnTo - columnFrom));
+    const auto probability = torch::sigmoid(full).contiguous().to(torch::kCPU);
     const float* data = probability.data_ptr<float>();
     return std::vector<float>(data, data + probability.numel());
   }
@@ -77,7 +84,7 @@ private:
   KanUnetNetwork network_;
   int64_t inputSize_;
   torch::Device device_;
-  torch::Tensor gamma_; // [1, C, 1, 1]
+  torch::Tensor gamma_; // [C]
   std::mutex mutex_;
 };
 

@@ -1,11 +1,10 @@
 #pragma once
-// KANU-Net behind the AutomaticSegmenter interface, with the paper's pre-processing per channel
-// (kanu-net-small-samples-brain-mri.md, "Data preprocessing"): min–max to [−1, 1] and a gamma
-// correction per modality. The gamma is applied on the [0, 1] scale before the final affine map
-// (u = (x − min)/(max − min), u^γ, 2u − 1), the one order in which a power of a signed value is
-// defined. The paper's 224×224 brain-centred crop is a training and volume concern; here the whole
-// image is resized to the network's square input. Foreground: the sigmoid of class 0 (BraTS's whole
-// tumour; the only class of a binary network).
+// KANU-Net behind the AutomaticSegmenter interface, with the paper's pre-processing
+// (kanu-net-small-samples-brain-mri.md, "Data preprocessing"; kanunet/kanunet_preprocessing.h, shared
+// with the trainer): the brain-centred crop of the network's input size (224 for BraTS's 240×240
+// slices; a brain wider than that is cropped whole and resized), per-modality min–max to [−1, 1] with
+// a gamma per modality. Foreground: the sigmoid of class 0 (BraTS's whole tumour; the only class of a
+// binary network); outside the crop the probability is 0.
 
 #include "engine/automatic_segmenter.h"
 

@@ -2,6 +2,7 @@
 // in real safetensors files (this checks the protocol's plumbing and arithmetic, not segmentation
 // quality): Dice/IoU/HD95 per case and their means, --split, the click protocol started from the
 // automatic mask (--init), and the one-line errors for weights of another model or no file at all.
+// KANU-Net also on the real BraTS volumes, slice by slice with both modalities: volume Dice in mm³.
 // The untrained KANU-Net marks most of each image (finite HD95); the untrained KM-UNet's probability
 // stays just below the threshold (empty masks: infinite HD95, null in JSON).
 
@@ -82,6 +83,24 @@ private slots:
     QVERIFY2(made.exitCode == 0, qPrintable(made.err));
     made = run(MEDCLICK_TORCH_WEIGHTS_WRITER, {ikanWeights_});
     QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+  }
+
+  void kanunet_evaluates_brats_volumes_slice_by_slice_with_their_modalities() {
+    const QString weights = file("kanunet_small_2.safetensors");
+    const Result made = run(MEDCLICK_SEGMENTER_WEIGHTS_WRITER, {weights, "kanunet", "2"});
+    QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+    const Result r = cli({"evaluate", "--model", "kanunet", "--weights", weights, "--device", "cpu", "--data",
+                          QString(MEDCLICK_SHARED_DATA) + "/brats", "--limit", "2", "--seed", "3", "--out", file("brats")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QJsonObject o = readJson(file("brats/summary.json"));
+    QCOMPARE(o["cases"].toInt(), 2);
+    const QList<QStringList> rows = readCsv(file("brats/per_case.csv"));
+    QCOMPARE(rows.size(), 3);
+    for (int i = 1; i < rows.size(); ++i) {
+      QVERIFY2(rows[i][0].startsWith("brats/brats_2013_pat000"), qPrintable(rows[i][0]));
+      const double d = rows[i][1].toDouble(), j = rows[i][2].toDouble();
+      QVERIFY2(d >= 0.0 && d <= 1.0 && std::abs(d - 2.0 * j / (1.0 + j)) < 1e-4, qPrintable(rows[i].join(",")));
+    }
   }
 
   void kanunet_evaluation_writes_dice_iou_and_hd95_per_case_and_their_means() {

@@ -1,7 +1,9 @@
 // medclick-cli segment --model kmunet|kanunet on a real BUSI image (untrained small weights in a real
 // safetensors file: this checks the plumbing from an image to a geometry-true automatic mask, not
 // segmentation quality), --then ikan with clicks on the bundled IKAN weights, and the one-line errors
-// for weights of another model and for no weights at all.
+// for weights of another model and for no weights at all; KANU-Net over a real BraTS volume slice by
+// slice with both of its modalities (FLAIR, T1c) as channels, and the errors of a volume with the
+// wrong modalities.
 
 #include "io/image_reader.h"
 #include "support/process_runner.h"
@@ -29,6 +31,9 @@ Result cli(const QStringList& arguments) { return run(MEDCLICK_CLI, arguments); 
 // A grey 562 × 471 breast ultrasound image with its burnt-in scanner text.
 QString busiImage() { return QString(MEDCLICK_SHARED_DATA) + "/busi/benign/benign (1).png"; }
 
+// A BraTS case's first modality (FLAIR); its T1c is brats_2013_pat0003_1_0001.nii.gz beside it.
+QString bratsFlair() { return QString(MEDCLICK_SHARED_DATA) + "/brats/imagesTr/brats_2013_pat0003_1_0000.nii.gz"; }
+
 } // namespace
 
 class AutomaticSegmentTest : public QObject {
@@ -36,7 +41,7 @@ class AutomaticSegmentTest : public QObject {
 
   QTemporaryDir scratch_;
   QString file(const QString& name) const { return scratch_.filePath(name); }
-  QString kmunetWeights_, kanunetWeights_, ikanWeights_;
+  QString kmunetWeights_, kanunetWeights_, ikanWeights_, kanunetTwoModalityWeights_;
 
   void expectGeometryKept(const QString& imagePath, const QString& maskPath, const QString& probPath) {
     const ImageGeometry input = readImage(imagePath.toStdString()).geometry();
@@ -58,6 +63,9 @@ private slots:
     Result made = run(MEDCLICK_SEGMENTER_WEIGHTS_WRITER, {kmunetWeights_, "kmunet"});
     QVERIFY2(made.exitCode == 0, qPrintable(made.err));
     made = run(MEDCLICK_SEGMENTER_WEIGHTS_WRITER, {kanunetWeights_, "kanunet"});
+    QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+    kanunetTwoModalityWeights_ = file("kanunet_small_2.safetensors");
+    made = run(MEDCLICK_SEGMENTER_WEIGHTS_WRITER, {kanunetTwoModalityWeights_, "kanunet", "2"});
     QVERIFY2(made.exitCode == 0, qPrintable(made.err));
     made = run(MEDCLICK_TORCH_WEIGHTS_WRITER, {ikanWeights_});
     QVERIFY2(made.exitCode == 0, qPrintable(made.err));
@@ -123,6 +131,36 @@ private slots:
     r = cli({"segment", busiImage(), "--model", "ikan", "--out", file("m.png")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("give at least one --click"), qPrintable(r.err));
+  }
+
+  void kanunet_segments_a_volume_slice_by_slice_with_its_nnunet_modalities() {
+    const Result r = cli({"segment", bratsFlair(), "--model", "kanunet", "--weights", kanunetTwoModalityWeights_, "--device", "cpu", "--out",
+                          file("brats_mask.nii.gz"), "--prob", file("brats_prob.nii.gz")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("KANU-Net (small) on cpu: 155 slice(s) of 2 modality(ies) in"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("mm^3"), qPrintable(r.out));
+    expectGeometryKept(bratsFlair(), file("brats_mask.nii.gz"), file("brats_prob.nii.gz"));
+    QCOMPARE(readMask(file("brats_mask.nii.gz").toStdString()).geometry().dimension, 3u);
+  }
+
+  void a_volume_with_the_wrong_modalities_is_refused_in_one_line() {
+    // One modality given explicitly to weights that take two.
+    Result r = cli({"segment", bratsFlair(), "--model", "kanunet", "--weights", kanunetTwoModalityWeights_, "--modality", bratsFlair(),
+                    "--modality", bratsFlair(), "--device", "cpu", "--out", file("never3d.nii.gz")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("take 2 channel(s) (modalities), not 3"), qPrintable(r.err));
+    QCOMPARE(r.err.trimmed().count('\n'), 0);
+    // A "modality" on another grid (a 2D picture) names the file and both grids.
+    r = cli({"segment", bratsFlair(), "--model", "kanunet", "--weights", kanunetTwoModalityWeights_, "--modality", busiImage(), "--device",
+             "cpu", "--out", file("never3d.nii.gz")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(busiImage()) && r.err.contains("lies on another grid"), qPrintable(r.err));
+    // --then refines 2D masks only.
+    r = cli({"segment", bratsFlair(), "--model", "kanunet", "--weights", kanunetTwoModalityWeights_, "--then", "ikan", "--click", "100,100,+",
+             "--out", file("never3d.nii.gz")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("--then refines a 2D image's mask"), qPrintable(r.err));
+    QVERIFY(!fs::exists(file("never3d.nii.gz").toStdString()));
   }
 };
 

@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -110,6 +111,27 @@ private slots:
     const auto segment = cli({"segment", data + "/images/case3.png", "--model", "kmunet", "--weights", out + "/best.safetensors", "--out", mask});
     QVERIFY2(segment.exitCode == 0, qPrintable(segment.err));
     QCOMPARE(QImage(mask).size(), QSize(64, 56)); // the image's geometry
+  }
+
+  void train_kanunet_on_brats_slices_writes_weights_that_segment_a_volume() {
+    const QString brats = QString(MEDCLICK_SHARED_DATA) + "/brats";
+    if (!QFileInfo::exists(brats)) QSKIP("../shared/data is not beside this checkout");
+    const QString out = scratch_.filePath("kanunet-run");
+    const auto r = cli({"train", "--model", "kanunet", "--data", brats, "--out", out, "--epochs", "1", "--steps-per-epoch", "2",
+                        "--gamma", "1.2,1.5", "--val-limit", "4", "--threads", "1"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains("BraTS regions (WT, TC, ET)"), qPrintable(r.err));
+    QVERIFY2(r.out.contains("best validation mean Dice"), qPrintable(r.out));
+    const QString mask = scratch_.filePath("kanunet-mask.nii.gz");
+    const auto segment = cli({"segment", brats + "/imagesTr/brats_2013_pat0004_1_0000.nii.gz", "--model", "kanunet", "--weights",
+                              out + "/best.safetensors", "--out", mask});
+    QVERIFY2(segment.exitCode == 0, qPrintable(segment.err));
+    QVERIFY2(segment.out.contains("155 slice(s) of 2 modality(ies)"), qPrintable(segment.out));
+    // A gamma per modality, or none: three for two modalities is refused before any training.
+    const auto wrong = cli({"train", "--model", "kanunet", "--cache", out + "/cases.safetensors", "--out", scratch_.filePath("kanunet-wrong"),
+                            "--epochs", "1", "--gamma", "1,1,1"});
+    QCOMPARE(wrong.exitCode, 1);
+    QVERIFY2(wrong.err.contains("3 gamma values for 2 modalities"), qPrintable(wrong.err));
   }
 
   void version_names_the_blas_in_use() {

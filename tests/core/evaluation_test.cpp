@@ -1,14 +1,17 @@
-// The evaluation protocol: the clicker on hand-built masks, NoC arithmetic, the dataset layouts, and
-// the classical engine end to end on real data.
+// The evaluation protocol: the clicker on hand-built masks, NoC arithmetic, the dataset layouts, an
+// automatic segmenter over a multi-modal volume slice by slice, and the classical engine end to end
+// on real data.
 
 #include "classic/watershed_engine.h"
 #include "data/labeled_dataset.h"
+#include "data/modality_files.h"
 #include "eval/automatic_evaluation.h"
 #include "eval/evaluation_clicker.h"
 #include "eval/interactive_evaluation.h"
 #include "eval/noc_metrics.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "segmentation/slice_by_slice.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -66,6 +69,22 @@ public:
 
 private:
   std::vector<float> probability_;
+};
+
+// A stand-in 2D segmenter that sees channels: object where channel 0 exceeds channel 1; it counts
+// its calls and the channels it was given.
+class ChannelComparingSegmenter : public AutomaticSegmenter {
+public:
+  std::string name() const override { return "compare"; }
+  std::string deviceName() const override { return "cpu"; }
+  std::vector<float> predict(const float* pixels, int width, int height, int channels) override {
+    ++calls;
+    lastChannels = channels;
+    std::vector<float> p(static_cast<size_t>(width) * height);
+    for (size_t i = 0; i < p.size(); ++i) p[i] = pixels[i * channels] > pixels[i * channels + 1] ? 0.9f : 0.1f;
+    return p;
+  }
+  int calls = 0, lastChannels = 0;
 };
 
 std::vector<float> asProbability(const std::vector<uint8_t>& mask, float inside) {
@@ -196,6 +215,56 @@ private slots:
     QVERIFY2(json.find("\"dice\":0.4,") != std::string::npos && json.find("\"hd95_infinite_cases\":1") != std::string::npos, json.c_str());
     const std::string none = automaticSummaryJson(summarizeAutomatic({b}), "fixed");
     QVERIFY2(none.find("\"hd95_mm\":null") != std::string::npos, none.c_str());
+  }
+
+  void a_multi_modal_volume_is_segmented_slice_by_slice_on_its_own_grid() {
+    // Two NIfTI modalities, 5×4×3 at 0.5×0.5×2 mm: slice 0 is empty (constant: not predicted), slice 1
+    // has modality 0 above modality 1 in its left half, slice 2 nowhere.
+    const fs::path root(scratch_.path().toStdString());
+    fs::create_directories(root / "mm");
+    ImageGeometry g{3, {5, 4, 3}};
+    g.spacing = {0.5, 0.5, 2.0};
+    Image first(g, 1, PixelType::Float32), second(g, 1, PixelType::Float32);
+    for (size_t k = 1; k < 3; ++k)
+      for (size_t y = 0; y < 4; ++y)
+        for (size_t x = 0; x < 5; ++x) {
+          const size_t i = (k * 4 + y) * 5 + x;
+          first.voxels()[i] = k == 1 && x < 2 ? 10.0f : 1.0f + static_cast<float>(x);
+          second.voxels()[i] = 5.0f + static_cast<float>(y);
+        }
+    writeImage(first, (root / "mm/case_0000.nii.gz").string());
+    writeImage(second, (root / "mm/case_0001.nii.gz").string());
+    const auto paths = nnunetModalityPaths((root / "mm/case_0000.nii.gz").string());
+    QCOMPARE(paths.size(), size_t{2});
+    QCOMPARE(paths[1], (root / "mm/case_0001.nii.gz").string());
+    QCOMPARE(nnunetModalityPaths((root / "mm/other.nii.gz").string()).size(), size_t{1});
+    const auto modalities = readModalities(paths);
+    ChannelComparingSegmenter segmenter;
+    const auto probability = segmentSliceBySlice(segmenter, modalities);
+    QCOMPARE(segmenter.calls, 2); // slice 0 holds nothing
+    QCOMPARE(segmenter.lastChannels, 2);
+    QCOMPARE(probability.size(), size_t{60});
+    QCOMPARE(probability[0], 0.0f);                 // slice 0: not predicted
+    QCOMPARE(probability[(1 * 4 + 2) * 5 + 1], 0.9f); // slice 1, x 1: 10 > 7
+    QCOMPARE(probability[(1 * 4 + 2) * 5 + 3], 0.1f); // slice 1, x 3: 4 < 7
+    QCOMPARE(probability[(2 * 4 + 0) * 5 + 1], 0.1f); // slice 2: 2 < 5
+    // The evaluation of the volume: Dice against the left half of slice 1, on the volume's grid.
+    LabelMask truth(modalities.front().geometry());
+    for (size_t y = 0; y < 4; ++y)
+      for (size_t x = 0; x < 2; ++x) truth.labels()[(1 * 4 + y) * 5 + x] = 1;
+    const auto result = evaluateAutomaticCase(segmenter, modalities, truth, "mm/case");
+    QCOMPARE(result.metrics.dice, 1.0);
+    // A modality on another grid is refused with both geometries.
+    ImageGeometry other = g;
+    other.spacing[2] = 3.0;
+    writeImage(Image(other, 1, PixelType::Float32), (root / "mm/case_0002.nii.gz").string());
+    try {
+      readModalities(nnunetModalityPaths((root / "mm/case_0000.nii.gz").string()));
+      QFAIL("a modality on another grid was accepted");
+    } catch (const std::exception& e) {
+      QVERIFY2(std::string(e.what()).find("case_0002.nii.gz") != std::string::npos, e.what());
+      QVERIFY2(std::string(e.what()).find("lies on another grid") != std::string::npos, e.what());
+    }
   }
 
   void dataset_layouts_are_detected() {

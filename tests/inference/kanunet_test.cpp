@@ -1,10 +1,12 @@
 // KANU-Net: FastKAN's radial bases at their centres and at ±σ, the FastKANConvLayer formula, the
-// network's shapes for even and odd sizes, gradients to every parameter, a safetensors round trip.
+// network's shapes for even and odd sizes, gradients to every parameter, a safetensors round trip;
+// the paper's pre-processing: the brain-centred crop and the per-modality min–max with gamma.
 
 #include "support/torch_test.h"
 
 #include "kanunet/fastkan_conv.h"
 #include "kanunet/kanunet_network.h"
+#include "kanunet/kanunet_preprocessing.h"
 #include "weights/safetensors.h"
 
 #include <cmath>
@@ -141,6 +143,50 @@ MEDCLICK_TEST(variants_have_the_documented_widths) {
   EXPECT(small->up[3]->conv1->options().inChannels == 32);     // 16 skip + 16 up-sampled
   EXPECT(parameterCount(*small) < 3'000'000);
   EXPECT_THROWS_WITH(std::invalid_argument, KanUnetOptions::named("huge"), "unknown KANU-Net variant");
+}
+
+MEDCLICK_TEST(the_crop_is_centred_on_the_brain_and_padded_with_each_channels_background) {
+  // A 240×240 slice, background −3 (z-scored MRI outside the brain), a "brain" in rows 20..179 and
+  // columns 60..219: the 224 crop is centred on that box (row 100, column 140).
+  auto image = torch::full({2, 240, 240}, -3.0f);
+  image.narrow(1, 20, 160).narrow(2, 60, 160).fill_(1.0f);
+  image[1] = image[1] * 2.0f; // the second modality's background is −6
+  const CropBox box = brainCentredCrop(image, 224);
+  EXPECT(box.side == 224);
+  EXPECT(box.top == 100 - 112 && box.left == 140 - 112);
+  const auto crop = cropWithPadding(image, box);
+  EXPECT(crop.sizes() == torch::IntArrayRef({2, 224, 224}));
+  // Row 0 of the crop is image row −12: padding with each channel's background.
+  EXPECT_NEAR(crop[0][0][100].item<double>(), -3.0, 0);
+  EXPECT_NEAR(crop[1][0][100].item<double>(), -6.0, 0);
+  // Crop pixel (r, c) is image pixel (r − 12, c + 28); the brain starts at crop (32, 32).
+  EXPECT_NEAR(crop[0][32][32].item<double>(), 1.0, 0);   // image (20, 60)
+  EXPECT_NEAR(crop[0][31][32].item<double>(), -3.0, 0);  // image (19, 60): above the brain
+  EXPECT_NEAR(crop[0][32][31].item<double>(), -3.0, 0);  // image (20, 59)
+  EXPECT_NEAR(crop.slice(1, 32, 192).slice(2, 32, 192).min().item<double>(), 1.0, 0); // all 160×160 of it inside
+}
+
+MEDCLICK_TEST(a_brain_wider_than_the_crop_widens_it_and_an_empty_image_is_cropped_about_its_centre) {
+  auto image = torch::zeros({1, 300, 260});
+  image.narrow(1, 10, 250).narrow(2, 5, 240).fill_(5.0f);
+  const CropBox wide = brainCentredCrop(image, 224);
+  EXPECT(wide.side == 250);
+  EXPECT(wide.top == 10 && wide.left == (5 + 245) / 2 - 125);
+  const CropBox empty = brainCentredCrop(torch::zeros({1, 100, 80}), 64);
+  EXPECT(empty.side == 100 && empty.top == 0 && empty.left == 40 - 50);
+}
+
+MEDCLICK_TEST(network_input_is_min_max_to_minus_one_one_with_the_gamma_of_each_modality) {
+  // u = (x − min)/(max − min), u^γ, 2u − 1: the minimum maps to −1, the maximum to 1, and the middle
+  // value to 2·0.5^γ − 1 (0 for γ 1, 2·0.5^1.5 − 1 = −0.2929 for γ 1.5).
+  const auto images = torch::tensor({-2.0f, 0.0f, 2.0f, 2.0f, 10.0f, 20.0f, 30.0f, 30.0f}).view({1, 2, 2, 2});
+  const auto input = kanunetNetworkInput(images, torch::tensor({1.0f, 1.5f}));
+  EXPECT_NEAR(input[0][0][0][0].item<double>(), -1.0, 1e-6);
+  EXPECT_NEAR(input[0][0][0][1].item<double>(), 0.0, 1e-6);
+  EXPECT_NEAR(input[0][0][1][0].item<double>(), 1.0, 1e-6);
+  EXPECT_NEAR(input[0][1][0][0].item<double>(), -1.0, 1e-6);
+  EXPECT_NEAR(input[0][1][0][1].item<double>(), 2.0 * std::pow(0.5, 1.5) - 1.0, 1e-6);
+  EXPECT_NEAR(input[0][1][1][1].item<double>(), 1.0, 1e-6);
 }
 
 MEDCLICK_TEST_MAIN()

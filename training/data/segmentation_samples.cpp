@@ -54,7 +54,10 @@ SegmentationSamples loadSampleCache(const std::string& path) {
   samples.names = splitLines(content.metadata["names"]);
   samples.groups = splitLines(content.metadata["groups"]);
   const auto n = samples.images.size(0);
-  if (samples.images.dim() != 4 || samples.masks.sizes() != samples.images.sizes() ||
+  // images [N, C, S, S] (C modalities), masks [N, K, S, S] (K classes): one grey channel and one
+  // class for IKAN's and KM-UNet's caches, several for KANU-Net's slices.
+  if (samples.images.dim() != 4 || samples.masks.dim() != 4 || samples.masks.size(0) != n ||
+      samples.masks.size(2) != samples.images.size(2) || samples.masks.size(3) != samples.images.size(3) ||
       static_cast<int64_t>(samples.names.size()) != n || static_cast<int64_t>(samples.groups.size()) != n)
     throw WeightsError(path, "sample cache is inconsistent (image, mask and name counts differ)");
   return samples;

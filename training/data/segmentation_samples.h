@@ -12,8 +12,8 @@
 namespace medclick {
 
 struct SegmentationSamples {
-  torch::Tensor images;             // [N, 1, S, S] uint8
-  torch::Tensor masks;              // [N, 1, S, S] uint8, 0/1
+  torch::Tensor images;             // [N, C, S, S] uint8 (C = 1 but for KANU-Net's modalities)
+  torch::Tensor masks;              // [N, K, S, S] uint8, 0/1 (K = 1 but for KANU-Net's classes)
   std::vector<std::string> names;   // one per case: "dataset/file"
   std::vector<std::string> groups;  // cases of one patient/exam share a group (kept in one split)
 

@@ -1,0 +1,31 @@
+#include "segmentation/slice_by_slice.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace medclick {
+
+std::vector<float> segmentSliceBySlice(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities) {
+  if (modalities.empty()) throw std::invalid_argument("no image to segment");
+  const ImageGeometry& g = modalities.front().geometry();
+  const size_t width = g.size[0], height = g.size[1], depth = g.dimension == 3 ? g.size[2] : 1;
+  const size_t channels = modalities.size(), plane = width * height;
+  std::vector<float> probability(plane * depth, 0.0f);
+  std::vector<float> interleaved(plane * channels); // the segmenter's pixel layout: channels of a pixel together
+  for (size_t k = 0; k < depth; ++k) {
+    bool anyStructure = false;
+    for (size_t c = 0; c < channels; ++c) {
+      const float* slice = modalities[c].voxels().data() + k * plane;
+      const auto [low, high] = std::minmax_element(slice, slice + plane);
+      anyStructure = anyStructure || *high > *low;
+      for (size_t i = 0; i < plane; ++i) interleaved[i * channels + c] = slice[i];
+    }
+    if (!anyStructure) continue;
+    const auto sliceProbability =
+        segmenter.predict(interleaved.data(), static_cast<int>(width), static_cast<int>(height), static_cast<int>(channels));
+    std::copy(sliceProbability.begin(), sliceProbability.end(), probability.begin() + static_cast<std::ptrdiff_t>(k * plane));
+  }
+  return probability;
+}
+
+} // namespace medclick
