@@ -65,6 +65,8 @@ public:
     QCommandLineOption minSpacing("min-spacing", "CAISeg: resample cases so that no axis is finer than this many mm (default 0: native spacing, as the engine sees them).", "MM",
                                   "0");
     QCommandLineOption valFraction("val-fraction", "Share of patients/exams kept for validation (default 0.15).", "F", "0.15");
+    QCommandLineOption split("split", "KM-UNet, KANU-Net: follow this split.txt (e.g. resources/models/ikan_split.txt, so that --init "
+                                      "comparisons run on cases neither model trained on); cases it does not list train.", "FILE");
     QCommandLineOption valLimit("val-limit", "Validate on at most N cases (default all).", "N", "0");
     QCommandLineOption patience("patience", "Stop after N epochs without a better validation mIoU (default off).", "N", "0");
     QCommandLineOption seed("seed", "Random seed (split, augmentation, clicks).", "S", "42");
@@ -78,7 +80,7 @@ public:
     QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
                                "300");
-    command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction,
+    command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
                                  valLimit, patience, seed, init, resume, device, threads, label, gamma, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
@@ -146,6 +148,7 @@ public:
       if (options.patience > 0) throw UsageError("--patience is not available for caiseg");
     }
     if (p.isSet(gamma) && job.model != "kanunet") throw UsageError("--gamma applies to --model kanunet");
+    if (p.isSet(split) && job.model != "kmunet" && job.model != "kanunet") throw UsageError("--split applies to --model kmunet or kanunet");
     if (job.model == "kmunet" || job.model == "kanunet") { // the automatic segmenters' recipes (jobs/segmenter_training_job.h)
       SegmenterTrainingOptions& k = job.segmenter;
       if (job.model == "kanunet") k = SegmenterTrainingOptions::kanunetRecipe();
@@ -159,6 +162,7 @@ public:
         if (!ok || k.gamma.back() <= 0) throw UsageError("--gamma expects positive numbers separated by commas");
       }
       k.validationFraction = options.validationFraction;
+      k.splitPath = p.value(split).toStdString();
       k.validationLimit = options.validationLimit;
       k.seed = options.seed;
       k.initWeights = options.initWeights;

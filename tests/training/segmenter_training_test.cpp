@@ -128,6 +128,29 @@ MEDCLICK_TEST(kmunet_training_lowers_the_loss_and_its_best_weights_load_into_the
   for (const float p : probability) EXPECT(p >= 0.0f && p <= 1.0f);
 }
 
+MEDCLICK_TEST(a_given_split_is_followed_and_the_cases_it_does_not_list_train) {
+  // Another run's split that knows cases 0–5 only: cases 1 and 4 validate, 6–11 (unlisted) train.
+  const auto given = scratch("given-split.txt");
+  {
+    std::ofstream out(given);
+    for (int c = 0; c < 6; ++c) out << (c == 1 || c == 4 ? "validation" : "train") << "\tdiscs/case" << c << "\n";
+  }
+  auto job = tinyJob(scratch("given-split-run").string());
+  job.splitPath = given.string();
+  job.epochs = 1;
+  job.stepsPerEpoch = 1;
+  const std::atomic<bool> cancel{false};
+  runSegmenterTraining(job, nullptr, cancel);
+  std::ifstream written(scratch("given-split-run") / "split.txt");
+  std::vector<std::string> validation;
+  int training = 0;
+  for (std::string line; std::getline(written, line);) {
+    if (line.rfind("validation\t", 0) == 0) validation.push_back(line.substr(11));
+    training += line.rfind("train\t", 0) == 0;
+  }
+  EXPECT((validation == std::vector<std::string>{"discs/case1", "discs/case4"}) && training == 10);
+}
+
 MEDCLICK_TEST(an_unknown_model_or_input_size_is_refused) {
   const std::atomic<bool> cancel{false};
   auto wrongModel = tinyJob(scratch("wrong-model").string());

@@ -84,7 +84,7 @@ SampleSplit splitByGroup(const SegmentationSamples& samples, double validationFr
   return split;
 }
 
-SampleSplit readSplit(const SegmentationSamples& samples, const std::string& path) {
+SampleSplit readSplit(const SegmentationSamples& samples, const std::string& path, bool unlistedToTraining) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot read the split");
   std::map<std::string, bool> isValidation;
@@ -95,8 +95,9 @@ SampleSplit readSplit(const SegmentationSamples& samples, const std::string& pat
   SampleSplit split;
   for (int64_t i = 0; i < samples.size(); ++i) {
     const auto found = isValidation.find(samples.names[static_cast<size_t>(i)]);
-    if (found == isValidation.end()) throw std::runtime_error(path + ": case " + samples.names[static_cast<size_t>(i)] + " is not in the split");
-    (found->second ? split.validation : split.training).push_back(i);
+    if (found == isValidation.end() && !unlistedToTraining)
+      throw std::runtime_error(path + ": case " + samples.names[static_cast<size_t>(i)] + " is not in the split");
+    (found != isValidation.end() && found->second ? split.validation : split.training).push_back(i);
   }
   return split;
 }

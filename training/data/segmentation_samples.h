@@ -31,6 +31,8 @@ struct SampleSplit {
 // Stratified by dataset (the part of the group before '/').
 SampleSplit splitByGroup(const SegmentationSamples& samples, double validationFraction, uint64_t seed);
 // The split a run wrote (split.txt: "train|validation <TAB> name" per case): a resumed run keeps it.
-SampleSplit readSplit(const SegmentationSamples& samples, const std::string& path);
+// A case the file does not list is an error, or with unlistedToTraining a training case (another
+// run's split followed on more data: its validation cases stay unseen).
+SampleSplit readSplit(const SegmentationSamples& samples, const std::string& path, bool unlistedToTraining = false);
 
 } // namespace medclick

@@ -195,7 +195,9 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
   SegmenterSetup setup = kanunet ? kanunetSetup(o, all) : kmunetSetup(o, all);
   const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();
   const bool keepSplit = o.resume && fs::exists(splitPath);
-  const SampleSplit split = keepSplit ? readSplit(all, splitPath) : splitByGroup(all, o.validationFraction, o.seed);
+  const SampleSplit split = keepSplit               ? readSplit(all, splitPath)
+                            : !o.splitPath.empty() ? readSplit(all, o.splitPath, true)
+                                                   : splitByGroup(all, o.validationFraction, o.seed);
   if (split.training.empty()) throw std::runtime_error("no training cases left after the validation split");
   if (!keepSplit && context.isMain()) {
     std::ofstream out(splitPath);

@@ -42,6 +42,8 @@ struct SegmenterTrainingOptions {
   std::vector<double> gamma;         // KANU-Net: one per modality (the paper's 1.2 FLAIR, 1.5 T1c); empty: 1
   int validationLimit = 0;
   double validationFraction = 0.15;
+  std::string splitPath;             // follow this split.txt (e.g. the bundled IKAN's, so that both models
+                                     // validate on cases neither trained on); cases it does not list train
   uint64_t seed = 42;
   std::string device = "auto";
   int threads = 0;
