@@ -696,6 +696,12 @@
 
 %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%n further modality(ies) of this case loaded for the automatic models</source>
+        <translation>
+            <numerusform>已为自动模型载入本病例的另外 %n 个模态</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>medclick::ui::OrthoViewer</name>

@@ -59,9 +59,22 @@ void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
   if (!automaticSegmenter_) throw std::logic_error("no automatic segmentation model chosen");
   if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("no such slice");
   const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
-  const auto pixels = extractSlice(image_.voxels(), image_.geometry(), slice, image_.components());
+  auto pixels = extractSlice(image_.voxels(), image_.geometry(), slice, image_.components());
+  std::size_t channels = image_.components();
+  if (!extraModalities_.empty()) { // interleave: the channels of a pixel together, the image's own first
+    const std::size_t count = shape.width * shape.height, total = channels + extraModalities_.size();
+    std::vector<float> interleaved(count * total);
+    for (std::size_t i = 0; i < count; ++i)
+      for (std::size_t c = 0; c < channels; ++c) interleaved[i * total + c] = pixels[i * channels + c];
+    for (std::size_t m = 0; m < extraModalities_.size(); ++m) {
+      const auto plane = extractSlice(extraModalities_[m].voxels(), image_.geometry(), slice, 1);
+      for (std::size_t i = 0; i < count; ++i) interleaved[i * total + channels + m] = plane[i];
+    }
+    pixels = std::move(interleaved);
+    channels = total;
+  }
   std::vector<float> result = automaticSegmenter_->predict(pixels.data(), static_cast<int>(shape.width), static_cast<int>(shape.height),
-                                                           static_cast<int>(image_.components()));
+                                                           static_cast<int>(channels));
   if (result.size() != shape.width * shape.height)
     throw std::runtime_error(automaticSegmenter_->name() + " returned a probability of the wrong size");
   for (float& p : result)
@@ -71,6 +84,14 @@ void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
   const SliceState after{std::move(result), {}};
   restore(slice, after);
   history_.record(slice, before, after);
+}
+
+void AnnotationSession::setExtraModalities(std::vector<Image> modalities) {
+  for (const Image& modality : modalities) {
+    requireSameGrid(image_.geometry(), modality.geometry(), "modality");
+    if (modality.components() != 1) throw std::invalid_argument("a further modality must be a grey image");
+  }
+  extraModalities_ = std::move(modalities);
 }
 
 void AnnotationSession::setEngine(std::shared_ptr<InteractiveEngine> engine) {

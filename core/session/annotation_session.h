@@ -58,6 +58,11 @@ public:
   // A 2D automatic segmenter beside the interactive engine: it proposes, the clicks correct.
   void setAutomaticSegmenter(std::shared_ptr<AutomaticSegmenter> segmenter);
   bool hasAutomaticSegmenter() const { return automaticSegmenter_ != nullptr; }
+  // Further modalities of the case on the image's grid (an nnU-Net case's NAME_0001, ... beside the
+  // NAME_0000 that was opened): the automatic segmenter sees them as channels after the image's own.
+  // Throws GeometryMismatchError for another grid, std::invalid_argument for a non-grey one.
+  void setExtraModalities(std::vector<Image> modalities);
+  std::size_t modalityCount() const { return 1 + extraModalities_.size(); }
   // The automatic segmenter's mask of the slice (a 2D image is its one axial slice): it replaces the
   // slice's probability and clicks, as one undo step, and is the previous probability of the next
   // click there, so round one of the interactive engine refines it.
@@ -98,6 +103,7 @@ private:
   std::shared_ptr<InteractiveEngine> engine_;
   std::shared_ptr<VolumeInteractiveEngine> volumeEngine_;
   std::shared_ptr<AutomaticSegmenter> automaticSegmenter_;
+  std::vector<Image> extraModalities_; // channels after image_'s own, for the automatic segmenter
   bool volumeEngineHasImage_ = false;
   VolumeClickList volumeClicks_;
   std::optional<SliceRef> engineSlice_; // the slice the engine holds (set once per slice, not per click)

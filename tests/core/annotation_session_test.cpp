@@ -89,6 +89,20 @@ public:
   float firstPixel = -1;
 };
 
+// Keeps the channels and pixels it was given; answers "nothing".
+class ChannelRecorder : public AutomaticSegmenter {
+public:
+  std::string name() const override { return "recorder"; }
+  std::string deviceName() const override { return "cpu"; }
+  std::vector<float> predict(const float* given, int width, int height, int count) override {
+    channels = count;
+    pixels.assign(given, given + static_cast<size_t>(width) * height * count);
+    return std::vector<float>(static_cast<size_t>(width) * height, 0.0f);
+  }
+  int channels = 0;
+  std::vector<float> pixels;
+};
+
 struct Snapshot {
   std::vector<float> probability;
   std::vector<ClickList> clicks; // of every slice of every axis, in a fixed order
@@ -255,6 +269,26 @@ private slots:
     QCOMPARE(session.mask().at(5, 3, 3), std::uint8_t{0});
     QCOMPARE(session.mask().countNonZero(), std::size_t{4 * 2});
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.autoSegmentSlice({SliceAxis::Coronal, 10}));
+  }
+
+  void further_modalities_reach_the_automatic_segmenter_as_channels_after_the_image() {
+    AnnotationSession session(volume());
+    Image second(session.geometry(), 1, PixelType::Float32);
+    for (std::size_t i = 0; i < second.voxels().size(); ++i) second.voxels()[i] = 1000.0f + static_cast<float>(i);
+    session.setExtraModalities({second});
+    QCOMPARE(session.modalityCount(), std::size_t{2});
+    auto segmenter = std::make_shared<ChannelRecorder>();
+    session.setAutomaticSegmenter(segmenter);
+    session.autoSegmentSlice({SliceAxis::Axial, 2});
+    QCOMPARE(segmenter->channels, 2);
+    // Pixel (x 3, y 1) of axial slice 2 is voxel (3, 1, 2): index (2·10 + 1)·12 + 3 = 255.
+    const std::size_t pixel = 1 * 12 + 3, voxel = 255;
+    QCOMPARE(segmenter->pixels[pixel * 2], session.image().voxels()[voxel]);
+    QCOMPARE(segmenter->pixels[pixel * 2 + 1], 1000.0f + static_cast<float>(voxel));
+    // Another grid is refused.
+    ImageGeometry other = session.geometry();
+    other.spacing[2] = 2.0;
+    QVERIFY_THROWS_EXCEPTION(std::exception, session.setExtraModalities({Image(other, 1, PixelType::Float32)}));
   }
 
   void propagation_carries_the_mask_with_a_centre_click() {

@@ -243,6 +243,42 @@ private slots:
     QCOMPARE(maskCount(window), std::size_t(0));
   }
 
+  // An nnU-Net case opened by its NAME_0000 file brings NAME_0001 along: a two-modality KANU-Net
+  // proposes a mask of the slice. The same file alone (no T1c beside it) is a clear error, no crash.
+  void auto_on_a_brats_volume_gives_kanunet_both_modalities() {
+    const QString flair = QString(MEDCLICK_SHARED_DATA) + "/brats/imagesTr/brats_2013_pat0005_1_0000.nii.gz";
+    if (!QFileInfo::exists(flair)) QSKIP("../shared/data is not beside this checkout");
+    QTemporaryDir dir;
+    const QString weights = dir.filePath("kanunet_small_2.safetensors"); // untrained, 2 modalities
+    QProcess writer;
+    writer.start(MEDCLICK_SEGMENTER_WEIGHTS_WRITER, {weights, "kanunet", "2"});
+    QVERIFY(writer.waitForFinished(120000) && writer.exitCode() == 0);
+    const QString alone = dir.filePath("alone_0000.nii.gz");
+    QVERIFY(QFile::copy(flair, alone));
+
+    Harness h;
+    MainWindow window(h.services());
+    window.resize(900, 700);
+    window.show();
+    QVERIFY(window.openPath(flair));
+    waitForEngine(window);
+    QVERIFY(window.addWeightsFile(weights));
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller().automaticSegmenterName(), QString("KANU-Net (small)"), 30000);
+    QAction* autoMask = window.findChild<QAction*>("autoMask");
+    QVERIFY(autoMask && autoMask->isEnabled());
+    autoMask->trigger();
+    window.controller().waitUntilIdle();
+    QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
+
+    QVERIFY(window.openPath(alone));
+    window.controller().waitUntilIdle();
+    autoMask->trigger();
+    window.controller().waitUntilIdle();
+    QTRY_COMPARE_WITH_TIMEOUT(h.errors.size(), 1, 10000);
+    QVERIFY2(h.errors.front().contains("2 channel(s)"), qPrintable(h.errors.front()));
+    QCOMPARE(maskCount(window), std::size_t(0));
+  }
+
   // KANU-Net, not KM-UNet: the untrained KM-UNet's probability stays just below 0.5 (an empty mask),
   // the untrained KANU-Net marks most of the image. The path through the session is the same.
   void the_auto_button_proposes_a_kanunet_mask_that_undo_removes_and_a_click_refines() {

@@ -38,11 +38,13 @@ AnnotationSession& SessionController::session() {
   return *session_;
 }
 
-void SessionController::openImage(std::shared_ptr<const Image> image) {
+void SessionController::openImage(std::shared_ptr<const Image> image, std::vector<Image> extraModalities) {
   image_ = image;
   snapshot_.reset();
-  enqueue({Kind::Other, [this, image](Outcome&) {
+  auto extras = std::make_shared<std::vector<Image>>(std::move(extraModalities));
+  enqueue({Kind::Other, [this, image, extras](Outcome&) {
              session_ = std::make_unique<AnnotationSession>(*image);
+             session_->setExtraModalities(std::move(*extras));
              if (engine_) session_->setEngine(engine_);
              if (volumeEngine_) session_->setVolumeEngine(volumeEngine_);
              if (automaticSegmenter_) session_->setAutomaticSegmenter(automaticSegmenter_);

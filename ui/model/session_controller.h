@@ -30,7 +30,8 @@ public:
   ~SessionController() override;
 
   // Starts a new session on this image (after the operations already queued); the engine stays.
-  void openImage(std::shared_ptr<const Image> image);
+  // extraModalities: the case's further modalities on the image's grid (automatic segmenters' channels).
+  void openImage(std::shared_ptr<const Image> image, std::vector<Image> extraModalities = {});
   bool hasImage() const { return image_ != nullptr; }
   const std::shared_ptr<const Image>& image() const { return image_; }
   const SnapshotPtr& snapshot() const { return snapshot_; }

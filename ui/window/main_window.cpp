@@ -1,5 +1,6 @@
 #include "window/main_window.h"
 
+#include "data/modality_files.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
 #include "view/surface_view.h"
@@ -489,11 +490,17 @@ bool MainWindow::openPath(const QString& path) { return openImageWithState(path,
 
 bool MainWindow::openImageWithState(const QString& path, const QString& seriesUid, const SavedSession* state) {
   std::shared_ptr<Image> image;
+  std::vector<Image> extraModalities; // an nnU-Net case's NAME_0001, ... beside the NAME_0000 opened
   try {
     QApplication::setOverrideCursor(Qt::WaitCursor);
     ImageReadOptions options;
     options.dicomSeriesUid = seriesUid.toStdString();
     image = std::make_shared<Image>(readImage(path.toStdString(), options));
+    const auto modalityPaths = nnunetModalityPaths(path.toStdString());
+    if (modalityPaths.size() > 1) {
+      extraModalities = readModalities(modalityPaths);
+      extraModalities.erase(extraModalities.begin()); // the image itself
+    }
     if (state) requireSameGrid(image->geometry(), state->mask.geometry(), "saved mask");
     QApplication::restoreOverrideCursor();
   } catch (const std::exception& e) {
@@ -505,7 +512,9 @@ bool MainWindow::openImageWithState(const QString& path, const QString& seriesUi
   if (controller_->hasImage() && dirty_) autosaveNow(); // the work being replaced stays recoverable
   imagePath_ = QFileInfo(path).absoluteFilePath();
   seriesUid_ = seriesUid;
-  controller_->openImage(image);
+  if (!extraModalities.empty())
+    statusBar()->showMessage(tr("%n further modality(ies) of this case loaded for the automatic models", "", static_cast<int>(extraModalities.size())), 5000);
+  controller_->openImage(image, std::move(extraModalities));
   viewer_->setImage(image);
   surface_->clear();
   if (state) controller_->loadSavedState(state->mask, state->clicks, state->volumeClicks);
