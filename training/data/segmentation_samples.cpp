@@ -44,6 +44,18 @@ void saveSampleCache(const SegmentationSamples& samples, const std::string& path
                   {{"kind", "medclick-2d-samples"}, {"names", joinLines(samples.names)}, {"groups", joinLines(samples.groups)}});
 }
 
+void SampleCacheBuilder::append(torch::Tensor image, torch::Tensor mask, const std::string& name, const std::string& group) {
+  images_.push_back(std::move(image));
+  masks_.push_back(std::move(mask));
+  names_.push_back(name);
+  groups_.push_back(group);
+}
+
+void SampleCacheBuilder::write(const std::string& path) const {
+  if (names_.empty()) throw std::runtime_error("no cases to write into " + path);
+  saveSampleCache(SegmentationSamples{torch::cat(images_), torch::cat(masks_), names_, groups_}, path);
+}
+
 SegmentationSamples loadSampleCache(const std::string& path) {
   auto content = loadSafetensors(path);
   if (content.metadata["kind"] != "medclick-2d-samples" || !content.tensors.count("images") || !content.tensors.count("masks"))

@@ -22,6 +22,20 @@ struct SegmentationSamples {
 };
 
 void saveSampleCache(const SegmentationSamples& samples, const std::string& path);
+
+// Collects the cases a cache writer decodes, one at a time, and saves them as one cache.
+class SampleCacheBuilder {
+public:
+  // image [1, C, S, S] uint8, mask [1, K, S, S] uint8 0/1.
+  void append(torch::Tensor image, torch::Tensor mask, const std::string& name, const std::string& group);
+  int count() const { return static_cast<int>(names_.size()); }
+  const torch::Tensor& first(bool mask) const { return mask ? masks_.front() : images_.front(); } // count() > 0
+  void write(const std::string& path) const; // throws std::runtime_error when empty
+
+private:
+  std::vector<torch::Tensor> images_, masks_;
+  std::vector<std::string> names_, groups_;
+};
 SegmentationSamples loadSampleCache(const std::string& path); // throws WeightsError on a bad file
 
 // A fixed, seeded split by group: about `validationFraction` of the groups go to validation.

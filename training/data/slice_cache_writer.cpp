@@ -14,8 +14,7 @@ namespace F = torch::nn::functional;
 
 struct SliceCacheWriter::Data {
   int size = 224;
-  std::vector<torch::Tensor> images, masks;
-  std::vector<std::string> names, groups;
+  SampleCacheBuilder slices;
 };
 
 SliceCacheWriter::SliceCacheWriter(int cropSize) : data_(new Data) {
@@ -23,13 +22,13 @@ SliceCacheWriter::SliceCacheWriter(int cropSize) : data_(new Data) {
   data_->size = cropSize;
 }
 SliceCacheWriter::~SliceCacheWriter() { delete data_; }
-int SliceCacheWriter::count() const { return static_cast<int>(data_->names.size()); }
+int SliceCacheWriter::count() const { return data_->slices.count(); }
 int SliceCacheWriter::cropSize() const { return data_->size; }
 
 void SliceCacheWriter::add(const std::string& name, const std::string& group, int width, int height, int channels, const float* planes,
                            int classes, const uint8_t* classMasks) {
   if (width <= 0 || height <= 0 || channels <= 0 || classes <= 0) throw std::invalid_argument("an empty slice cannot join the cache");
-  if (!data_->images.empty() && (data_->images.front().size(1) != channels || data_->masks.front().size(1) != classes))
+  if (data_->slices.count() > 0 && (data_->slices.first(false).size(1) != channels || data_->slices.first(true).size(1) != classes))
     throw std::invalid_argument(name + ": " + std::to_string(channels) + " modalities and " + std::to_string(classes) +
                                 " classes, unlike the cases before it");
   const auto s = static_cast<int64_t>(data_->size);
@@ -45,20 +44,10 @@ void SliceCacheWriter::add(const std::string& name, const std::string& group, in
   const auto flat = crop.flatten(2);
   const auto low = std::get<0>(flat.min(2, true)).unsqueeze(-1);
   const auto high = std::get<0>(flat.max(2, true)).unsqueeze(-1);
-  data_->images.push_back(((crop - low) / (high - low).clamp_min(1e-6) * 255.0).round().clamp(0, 255).to(torch::kUInt8));
-  data_->masks.push_back(cropMask.ge(0.5).to(torch::kUInt8));
-  data_->names.push_back(name);
-  data_->groups.push_back(group);
+  data_->slices.append(((crop - low) / (high - low).clamp_min(1e-6) * 255.0).round().clamp(0, 255).to(torch::kUInt8),
+                       cropMask.ge(0.5).to(torch::kUInt8), name, group);
 }
 
-void SliceCacheWriter::write(const std::string& path) const {
-  if (data_->names.empty()) throw std::runtime_error("no slices to write into " + path);
-  SegmentationSamples samples;
-  samples.images = torch::cat(data_->images);
-  samples.masks = torch::cat(data_->masks);
-  samples.names = data_->names;
-  samples.groups = data_->groups;
-  saveSampleCache(samples, path);
-}
+void SliceCacheWriter::write(const std::string& path) const { data_->slices.write(path); }
 
 } // namespace medclick
