@@ -51,16 +51,9 @@ bool isAutomaticModel(const std::string& model) { return model == "kmunet" || mo
 std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::string& model, const std::string& weightsPath,
                                                                    const std::string& device) {
   if (!isAutomaticModel(model)) throw std::invalid_argument("unknown automatic model '" + model + "' (available: kmunet, kanunet)");
-  const std::string paperName = model == "kmunet" ? "KM-UNet" : "KANU-Net";
-  std::string path = weightsPath;
-  if (path.empty()) {
-    try {
-      path = findBundledWeights(model);
-    } catch (const std::runtime_error& e) {
-      // findBundledWeights's message lists the folders searched; say first why none is there.
-      throw std::runtime_error("MedClick does not ship trained " + paperName + " weights yet: " + std::string(e.what()));
-    }
-  }
+  // The bundled weights (resources/models/kmunet.safetensors, kanunet.safetensors) unless a file is
+  // given; findBundledWeights's message lists the folders searched when an installation lacks them.
+  const std::string path = weightsPath.empty() ? findBundledWeights(model) : weightsPath;
   if (model == "kmunet") {
     KmUnetSegmenterOptions options;
     options.weightsPath = path;

@@ -108,17 +108,21 @@ private slots:
     QVERIFY(!fs::exists(file("never.png").toStdString()));
   }
 
-  void missing_weights_say_none_ship() {
+  void without_weights_the_bundled_ones_are_used_or_the_folders_searched_are_named() {
     QTemporaryDir empty;
-    const Result r = run(MEDCLICK_CLI, {"segment", busiImage(), "--model", "kmunet", "--out", file("never.nii.gz")}, empty.path());
-    // Trained weights may ship one day (beside the binary or in the source tree); then it must succeed.
-    if (r.exitCode == 0) return;
+    const Result r = run(MEDCLICK_CLI, {"segment", busiImage(), "--model", "kmunet", "--out", file("bundled.nii.gz"), "--prob", file("bundled_prob.nii.gz")},
+                         empty.path());
+    // The source tree ships resources/models/kmunet.safetensors; an installation without it says where it looked.
+    if (r.exitCode == 0) {
+      QVERIFY2(r.out.contains("KM-UNet (small) on"), qPrintable(r.out));
+      expectGeometryKept(busiImage(), file("bundled.nii.gz"), file("bundled_prob.nii.gz"));
+      return;
+    }
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("no trained kmunet weights"), qPrintable(r.err));
-    QVERIFY2(r.err.contains("does not ship trained KM-UNet weights yet"), qPrintable(r.err));
     QVERIFY2(r.err.contains("--weights FILE"), qPrintable(r.err));
     QCOMPARE(r.err.trimmed().count('\n'), 0);
-    QVERIFY(!fs::exists(file("never.nii.gz").toStdString()));
+    QVERIFY(!fs::exists(file("bundled.nii.gz").toStdString()));
   }
 
   void clicks_need_then_and_then_needs_an_automatic_model() {
