@@ -104,17 +104,17 @@ public:
       throw UsageError("--then " + p.value(then).toStdString() + " needs --click");
     if (p.isSet(patch) && !app::isVolumeModel(modelName)) throw UsageError("--patch applies to 3D models (--model caiseg)");
     if (p.isSet(modality) && !automatic) throw UsageError("--modality applies to the automatic models (kmunet, kanunet)");
-    const Image image = readImage(imagePath);
+    // An automatic model sees every modality of the case (an nnU-Net NAME_0000 brings its siblings).
+    std::vector<std::string> modalityPaths{imagePath};
+    for (const QString& file : p.values(modality)) modalityPaths.push_back(file.toStdString());
+    if (automatic && !p.isSet(modality)) modalityPaths = nnunetModalityPaths(imagePath);
+    const std::vector<Image> modalities = automatic ? readModalities(modalityPaths) : std::vector<Image>{readImage(imagePath)};
+    const Image& image = modalities.front();
     const ImageGeometry& g = image.geometry();
-    if (automatic) {
-      std::vector<std::string> modalityPaths{imagePath};
-      for (const QString& file : p.values(modality)) modalityPaths.push_back(file.toStdString());
-      if (!p.isSet(modality)) modalityPaths = nnunetModalityPaths(imagePath);
-      if (g.dimension == 3 || modalityPaths.size() > 1) {
-        if (p.isSet(then)) throw UsageError("--then refines a 2D image's mask; a volume's or a multi-modal case's automatic mask is final here");
-        return segmentAutomaticSlices(modelName, readModalities(modalityPaths), p.value(weights).toStdString(), p.value(device).toStdString(),
-                                   p.value(out).toStdString(), p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut);
-      }
+    if (automatic && (g.dimension == 3 || modalities.size() > 1)) {
+      if (p.isSet(then)) throw UsageError("--then refines a 2D image's mask; a volume's or a multi-modal case's automatic mask is final here");
+      return segmentAutomaticSlices(modelName, modalities, p.value(weights).toStdString(), p.value(device).toStdString(),
+                                    p.value(out).toStdString(), p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut);
     }
     if (app::isVolumeModel(modelName)) {
       if (g.dimension != 3) throw std::runtime_error(imagePath + ": --model " + modelName + " segments 3D volumes; this image is 2D");

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <stdexcept>
 
 namespace medclick {
 
@@ -26,17 +27,35 @@ std::vector<std::string> nnunetModalityPaths(const std::string& path) {
   return paths;
 }
 
-std::vector<Image> readModalities(const std::vector<std::string>& paths) {
-  if (paths.size() == 1) return {readImage(paths.front())}; // one image: as it is (an RGB picture keeps its colours)
+namespace {
+
+void requireGrey(const Image& image, const std::string& path) {
+  if (image.components() != 1)
+    throw ImageIOError(path, "a modality must be a grey image, this one has " + std::to_string(image.components()) + " components");
+}
+
+} // namespace
+
+std::vector<Image> readFurtherModalities(const Image& first, const std::string& firstPath, const std::vector<std::string>& furtherPaths) {
   std::vector<Image> modalities;
-  for (const auto& path : paths) {
+  for (const auto& path : furtherPaths) {
     Image image = readImage(path);
-    if (image.components() != 1) throw ImageIOError(path, "a modality must be a grey image, this one has " + std::to_string(image.components()) + " components");
-    if (!modalities.empty() && !image.geometry().sameGridAs(modalities.front().geometry()))
-      throw ImageIOError(path, "lies on another grid than " + paths.front() + " (" + image.geometry().describe() + " vs " +
-                                   modalities.front().geometry().describe() + ")");
+    requireGrey(image, path);
+    if (!image.geometry().sameGridAs(first.geometry()))
+      throw ImageIOError(path, "lies on another grid than " + firstPath + " (" + image.geometry().describe() + " vs " +
+                                   first.geometry().describe() + ")");
     modalities.push_back(std::move(image));
   }
+  return modalities;
+}
+
+std::vector<Image> readModalities(const std::vector<std::string>& paths) {
+  if (paths.empty()) throw std::invalid_argument("no modality to read");
+  std::vector<Image> modalities{readImage(paths.front())};
+  if (paths.size() == 1) return modalities; // one image: as it is (an RGB picture keeps its colours)
+  requireGrey(modalities.front(), paths.front());
+  auto further = readFurtherModalities(modalities.front(), paths.front(), {paths.begin() + 1, paths.end()});
+  for (auto& image : further) modalities.push_back(std::move(image));
   return modalities;
 }
 

@@ -18,4 +18,8 @@ std::vector<std::string> nnunetModalityPaths(const std::string& path);
 // read, is not grey, or lies on another grid than the first (both geometries in the message).
 std::vector<Image> readModalities(const std::vector<std::string>& paths);
 
+// The further modalities (furtherPaths) of a case whose first one, read from firstPath, is open
+// already: each must be a grey image on first's grid (ImageIOError otherwise, as readModalities).
+std::vector<Image> readFurtherModalities(const Image& first, const std::string& firstPath, const std::vector<std::string>& furtherPaths);
+
 } // namespace medclick

@@ -497,10 +497,7 @@ bool MainWindow::openImageWithState(const QString& path, const QString& seriesUi
     options.dicomSeriesUid = seriesUid.toStdString();
     image = std::make_shared<Image>(readImage(path.toStdString(), options));
     const auto modalityPaths = nnunetModalityPaths(path.toStdString());
-    if (modalityPaths.size() > 1) {
-      extraModalities = readModalities(modalityPaths);
-      extraModalities.erase(extraModalities.begin()); // the image itself
-    }
+    extraModalities = readFurtherModalities(*image, modalityPaths.front(), {modalityPaths.begin() + 1, modalityPaths.end()});
     if (state) requireSameGrid(image->geometry(), state->mask.geometry(), "saved mask");
     QApplication::restoreOverrideCursor();
   } catch (const std::exception& e) {
