@@ -77,11 +77,14 @@ public:
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
     QCommandLineOption gamma("gamma", "KANU-Net: gamma per modality, comma-separated (the paper: 1.2 for FLAIR, 1.5 for T1c; default 1 each).",
                              "G,G,...");
+    QCommandLineOption automaticStart("automatic-start", "IKAN: share of samples whose first click corrects a simulated automatic mask "
+                                                         "instead of an empty one (default 0; e.g. 0.3 for use after KM-UNet).", "F", "0");
+    QCommandLineOption milestones("milestones", "IKAN: epochs after which the learning rate falls ×0.1 (default: 2/3 of --epochs).", "E,E,...");
     QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
                                "300");
     command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
-                                 valLimit, patience, seed, init, resume, device, threads, label, gamma, nproc, timeout});
+                                 valLimit, patience, seed, init, resume, device, threads, label, gamma, automaticStart, milestones, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     const auto models = app::fineTunableModels();
@@ -118,6 +121,17 @@ public:
     options.resume = p.isSet(resume);
     options.device = p.value(device).toStdString();
     options.threads = integer(threads);
+    bool shareOk = false;
+    options.automaticStartShare = p.value(automaticStart).toDouble(&shareOk);
+    if (!shareOk || options.automaticStartShare < 0 || options.automaticStartShare > 1)
+      throw UsageError("--automatic-start expects a share between 0 and 1");
+    for (const QString& value : p.value(milestones).split(',', Qt::SkipEmptyParts)) {
+      bool ok = false;
+      options.milestones.push_back(value.toInt(&ok));
+      if (!ok || options.milestones.back() < 1) throw UsageError("--milestones expects epoch numbers separated by commas");
+    }
+    if ((p.isSet(automaticStart) || p.isSet(milestones)) && job.model != "ikan")
+      throw UsageError("--automatic-start and --milestones apply to --model ikan");
     if (caiseg) {
       CaisegTrainingOptions& c = job.caiseg;
       c.outDir = options.outDir;

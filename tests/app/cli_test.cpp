@@ -170,6 +170,12 @@ private slots:
     QCOMPARE(missing.exitCode, 1);
     QVERIFY2(missing.err.contains("expects 1 argument"), qPrintable(missing.err));
     QCOMPARE(cli({"convert", "--no-such-option", "a", "b"}).exitCode, 1);
+    const Result share = cli({"train", "--data", "no-such-folder", "--out", "no-such-out", "--automatic-start", "1.5"});
+    QCOMPARE(share.exitCode, 1);
+    QVERIFY2(share.err.contains("--automatic-start expects a share between 0 and 1"), qPrintable(share.err));
+    const Result milestones = cli({"train", "--model", "kmunet", "--data", "no-such-folder", "--out", "no-such-out", "--milestones", "3"});
+    QCOMPARE(milestones.exitCode, 1);
+    QVERIFY2(milestones.err.contains("apply to --model ikan"), qPrintable(milestones.err));
   }
 
   void info_prints_the_geometry() {

@@ -1,15 +1,18 @@
-// Training: the simulated user's clicks, augmentation alignment, a tiny real training run that
+// Training: the simulated user's clicks, simulated automatic first masks, augmentation alignment, a tiny real training run that
 // lowers the loss and writes loadable weights, and a resume that repeats the uninterrupted run.
 
 #include "support/torch_test.h"
 #include "support/training_fixtures.h"
 
 #include "clicks/error_click_sampler.h"
+#include "clicks/simulated_automatic_mask.h"
 #include "data/augmentation.h"
 #include "data/segmentation_samples.h"
 #include "ikan/ikan_engine.h"
 #include "jobs/ikan_training_job.h"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -87,6 +90,52 @@ MEDCLICK_TEST(no_click_when_the_prediction_is_right_and_none_in_ignored_pixels) 
   EXPECT(!nextErrorClicks(prediction, ignored, nullptr)[0].has_value());
 }
 
+static double iouAtThreshold(const torch::Tensor& probability, const torch::Tensor& target) {
+  const auto predicted = probability.gt(0.49), object = target.eq(1);
+  return predicted.logical_and(object).sum().item<double>() / std::max(1.0, predicted.logical_or(object).sum().item<double>());
+}
+
+MEDCLICK_TEST(simulated_automatic_mask_without_errors_is_a_soft_copy_of_the_object) {
+  SimulatedAutomaticMaskOptions exact;
+  exact.maxBoundaryShift = 0;
+  exact.maxOffsetFraction = 0.0;
+  exact.missedPartProbability = exact.falseAlarmProbability = exact.missedObjectProbability = 0.0;
+  exact.maxBlurRadius = 1;
+  exact.minConfidence = 1.0;
+  const auto target = square(64, 20, 12, 24);
+  std::vector<std::mt19937_64> random{std::mt19937_64(1)};
+  const auto map = simulatedAutomaticProbability(target, random, exact);
+  EXPECT(map.sizes() == target.sizes());
+  EXPECT_NEAR(map[0][0][32][24].item<float>(), 1.0, 1e-6); // deep inside: certain
+  EXPECT_NEAR(map[0][0][0][0].item<float>(), 0.0, 1e-6);   // far outside: nothing
+  EXPECT_NEAR(map[0][0][20][24].item<float>(), 0.5, 0.2);  // on the boundary: soft
+  EXPECT(iouAtThreshold(map, target) > 0.9);
+
+  SimulatedAutomaticMaskOptions nothingFound = exact;
+  nothingFound.missedObjectProbability = 1.0;
+  EXPECT(simulatedAutomaticProbability(target, random, nothingFound).max().item<float>() == 0.0f);
+}
+
+MEDCLICK_TEST(simulated_automatic_masks_are_imperfect_in_range_and_reproducible) {
+  const auto target = torch::cat({square(96, 30, 20, 40), square(96, 10, 50, 30)}, 0);
+  std::vector<std::mt19937_64> a{std::mt19937_64(5), std::mt19937_64(6)}, b = a;
+  double iouSum = 0.0;
+  int perfect = 0;
+  for (int i = 0; i < 40; ++i) {
+    const auto map = simulatedAutomaticProbability(target, a);
+    EXPECT(torch::equal(map, simulatedAutomaticProbability(target, b))); // one stream per sample: same seeds, same maps
+    EXPECT(map.min().item<float>() >= 0.0f && map.max().item<float>() <= 1.0f);
+    for (int64_t s = 0; s < 2; ++s) {
+      const double iou = iouAtThreshold(map[s], target[s]);
+      iouSum += iou;
+      perfect += iou > 0.99 ? 1 : 0;
+    }
+  }
+  const double meanIou = iouSum / 80.0;
+  EXPECT(meanIou > 0.3 && meanIou < 0.9); // a segmenter's first mask: related to the object, with errors to click on
+  EXPECT(perfect < 8);
+}
+
 MEDCLICK_TEST(augmentation_moves_image_and_mask_together) {
   std::vector<std::mt19937_64> random{std::mt19937_64(3)};
   const auto mask = square(96, 30, 20, 40).to(torch::kUInt8);
@@ -159,6 +208,17 @@ MEDCLICK_TEST(tiny_training_lowers_the_loss_and_writes_loadable_weights) {
   std::vector<float> pixels(50 * 40, 100.0f);
   engine->setImage(pixels.data(), 50, 40, 1);
   EXPECT(engine->refine({{25, 20, true}}, 0, nullptr).size() == 2000u);
+}
+
+MEDCLICK_TEST(training_from_simulated_automatic_masks_lowers_the_loss) {
+  auto options = tinyTraining(writeDiscCache(), scratch("automatic-start").string());
+  options.automaticStartShare = 1.0; // every first click corrects a simulated automatic mask
+  options.epochs = 3;
+  std::vector<double> epochLosses;
+  std::atomic<bool> cancel{false};
+  const auto summary = runIkanTraining(options, [&](const TrainingProgress& p) { if (p.validated) epochLosses.push_back(p.loss); }, cancel);
+  EXPECT(summary.epochsRun == 3 && epochLosses.size() == 3u);
+  EXPECT(std::isfinite(epochLosses.back()) && epochLosses.back() < epochLosses.front());
 }
 
 MEDCLICK_TEST(resume_repeats_what_an_uninterrupted_run_does) {

@@ -7,6 +7,7 @@
 #include "checkpoint/training_checkpoint.h"
 #include "checkpoint/training_run_record.h"
 #include "clicks/error_click_sampler.h"
+#include "clicks/simulated_automatic_mask.h"
 #include "data/augmentation.h"
 #include "data/segmentation_samples.h"
 #include "distributed/data_shard.h"
@@ -58,6 +59,32 @@ torch::Tensor forwardProbability(IkanNetwork& network, const torch::Tensor& inpu
                                  const std::vector<ClickList>& clicks) {
   return IkanNetworkImpl::foregroundProbability(network->forward(network->prepareInput(input, previous, clicks, newestClickIndices(clicks))))
       .unsqueeze(1);
+}
+
+// X_prev before the first click: empty, or for a share of the samples a simulated automatic mask.
+torch::Tensor firstPreviousMask(const torch::Tensor& target, double automaticShare, std::vector<std::mt19937_64>& random) {
+  auto previous = torch::zeros_like(target);
+  if (automaticShare <= 0.0) return previous; // draws nothing: runs without the option repeat exactly
+  const auto automatic = simulatedAutomaticProbability(target, random);
+  for (int64_t b = 0; b < target.size(0); ++b)
+    if (std::uniform_real_distribution<double>(0.0, 1.0)(random[static_cast<size_t>(b)]) < automaticShare) previous[b].copy_(automatic[b]);
+  return previous;
+}
+
+// The first click goes where X_prev is most wrong: inside the object when X_prev is empty. An
+// automatic mask without any error is replaced by an empty one, so every sample has a click.
+void addFirstClicks(std::vector<ClickList>& clicks, torch::Tensor& previous, const torch::Tensor& target, std::vector<std::mt19937_64>& random) {
+  addErrorClicks(clicks, previous, target, &random);
+  bool anyEmpty = false;
+  for (size_t b = 0; b < clicks.size(); ++b)
+    if (clicks[b].empty()) {
+      previous[static_cast<int64_t>(b)].zero_();
+      anyEmpty = true;
+    }
+  if (!anyEmpty) return;
+  const auto next = nextErrorClicks(previous.gt(kPredictionThreshold), target, &random);
+  for (size_t b = 0; b < clicks.size(); ++b)
+    if (clicks[b].empty() && next[b]) clicks[b].push_back(*next[b]);
 }
 
 // Mean IoU after `clickCount` simulated clicks (first click and ties as the evaluation protocol),
@@ -183,8 +210,8 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
       const auto target = batch.targets.to(device);
 
       std::vector<ClickList> clicks(indices.size());
-      auto previous = torch::zeros_like(target);
-      addErrorClicks(clicks, previous, target, &random); // the first click: inside the object
+      auto previous = firstPreviousMask(target, o.automaticStartShare, random);
+      addFirstClicks(clicks, previous, target, random);
       {
         torch::NoGradGuard noGrad;
         const int rounds = std::uniform_int_distribution<int>(0, o.maxNoGradientRounds)(stepRandom);

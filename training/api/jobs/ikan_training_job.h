@@ -28,6 +28,8 @@ struct IkanTrainingOptions {
   std::vector<int> milestones;    // MultiStepLR epochs (×0.1 each); empty: at 2/3 of the epochs
   int gradientRounds = 3;         // rounds with gradient, weighted W_t = 1..T (eq. 1)
   int maxNoGradientRounds = 3;    // 0..this many click rounds without gradient first
+  double automaticStartShare = 0.0; // share of samples whose X_prev before the first click is a simulated
+                                    // automatic mask (so --init kmunet's round one is seen in training)
   int validationClicks = 5;
   int validationLimit = 0;        // 0: the whole validation split
   double validationFraction = 0.15;
