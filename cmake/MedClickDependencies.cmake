@@ -3,7 +3,9 @@ find_package(Qt6 6.4 REQUIRED COMPONENTS Core Gui Widgets OpenGLWidgets Test Cha
 find_package(ITK 5 REQUIRED COMPONENTS
   ITKCommon ITKIOImageBase ITKImageIntensity ITKIONIFTI ITKIOPNG ITKIOJPEG ITKIOBMP ITKIOTIFF
   ITKIOGDCM ITKIONRRD ITKIOMeta
-  ITKDistanceMap) # ITKDistanceMap: HD95 (core/eval/overlap_metrics)
+  ITKDistanceMap # HD95 (core/eval/overlap_metrics), the 3D clicker's click depth
+  ITKConnectedComponents ITKImageGrid # the 3D clicker's error regions, padding (core/eval/volume_evaluation_clicker)
+  ITKSmoothing ITKImageGradient ITKWatersheds) # the 3D classical engine (core/classic/volume_watershed_engine)
 include(${ITK_USE_FILE})
 # VTK draws the mask's 3D surface. Only non-Qt modules: Debian's GUISupportQt is built for Qt 5, so
 # ui/view/surface_view hosts VTK's generic OpenGL render window in a Qt 6 QOpenGLWidget itself.

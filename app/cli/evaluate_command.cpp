@@ -3,6 +3,7 @@
 //   evaluate --model ikan|classic [--weights W] --data DIR ... [--split split.txt] [--max-clicks 20]
 //            [--limit N] [--seed S] [--init kmunet|kanunet [--init-weights W]] --out DIR
 //   evaluate --model kmunet|kanunet [--weights W] --data DIR ... [--split split.txt] --out DIR
+//   evaluate --model caiseg|classic --data VOLUMES ...: the 3D protocol (Dice per click, mNoC)
 //   evaluate --compare A/summary.json B/summary.json ... --out plot.png
 
 #include "cli/command.h"
@@ -13,6 +14,7 @@
 #include "data/modality_files.h"
 #include "eval/automatic_evaluation.h"
 #include "eval/interactive_evaluation.h"
+#include "eval/volume_interactive_evaluation.h"
 #include "eval/iou_curve_plot.h"
 #include "io/image_reader.h"
 
@@ -49,12 +51,13 @@ IouCurve curveFromSummary(const QString& path) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) throw std::runtime_error(path.toStdString() + ": cannot read");
   const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
-  if (!o.contains("miou_per_click")) throw std::runtime_error(path.toStdString() + ": not an evaluation summary.json");
+  const QString key = o.contains("mdice_per_click") ? "mdice_per_click" : "miou_per_click"; // 3D runs: Dice
+  if (!o.contains(key)) throw std::runtime_error(path.toStdString() + ": not an evaluation summary.json");
   IouCurve curve;
   // The run's folder names what was evaluated (e.g. "ikan-busi"); the summary names the engine.
   const std::string run = std::filesystem::path(path.toStdString()).parent_path().filename().string();
   curve.label = (run.empty() ? "" : run + ": ") + o["model"].toString().toStdString() + ", " + std::to_string(o["cases"].toInt()) + " cases";
-  for (const auto v : o["miou_per_click"].toArray()) curve.meanIouPerClick.push_back(v.toDouble());
+  for (const auto v : o[key].toArray()) curve.meanIouPerClick.push_back(v.toDouble());
   return curve;
 }
 
@@ -68,7 +71,8 @@ public:
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "ikan or classic (clicks), kmunet or kanunet (automatic: Dice, IoU, HD95).", "NAME", "ikan");
+    QCommandLineOption model("model", "ikan or classic (clicks on 2D images), caiseg or classic (clicks on volumes: Dice per click), "
+                                      "kmunet or kanunet (automatic: Dice, IoU, HD95).", "NAME", "ikan");
     QCommandLineOption weights("weights", "The model's weights (default: the bundled ones).", "FILE");
     QCommandLineOption init("init", "Start the clicks from this automatic model's mask (kmunet or kanunet): IoU@0 is its IoU.", "NAME");
     QCommandLineOption initWeights("init-weights", "Weights of the --init model (default: the bundled ones).", "FILE");
@@ -101,6 +105,8 @@ public:
     if (automatic && p.isSet(init)) throw UsageError("--init starts the clicks of --model ikan or classic from an automatic mask");
     if (p.isSet(init) && !app::isAutomaticModel(initName)) throw UsageError("--init takes an automatic model: kmunet or kanunet");
     if (p.isSet(initWeights) && !p.isSet(init)) throw UsageError("--init-weights needs --init kmunet|kanunet");
+    const bool volumeModel = app::isVolumeModel(modelName);
+    if (volumeModel && p.isSet(init)) throw UsageError("--init starts 2D clicks from an automatic mask; " + modelName + " has its own automatic round");
 
     // The models first: a wrong weights file is reported before any case is read.
     std::unique_ptr<AutomaticSegmenter> segmenter;
@@ -108,8 +114,10 @@ public:
       segmenter = app::createAutomaticSegmenterByName(automatic ? modelName : initName,
                                                       (automatic ? p.value(weights) : p.value(initWeights)).toStdString(),
                                                       p.value(device).toStdString());
+    std::unique_ptr<VolumeInteractiveEngine> volumeEngine;
+    if (volumeModel) volumeEngine = app::createVolumeEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
     std::unique_ptr<InteractiveEngine> engine;
-    if (!automatic) engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
+    if (!automatic && !volumeModel) engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
 
     std::vector<LabeledCase> cases;
     for (const QString& folder : p.values(data)) {
@@ -130,6 +138,10 @@ public:
     const std::filesystem::path outDir(p.value(out).toStdString());
     std::filesystem::create_directories(outDir);
     if (automatic) return evaluateAutomatic(*segmenter, cases, p.value(label).toInt(), outDir);
+    // classic follows the data: volumes get the 3D watershed and the 3D protocol.
+    if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImage(cases.front().imagePath).geometry().dimension == 3)
+      volumeEngine = app::createVolumeEngineByName("classic", "", "cpu");
+    if (volumeEngine) return evaluateVolumes(*volumeEngine, volumeModel, cases, p.value(label).toInt(), clicks, outDir);
     std::vector<CaseResult> results;
     double initSeconds = 0;
     int skipped = 0;
@@ -188,6 +200,74 @@ public:
   }
 
 private:
+  // The 3D protocol (volume_interactive_evaluation.h) on every volume with a non-empty reference;
+  // automaticFirstRound: the engine segments once without clicks first (CAISeg's protocol).
+  static int evaluateVolumes(VolumeInteractiveEngine& engine, bool automaticFirstRound, const std::vector<LabeledCase>& cases, int label,
+                             int clicks, const std::filesystem::path& outDir) {
+    std::vector<VolumeCaseResult> results;
+    int skipped = 0;
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const Image volume = readImage(cases[i].imagePath);
+      if (volume.geometry().dimension != 3) {
+        ++skipped;
+        continue;
+      }
+      const LabelMask mask = readCaseMask(cases[i], volume.geometry(), label);
+      if (mask.countNonZero() == 0) {
+        ++skipped;
+        continue;
+      }
+      results.push_back(evaluateVolumeCase(engine, volume, mask, cases[i].name, clicks, automaticFirstRound));
+      const VolumeCaseResult& r = results.back();
+      std::fprintf(stderr, "\r[%zu/%zu] %s: Dice@1 %.3f, Dice@%d %.3f, NoC@85 %d   ", i + 1, cases.size(), cases[i].name.c_str(),
+                   r.clicks.iouPerClick.front(), clicks, r.clicks.iouPerClick.back(), numberOfClicks(r.clicks, 0.85));
+    }
+    std::fprintf(stderr, "\n");
+    if (results.empty()) throw std::runtime_error("no volume could be evaluated (empty masks or 2D images only)");
+
+    std::vector<CaseResult> clickResults;
+    for (const auto& r : results) clickResults.push_back(r.clicks);
+    const EvaluationSummary s = summarize(clickResults, clicks);
+    std::ofstream((outDir / "summary.json").string()) << volumeSummaryJson(s, results, engine.name()) << "\n";
+    std::ofstream perCase((outDir / "per_case.csv").string());
+    perCase << "case,noc80,noc85,noc90,seconds,dice,jaccard,precision,recall,hd95_mm,assd_mm" << (automaticFirstRound ? ",dice0" : "");
+    for (int k = 1; k <= clicks; ++k) perCase << ",dice" << k;
+    perCase << "\n";
+    for (const auto& r : results) {
+      const auto distance = [](double mm) { return std::isfinite(mm) ? std::to_string(mm) : std::string("inf"); };
+      perCase << '"' << r.clicks.name << "\"," << numberOfClicks(r.clicks, 0.80) << "," << numberOfClicks(r.clicks, 0.85) << ","
+              << numberOfClicks(r.clicks, 0.90) << "," << r.clicks.seconds << "," << r.final.dice << "," << r.final.iou << ","
+              << r.final.precision << "," << r.final.recall << "," << distance(r.final.hd95Millimetres) << ","
+              << distance(r.final.assdMillimetres);
+      if (r.clicks.initialIou) perCase << "," << *r.clicks.initialIou;
+      for (const double dice : r.clicks.iouPerClick) perCase << "," << dice;
+      perCase << "\n";
+    }
+    writeIouCurvePlot({{engine.name(), s.meanIouPerClick}}, (outDir / "dice_vs_clicks.png").string(), "mean Dice");
+
+    const auto at = [&](int k) { return k <= clicks ? s.meanIouPerClick[static_cast<size_t>(k - 1)] : s.meanIouPerClick.back(); };
+    std::printf("%-24s %7s %7s %7s %8s %8s %8s %6s %8s %9s\n", "model", "mNoC@80", "mNoC@85", "mNoC@90", "Dice@1", "Dice@5", "Dice@10",
+                "cases", ">20@90", "ms/click");
+    std::printf("%-24s %7.2f %7.2f %7.2f %8.3f %8.3f %8.3f %6d %8d %9.1f\n", engine.name().c_str(), s.noc80, s.noc85, s.noc90, at(1), at(5),
+                at(10), s.cases, s.neverReach90, s.msPerClick);
+    if (s.meanInitialIou) std::printf("automatic first round (no clicks): mean Dice %.3f\n", *s.meanInitialIou);
+    double hd95 = 0, assd = 0, dice = 0;
+    int finite = 0;
+    for (const auto& r : results) {
+      dice += r.final.dice;
+      if (std::isfinite(r.final.hd95Millimetres)) {
+        hd95 += r.final.hd95Millimetres;
+        assd += r.final.assdMillimetres;
+        ++finite;
+      }
+    }
+    std::printf("after %d clicks: Dice %.3f", clicks, dice / static_cast<double>(results.size()));
+    if (finite > 0) std::printf(", HD95 %.2f mm, ASSD %.2f mm", hd95 / finite, assd / finite);
+    std::printf("\n");
+    if (skipped > 0) std::printf("(%d cases skipped: empty mask or 2D)\n", skipped);
+    return 0;
+  }
+
   // Dice, IoU, HD95 of the automatic mask of each case with a non-empty reference: 2D images whole,
   // volumes slice by slice with an MSD case's modalities (NAME_0000, NAME_0001, ...) as channels.
   static int evaluateAutomatic(AutomaticSegmenter& segmenter, const std::vector<LabeledCase>& cases, int label,

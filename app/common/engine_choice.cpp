@@ -3,6 +3,7 @@
 #include "common/model_weights.h"
 
 #include "caiseg/caiseg_engine.h"
+#include "classic/volume_watershed_engine.h"
 #include "classic/watershed_engine.h"
 #include "ikan/ikan_engine.h"
 #include "kanunet/kanunet_segmenter.h"
@@ -29,7 +30,8 @@ bool isVolumeModel(const std::string& model) { return model == "caiseg"; }
 
 std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
                                                                   const std::string& device, const std::array<int, 3>& patch) {
-  if (model != "caiseg") throw std::invalid_argument("unknown 3D model '" + model + "' (available: caiseg)");
+  if (model == "classic") return createVolumeWatershedEngine();
+  if (model != "caiseg") throw std::invalid_argument("unknown 3D model '" + model + "' (available: caiseg, classic)");
   CaisegEngineOptions options;
   if (weightsPath.empty()) {
     try {

@@ -18,8 +18,9 @@ std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, 
 
 // True for the models that refine whole volumes (VolumeInteractiveEngine): "caiseg".
 bool isVolumeModel(const std::string& model);
-// weightsPath empty: the bundled weights (none ship for CAISeg yet: the error says so). patch: D, H, W
-// voxels, 0 = chosen from the volume's spacing. Throws std::invalid_argument for an unknown model.
+// "caiseg" (weightsPath empty: the bundled weights; patch: D, H, W voxels, 0 = chosen from the volume's
+// spacing) or "classic" (ITK's 3D marker watershed, no weights). Throws std::invalid_argument for an
+// unknown model.
 std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
                                                                   const std::string& device, const std::array<int, 3>& patch = {0, 0, 0});
 

@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <stdexcept>
 
 namespace medclick::app {
@@ -53,37 +52,12 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
   return writer.count();
 }
 
-namespace {
-
-// ../shared/data/lesions-nrrd's layout: NAME_image.EXT beside NAME_label.EXT, one case per NAME.
-LabeledDataset scanImageLabelPairs(const fs::path& folder) {
-  const std::string dataset = folder.filename().empty() ? folder.parent_path().filename().string() : folder.filename().string();
-  std::map<std::string, std::string> images, labels;
-  for (const auto& entry : fs::directory_iterator(folder)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string file = entry.path().filename().string();
-    for (const auto& [suffix, into] : {std::pair<std::string, std::map<std::string, std::string>*>{"_image.", &images}, {"_label.", &labels}}) {
-      const auto at = file.rfind(suffix);
-      if (at != std::string::npos && at > 0) (*into)[file.substr(0, at)] = entry.path().string();
-    }
-  }
-  LabeledDataset result{"image+label pairs", {}};
-  for (const auto& [stem, image] : images) {
-    const auto label = labels.find(stem);
-    if (label != labels.end()) result.cases.push_back({dataset + "/" + stem, dataset + "/" + stem, image, {label->second}});
-  }
-  return result;
-}
-
-} // namespace
-
 int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
                              const std::atomic<bool>& cancel) {
   VolumeCacheWriter writer(minimumSpacing);
   int skippedEmpty = 0, skipped2d = 0;
   for (const auto& folder : dataFolders) {
-    LabeledDataset dataset = fs::is_directory(folder) ? scanImageLabelPairs(folder) : LabeledDataset{};
-    if (dataset.cases.empty()) dataset = scanLabeledDataset(folder);
+    const LabeledDataset dataset = scanLabeledDataset(folder);
     spdlog::info("{}: {} layout, {} labeled cases", folder, dataset.layout, dataset.cases.size());
     for (const auto& labeledCase : dataset.cases) {
       if (cancel.load()) return -1;

@@ -98,6 +98,24 @@ LabeledDataset scanMsd(const fs::path& folder, const std::string& dataset) {
   return result;
 }
 
+// NAME_image.EXT beside NAME_label.EXT, one case per NAME (../shared/data/lesions-nrrd).
+LabeledDataset scanImageLabelPairs(const fs::path& folder, const std::string& dataset) {
+  std::map<std::string, std::string> images, labels;
+  for (const auto& file : sortedFiles(folder, false)) {
+    const std::string name = file.filename().string();
+    for (const auto& [suffix, into] : {std::pair<std::string, std::map<std::string, std::string>*>{"_image.", &images}, {"_label.", &labels}}) {
+      const auto at = name.rfind(suffix);
+      if (at != std::string::npos && at > 0) (*into)[name.substr(0, at)] = file.string();
+    }
+  }
+  LabeledDataset result{"image+label pairs", {}};
+  for (const auto& [stem, image] : images) {
+    const auto label = labels.find(stem);
+    if (label != labels.end()) result.cases.push_back({dataset + "/" + stem, dataset + "/" + stem, image, {label->second}});
+  }
+  return result;
+}
+
 } // namespace
 
 std::string groupOf(const std::string& datasetName, const std::string& stem) {
@@ -123,8 +141,10 @@ LabeledDataset scanLabeledDataset(const std::string& path) {
     result = scanImagesAndMasks(folder, dataset);
   else
     result = scanBusi(folder, dataset);
+  if (result.cases.empty()) result = scanImageLabelPairs(folder, dataset);
   if (result.cases.empty())
-    throw ImageIOError(path, "no labeled cases found (expected images/ + masks/, BUSI's name.png + name_mask.png, or imagesTr/ + labelsTr/)");
+    throw ImageIOError(path, "no labeled cases found (expected images/ + masks/, BUSI's name.png + name_mask.png, imagesTr/ + labelsTr/, "
+                             "or NAME_image.* + NAME_label.* pairs)");
   return result;
 }
 

@@ -3,6 +3,7 @@
 //   images/ + masks/           matched by file stem (a "_mask" suffix on the mask allowed)
 //   BUSI                       name.png beside name_mask.png (+ name_mask_1.png ... merged by OR), in any subfolder
 //   MSD / nnU-Net              imagesTr/case_0000.nii.gz + labelsTr/case.nii.gz
+//   image+label pairs          NAME_image.nrrd beside NAME_label.nrrd (any image format)
 // Each case also gets a group: views of one patient or exam that must stay in one split.
 
 #include "image/image.h"
@@ -21,7 +22,7 @@ struct LabeledCase {
 };
 
 struct LabeledDataset {
-  std::string layout; // "images+masks", "busi" or "msd"
+  std::string layout; // "images+masks", "busi", "msd" or "image+label pairs"
   std::vector<LabeledCase> cases;
 };
 

@@ -9,7 +9,7 @@
 
 namespace medclick {
 
-void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& pngPath) {
+void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& pngPath, const std::string& axisLabel) {
   const int width = 720, height = 480, left = 70, right = 20, top = 30, bottom = 60;
   cv::Mat plot(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
   size_t clicks = 1;
@@ -24,7 +24,7 @@ void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& p
   for (size_t k = 1; k <= clicks; ++k)
     cv::putText(plot, std::to_string(k), {px(static_cast<double>(k)) - 5, height - bottom + 18}, cv::FONT_HERSHEY_SIMPLEX, 0.4, ink, 1, cv::LINE_AA);
   cv::putText(plot, "clicks", {width / 2 - 20, height - 15}, cv::FONT_HERSHEY_SIMPLEX, 0.5, ink, 1, cv::LINE_AA);
-  cv::putText(plot, "mean IoU", {5, 18}, cv::FONT_HERSHEY_SIMPLEX, 0.5, ink, 1, cv::LINE_AA);
+  cv::putText(plot, axisLabel, {5, 18}, cv::FONT_HERSHEY_SIMPLEX, 0.5, ink, 1, cv::LINE_AA);
   const cv::Scalar colours[] = {{200, 80, 20}, {30, 30, 200}, {40, 150, 40}, {150, 40, 150}, {20, 140, 200}};
   for (size_t c = 0; c < curves.size(); ++c) {
     const auto& values = curves[c].meanIouPerClick;

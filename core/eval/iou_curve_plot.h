@@ -1,5 +1,6 @@
 #pragma once
-// iou_vs_clicks.png: mean IoU against the number of clicks, one curve per run, drawn with OpenCV.
+// iou_vs_clicks.png: mean IoU (or the 3D protocol's Dice) against the number of clicks, one curve per
+// run, drawn with OpenCV.
 
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@ struct IouCurve {
   std::vector<double> meanIouPerClick;
 };
 
-void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& pngPath);
+// axisLabel: what the curves measure ("mean Dice" for the 3D protocol).
+void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& pngPath, const std::string& axisLabel = "mean IoU");
 
 } // namespace medclick

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <numeric>
 
 namespace medclick {
 
@@ -87,14 +88,16 @@ OverlapMetrics overlapMetrics(const LabelMask& prediction, const LabelMask& refe
   }
   OverlapMetrics m;
   if (predicted == 0 && expected == 0) { // nothing to find, nothing found
-    m.dice = m.iou = 1.0;
-    m.hd95Millimetres = 0.0;
+    m.dice = m.iou = m.precision = m.recall = 1.0;
+    m.hd95Millimetres = m.assdMillimetres = 0.0;
     return m;
   }
   m.dice = 2.0 * static_cast<double>(both) / static_cast<double>(predicted + expected);
   m.iou = static_cast<double>(both) / static_cast<double>(predicted + expected - both);
+  m.precision = predicted == 0 ? 0.0 : static_cast<double>(both) / static_cast<double>(predicted);
+  m.recall = expected == 0 ? 1.0 : static_cast<double>(both) / static_cast<double>(expected);
   if (predicted == 0 || expected == 0) { // no surface on one side to measure to
-    m.hd95Millimetres = std::numeric_limits<double>::infinity();
+    m.hd95Millimetres = m.assdMillimetres = std::numeric_limits<double>::infinity();
     return m;
   }
   const ImageGeometry& g = reference.geometry();
@@ -102,14 +105,20 @@ OverlapMetrics overlapMetrics(const LabelMask& prediction, const LabelMask& refe
   std::transform(p.begin(), p.end(), binaryP.begin(), [](std::uint8_t v) { return v ? 1 : 0; });
   std::transform(r.begin(), r.end(), binaryR.begin(), [](std::uint8_t v) { return v ? 1 : 0; });
   const Labels surfaceP = surfaceOf(binaryP, g), surfaceR = surfaceOf(binaryR, g);
-  std::vector<double> distances; // both directions, pooled
+  std::vector<double> fromPrediction, fromReference;
   if (g.dimension == 2) {
-    appendDistances<2>(surfaceP, surfaceR, g, distances);
-    appendDistances<2>(surfaceR, surfaceP, g, distances);
+    appendDistances<2>(surfaceP, surfaceR, g, fromPrediction);
+    appendDistances<2>(surfaceR, surfaceP, g, fromReference);
   } else {
-    appendDistances<3>(surfaceP, surfaceR, g, distances);
-    appendDistances<3>(surfaceR, surfaceP, g, distances);
+    appendDistances<3>(surfaceP, surfaceR, g, fromPrediction);
+    appendDistances<3>(surfaceR, surfaceP, g, fromReference);
   }
+  const auto mean = [](const std::vector<double>& values) {
+    return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  };
+  m.assdMillimetres = 0.5 * (mean(fromPrediction) + mean(fromReference));
+  std::vector<double> distances = std::move(fromPrediction); // HD95: both directions, pooled
+  distances.insert(distances.end(), fromReference.begin(), fromReference.end());
   m.hd95Millimetres = percentile(std::move(distances), 95.0);
   return m;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// How well an automatic (clickless) mask matches the reference on the same grid: Dice, IoU and the
-// 95th-percentile Hausdorff distance in millimetres, 2D or 3D, honouring the spacing.
+// How well a mask matches the reference on the same grid: Dice, IoU (Jaccard), precision, recall, the
+// 95th-percentile Hausdorff distance and the average symmetric surface distance in millimetres, 2D
+// or 3D, honouring the spacing.
 //
 // HD95 is medpy's `hd95`: the surface voxels of each mask are its voxels with a face neighbour outside
 // it (the image border counts as outside, as scipy's binary_erosion with border_value 0); each surface
@@ -17,8 +18,11 @@ namespace medclick {
 
 struct OverlapMetrics {
   double dice = 0;
-  double iou = 0;
+  double iou = 0;             // Jaccard
   double hd95Millimetres = 0; // +infinity when exactly one mask is empty
+  double assdMillimetres = 0; // medpy's assd: the mean of the two directed mean surface distances; +infinity as HD95
+  double precision = 0;       // |P ∧ R| / |P| (1 when nothing is predicted and nothing expected, 0 when only R is non-empty)
+  double recall = 0;          // |P ∧ R| / |R| (1 when R is empty and nothing is predicted)
 };
 
 // Voxels with a non-zero label are object. Throws ImageIOError (both geometries in the message) when

@@ -1,4 +1,4 @@
-// medclick-cli segment --model caiseg on real volumes from ../shared/data (untrained slim weights in
+// medclick-cli segment and evaluate --model caiseg on real volumes from ../shared/data (untrained slim weights in
 // a real safetensors file: this checks the plumbing from voxel clicks to a geometry-true mask, not
 // segmentation quality), its one-line errors, and bench --model caiseg.
 
@@ -7,6 +7,8 @@
 #include "io/mask_reader.h"
 
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -81,6 +83,40 @@ private slots:
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("CAISeg (slim, anisotropic) on cpu: 1 click(s)"), qPrintable(r.out));
     expectGeometryKept(volume, file("breast_mask.nrrd"), file("breast_prob.nrrd"));
+  }
+
+  void evaluate_runs_the_3d_protocol_for_caiseg_and_the_classical_watershed() {
+    const QString folder = sharedData("lesions-nrrd");
+    if (!fs::exists(folder.toStdString())) QSKIP("../shared/data is not beside this checkout");
+    const QString split = file("breast_split.txt");
+    QFile splitFile(split);
+    QVERIFY(splitFile.open(QIODevice::WriteOnly));
+    splitFile.write("train\tlesions-nrrd/brain1\nvalidation\tlesions-nrrd/breast1\n");
+    splitFile.close();
+    // CAISeg: an automatic round (Dice@0), then two clicks; untrained weights, so only the plumbing is checked.
+    Result r = cli({"evaluate", "--model", "caiseg", "--weights", anisotropicWeights_, "--data", folder, "--split", split, "--max-clicks", "2",
+                    "--device", "cpu", "--out", file("eval-caiseg")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("mNoC@85") && r.out.contains("automatic first round"), qPrintable(r.out));
+    QFile summary(file("eval-caiseg/summary.json"));
+    QVERIFY(summary.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();
+    QCOMPARE(o["metric"].toString(), QString("dice"));
+    QCOMPARE(o["cases"].toInt(), 1);
+    QVERIFY(o.contains("mdice_at_0") && o["final"].toObject().contains("assd_mm"));
+    QCOMPARE(o["mdice_per_click"].toArray().size(), 2);
+    QVERIFY(fs::exists(file("eval-caiseg/dice_vs_clicks.png").toStdString()));
+    QFile perCase(file("eval-caiseg/per_case.csv"));
+    QVERIFY(perCase.open(QIODevice::ReadOnly));
+    QVERIFY(perCase.readLine().startsWith("case,noc80,noc85,noc90,seconds,dice,jaccard,precision,recall,hd95_mm,assd_mm,dice0,dice1,dice2"));
+    // classic follows the data: on volumes it is ITK's 3D watershed, from the first click.
+    r = cli({"evaluate", "--model", "classic", "--data", folder, "--split", split, "--max-clicks", "2", "--out", file("eval-classic")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("classic (3D watershed)") && !r.out.contains("automatic first round"), qPrintable(r.out));
+    // --init belongs to the 2D protocol.
+    r = cli({"evaluate", "--model", "caiseg", "--weights", anisotropicWeights_, "--data", folder, "--init", "kmunet", "--out", file("x")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("has its own automatic round"), qPrintable(r.err));
   }
 
   void segment_without_weights_says_none_ship() {

@@ -1,4 +1,4 @@
-// Dice, IoU and HD95 (mm) of masks written as NIfTI with anisotropic spacing and read back, against
+// Dice, IoU, precision, recall, HD95 and ASSD (mm) of masks written as NIfTI with anisotropic spacing and read back, against
 // values worked out by hand (each test's comment shows the arithmetic), and the empty-mask cases.
 
 #include "eval/overlap_metrics.h"
@@ -92,6 +92,11 @@ private slots:
     QVERIFY2(std::abs(m.hd95Millimetres - 1.8) < 1e-5, qPrintable(QString::number(m.hd95Millimetres)));
     QVERIFY(std::abs(m.dice - 2.0 / 3.0) < 1e-12);
     QVERIFY(std::abs(m.iou - 0.5) < 1e-12);
+    // ASSD (medpy's assd): the directed means are 0 (A→B) and (0 + 2) / 2 = 1 mm, so 0.5 mm.
+    QVERIFY2(std::abs(m.assdMillimetres - 0.5) < 1e-5, qPrintable(QString::number(m.assdMillimetres)));
+    // A (the prediction) is all inside B: precision 1/1, recall 1/2.
+    QCOMPARE(m.precision, 1.0);
+    QCOMPARE(m.recall, 0.5);
   }
 
   void a_far_outlier_pixel_moves_hd95_little_but_would_be_the_hausdorff_distance() {
@@ -137,7 +142,9 @@ private slots:
     m = overlapMetrics(empty, square);
     QCOMPARE(m.dice, 0.0);
     QCOMPARE(m.iou, 0.0);
+    QCOMPARE(m.recall, 0.0);
     QVERIFY(std::isinf(m.hd95Millimetres) && m.hd95Millimetres > 0);
+    QVERIFY(std::isinf(m.assdMillimetres));
     QVERIFY(std::isinf(overlapMetrics(square, empty).hd95Millimetres));
   }
 

@@ -1,0 +1,100 @@
+#include "eval/volume_interactive_evaluation.h"
+
+#include "eval/volume_evaluation_clicker.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace medclick {
+
+double diceCoefficient(const std::vector<unsigned char>& prediction, const std::vector<unsigned char>& reference) {
+  if (prediction.size() != reference.size()) throw std::invalid_argument("Dice of masks of different sizes");
+  std::size_t both = 0, total = 0;
+  for (std::size_t v = 0; v < prediction.size(); ++v) {
+    const bool p = prediction[v] != 0, r = reference[v] != 0;
+    both += p && r;
+    total += static_cast<std::size_t>(p) + static_cast<std::size_t>(r);
+  }
+  return total == 0 ? 1.0 : 2.0 * static_cast<double>(both) / static_cast<double>(total);
+}
+
+VolumeCaseResult evaluateVolumeCase(VolumeInteractiveEngine& engine, const Image& volume, const LabelMask& reference,
+                                    const std::string& name, int maxClicks, bool automaticFirstRound) {
+  const ImageGeometry& g = volume.geometry();
+  if (g.dimension != 3) throw std::invalid_argument(name + ": the 3D protocol needs a volume");
+  if (volume.components() != 1) throw std::invalid_argument(name + ": the 3D protocol needs a single-channel volume");
+  requireSameGrid(g, reference.geometry(), name);
+  VolumeCaseResult result;
+  result.clicks.name = name;
+  const auto timed = [&](auto&& work) {
+    const auto start = std::chrono::steady_clock::now();
+    work();
+    result.clicks.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  timed([&] { engine.setVolume(volume.voxels().data(), g.size, {g.spacing[0], g.spacing[1], g.spacing[2]}); });
+
+  const auto& truth = reference.labels();
+  std::vector<unsigned char> prediction(truth.size(), 0);
+  std::vector<float> probability;
+  const auto threshold = [&] {
+    for (std::size_t v = 0; v < prediction.size(); ++v) prediction[v] = probability[v] > kEvaluationThreshold ? 1 : 0;
+  };
+  if (automaticFirstRound) {
+    timed([&] { probability = engine.refine({}, nullptr); });
+    threshold();
+    result.clicks.initialIou = diceCoefficient(prediction, truth);
+  }
+  VolumeEvaluationClicker clicker(reference);
+  for (int k = 0; k < maxClicks; ++k) {
+    if (!clicker.next(prediction)) { // nothing left to correct: the result stays as it is
+      result.clicks.iouPerClick.push_back(result.clicks.iouPerClick.empty() ? diceCoefficient(prediction, truth)
+                                                                            : result.clicks.iouPerClick.back());
+      continue;
+    }
+    timed([&] { probability = engine.refine(clicker.clicks(), probability.empty() ? nullptr : probability.data()); });
+    threshold();
+    result.clicks.iouPerClick.push_back(diceCoefficient(prediction, truth));
+  }
+  LabelMask finalMask(g);
+  finalMask.labels() = prediction;
+  result.final = overlapMetrics(finalMask, reference);
+  return result;
+}
+
+std::string volumeSummaryJson(const EvaluationSummary& s, const std::vector<VolumeCaseResult>& results, const std::string& model) {
+  double dice = 0, jaccard = 0, precision = 0, recall = 0, hd95 = 0, assd = 0;
+  int finite = 0;
+  for (const auto& r : results) {
+    dice += r.final.dice;
+    jaccard += r.final.iou;
+    precision += r.final.precision;
+    recall += r.final.recall;
+    if (std::isfinite(r.final.hd95Millimetres)) {
+      hd95 += r.final.hd95Millimetres;
+      assd += r.final.assdMillimetres;
+      ++finite;
+    }
+  }
+  const double n = std::max<double>(1.0, static_cast<double>(results.size()));
+  std::ostringstream out;
+  out.precision(6);
+  out << "{\"metric\":\"dice\",\"model\":\"" << model << "\",";
+  if (s.meanInitialIou) out << "\"mdice_at_0\":" << *s.meanInitialIou << ",";
+  out << "\"cases\":" << s.cases << ",\"max_clicks\":" << s.maxClicks << ",\"noc80\":" << s.noc80 << ",\"noc85\":" << s.noc85
+      << ",\"noc90\":" << s.noc90 << ",\"never_reach_90\":" << s.neverReach90 << ",\"ms_per_click\":" << s.msPerClick
+      << ",\"mdice_per_click\":[";
+  for (size_t k = 0; k < s.meanIouPerClick.size(); ++k) out << (k ? "," : "") << s.meanIouPerClick[k];
+  out << "],\"final\":{\"dice\":" << dice / n << ",\"jaccard\":" << jaccard / n << ",\"precision\":" << precision / n
+      << ",\"recall\":" << recall / n << ",\"hd95_mm\":";
+  if (finite > 0)
+    out << hd95 / finite << ",\"assd_mm\":" << assd / finite;
+  else
+    out << "null,\"assd_mm\":null";
+  out << ",\"distance_cases\":" << finite << "}}";
+  return out.str();
+}
+
+} // namespace medclick
