@@ -71,6 +71,7 @@ MultiScaleCrossAttentionImpl::MultiScaleCrossAttentionImpl(const MultiScaleCross
       }
     }
   }
+  norm = register_module("norm", nn::LayerNorm(nn::LayerNormOptions({options.widths.back()})));
 }
 
 std::vector<int64_t> MultiScaleCrossAttentionImpl::headsUsed() const {
@@ -89,7 +90,7 @@ torch::Tensor MultiScaleCrossAttentionImpl::forward(const std::vector<torch::Ten
     if (i < projectionIndex_.size() && projectionIndex_[i] >= 0)
       queries = projections[projectionIndex_[i]]->as<nn::Linear>()->forward(queries);
   }
-  return queries;
+  return norm(queries);
 }
 
 } // namespace medclick

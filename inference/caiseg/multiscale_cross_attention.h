@@ -9,6 +9,12 @@
 // (hidden = mlpRatio × width), its branch dropped per sample with probability dropPath while
 // training (stochastic depth, §IV-B3: 0.2).
 //
+// After the last scale the queries go through a LayerNorm, as a transformer decoder's output does
+// before its queries are compared with pixel features (DETR's and Mask2Former's decoder norm). The
+// paper's eq. (1) is a pure residual stream: without it the queries grew to ~25 per channel against
+// features of unit scale, so eq. (10)'s scores F_new · q_hᵀ / √d_k reached thousands and the deep
+// supervision's BCE (eq. 12) swamped the loss (measured: 270 at the first step, diverging).
+//
 // The queries depend on the image only, never on the clicks: they are computed with the backbone's
 // features and reused while only the clicks change.
 
@@ -60,13 +66,14 @@ struct MultiScaleCrossAttentionOptions {
 class MultiScaleCrossAttentionImpl : public torch::nn::Module {
 public:
   explicit MultiScaleCrossAttentionImpl(const MultiScaleCrossAttentionOptions& options);
-  // decoder features coarse to fine → [B, 2, C_last]: row 0 q_back, row 1 q_fore (the class order of
-  // every CAISeg output: background, foreground).
+  // decoder features coarse to fine → [B, 2, C_last], layer-normalised: row 0 q_back, row 1 q_fore
+  // (the class order of every CAISeg output: background, foreground).
   torch::Tensor forward(const std::vector<torch::Tensor>& decoderFeatures);
 
   torch::Tensor q_fore, q_back;       // [C_first] each
   torch::nn::ModuleList scales{nullptr};      // QueryCrossAttention per scale
   torch::nn::ModuleList projections{nullptr}; // Linear from scale i to i+1, only where widths differ
+  torch::nn::LayerNorm norm{nullptr};         // on the final queries (see above)
   std::vector<int64_t> headsUsed() const;
 
 private:

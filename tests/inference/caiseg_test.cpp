@@ -342,6 +342,11 @@ MEDCLICK_TEST(multi_scale_attention_maps_queries_between_widths_and_starts_from_
   const auto q = attention(features);
   EXPECT(q.sizes() == at::IntArrayRef({2, 2, 32}));
   EXPECT(maxDifference(q.select(1, 0), q.select(1, 1)) > 1e-3); // q_back and q_fore stay apart
+  // On the scale of unit-variance features, so that eq. (10)'s scores stay O(1): each query is
+  // layer-normalised (mean 0, variance 1 over its channels).
+  EXPECT(q.mean(-1).abs().max().item<float>() < 1e-4f);
+  EXPECT_NEAR(q.var(-1, false).mean().item<float>(), 1.0, 1e-3);
+  EXPECT(headClassScores(features.back(), q).abs().mean().item<float>() < 5.0f);
   MultiScaleCrossAttentionOptions mismatched;
   mismatched.widths = {64, 32}; // two scales, four head counts
   EXPECT_THROWS_WITH(std::invalid_argument, (void)MultiScaleCrossAttention(mismatched), "one head count per decoder scale");
