@@ -83,9 +83,10 @@ public:
     QCommandLineOption seed("seed", "Seed for --limit's draw.", "S", "0");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
+    QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in from the second click.");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, compare, out});
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -117,7 +118,8 @@ public:
     std::unique_ptr<VolumeInteractiveEngine> volumeEngine;
     if (volumeModel) volumeEngine = app::createVolumeEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
     std::unique_ptr<InteractiveEngine> engine;
-    if (!automatic && !volumeModel) engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
+    if (!automatic && !volumeModel)
+      engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), !p.isSet(noZoom));
 
     std::vector<LabeledCase> cases;
     for (const QString& folder : p.values(data)) {

@@ -13,8 +13,10 @@
 
 namespace medclick::app {
 
-// weightsPath empty: the bundled weights. Throws std::invalid_argument for an unknown model.
-std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device);
+// weightsPath empty: the bundled weights. zoomIn: IKAN crops around the object from the second click
+// (RITM's zoom-in, inference/ikan/zoom_in.h). Throws std::invalid_argument for an unknown model.
+std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device,
+                                                      bool zoomIn = true);
 
 // True for the models that refine whole volumes (VolumeInteractiveEngine): "caiseg".
 bool isVolumeModel(const std::string& model);

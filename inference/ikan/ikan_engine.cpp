@@ -7,6 +7,7 @@
 #include "weights/safetensors.h"
 
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 namespace medclick {
@@ -15,7 +16,8 @@ namespace {
 
 class IkanEngine : public InteractiveEngine {
 public:
-  IkanEngine(IkanNetwork network, torch::Device device) : network_(std::move(network)), device_(device) {
+  IkanEngine(IkanNetwork network, torch::Device device, ZoomInOptions zoomIn)
+      : network_(std::move(network)), device_(device), zoomIn_(zoomIn) {
     network_->to(device_);
     network_->eval();
   }
@@ -35,9 +37,12 @@ public:
     const auto mean = image.mean();
     const auto std = image.std().clamp_min(1e-6);
     const auto size = network_->options().inputSize;
-    image_ = resizeBilinear(((image - mean) / std).contiguous(), size, size, true);
+    normalized_ = ((image - mean) / std).contiguous();
+    image_ = resizeBilinear(normalized_, size, size, true);
     width_ = width;
     height_ = height;
+    zoomIn_.reset();
+    roiImage_ = torch::Tensor();
   }
 
   std::vector<float> refine(const ClickList& clicks, size_t firstNewClick, const float* previousProbability) override {
@@ -45,20 +50,34 @@ public:
     if (!image_.defined()) throw std::logic_error("IKAN: refine() before setImage()");
     torch::InferenceMode inference;
     const auto size = network_->options().inputSize;
+    // The region the network looks at: the whole image, or the zoom-in crop (resized once per crop).
+    const std::optional<PixelBox> roi = zoomIn_.roiFor(clicks, previousProbability, static_cast<int>(width_), static_cast<int>(height_));
+    const PixelBox box = roi ? *roi : PixelBox{0, 0, static_cast<int>(width_) - 1, static_cast<int>(height_) - 1};
+    const auto crop = [&](const torch::Tensor& full) { return full.slice(2, box.y0, box.y1 + 1).slice(3, box.x0, box.x1 + 1); };
+    if (roi && !(roiImage_.defined() && roiBox_ == *roi)) {
+      roiImage_ = resizeBilinear(crop(normalized_), size, size, true);
+      roiBox_ = *roi;
+    }
+    const torch::Tensor& image = roi ? roiImage_ : image_;
     torch::Tensor previous;
     if (previousProbability) {
       const auto full = torch::from_blob(const_cast<float*>(previousProbability), {1, 1, height_, width_}, torch::kFloat32).to(device_);
-      previous = resizeBilinear(full, size, size, true).clamp(0.0, 1.0);
+      previous = resizeBilinear(crop(full), size, size, true).clamp(0.0, 1.0);
     } else {
       previous = torch::zeros({1, 1, size, size}, image_.options());
     }
-    // Pixel centres map to pixel centres: x' + 0.5 = (x + 0.5) · size / width.
+    // Pixel centres map to pixel centres: x' + 0.5 = (x − x0 + 0.5) · size / crop width.
     ClickList scaled;
     for (const Click& c : clicks)
-      scaled.push_back({(c.x + 0.5) * size / width_ - 0.5, (c.y + 0.5) * size / height_ - 0.5, c.positive});
-    const auto input = network_->prepareInput(image_, previous, {scaled}, {std::min(firstNewClick, scaled.size())});
-    const auto logits = resizeBilinear(network_->forward(input), height_, width_, false);
-    const auto probability = IkanNetworkImpl::foregroundProbability(logits).contiguous().to(torch::kCPU);
+      scaled.push_back({(c.x - box.x0 + 0.5) * size / box.width() - 0.5, (c.y - box.y0 + 0.5) * size / box.height() - 0.5, c.positive});
+    const auto input = network_->prepareInput(image, previous, {scaled}, {std::min(firstNewClick, scaled.size())});
+    const auto logits = resizeBilinear(network_->forward(input), box.height(), box.width(), false);
+    auto probability = IkanNetworkImpl::foregroundProbability(logits).contiguous().to(torch::kCPU); // [1, h, w]
+    if (roi) { // pasted back; outside the crop nothing is predicted (RITM's inverse transform)
+      auto full = torch::zeros({1, height_, width_}, probability.options());
+      full.slice(1, box.y0, box.y1 + 1).slice(2, box.x0, box.x1 + 1).copy_(probability);
+      probability = full;
+    }
     const float* data = probability.data_ptr<float>();
     return std::vector<float>(data, data + probability.numel());
   }
@@ -67,7 +86,11 @@ private:
   IkanNetwork network_;
   torch::Device device_;
   std::mutex mutex_;
-  torch::Tensor image_; // [1, 3, S, S] on the device
+  ZoomIn zoomIn_;
+  torch::Tensor normalized_; // [1, 3, H, W] on the device: what zoom-in crops
+  torch::Tensor image_;      // [1, 3, S, S] on the device: the whole image at the network's size
+  torch::Tensor roiImage_;   // [1, 3, S, S]: the current zoom-in crop at the network's size
+  PixelBox roiBox_;
   int64_t width_ = 0, height_ = 0;
 };
 
@@ -82,7 +105,7 @@ std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& opt
   const torch::Device device = chooseDevice(options.device);
   if (options.weightsPath.empty()) {
     if (!options.randomWeightsForTesting) throw std::invalid_argument("IKAN needs a weights file");
-    return std::make_unique<IkanEngine>(IkanNetwork(IkanOptions::named(options.variant)), device);
+    return std::make_unique<IkanEngine>(IkanNetwork(IkanOptions::named(options.variant)), device, options.zoomIn);
   }
   const auto content = loadSafetensors(options.weightsPath);
   const auto model = content.metadata.find("model");
@@ -94,7 +117,7 @@ std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& opt
     networkOptions.inputSize = std::stoi(size->second);
   IkanNetwork network(networkOptions);
   loadModuleWeights(*network, content, options.weightsPath);
-  return std::make_unique<IkanEngine>(std::move(network), device);
+  return std::make_unique<IkanEngine>(std::move(network), device, options.zoomIn);
 }
 
 } // namespace medclick

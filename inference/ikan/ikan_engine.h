@@ -1,9 +1,11 @@
 #pragma once
 // IKAN behind the InteractiveEngine interface: the image is normalized and resized to the network's
 // resolution once; each click resizes the previous probability in, modulates it (eq. 3–5), runs the
-// network and up-samples the logits bilinearly to the image's size.
+// network and up-samples the logits bilinearly to the image's size. From the second click on the
+// network sees a crop around the object instead (zoom-in, ikan/zoom_in.h), resized once per crop.
 
 #include "engine/interactive_engine.h"
+#include "ikan/zoom_in.h"
 
 #include <map>
 #include <memory>
@@ -18,6 +20,7 @@ struct IkanEngineOptions {
   // Without weights the engine refuses to start; tests and the benchmark may ask for random ones.
   bool randomWeightsForTesting = false;
   std::string variant = "small";   // used only with random weights (a weights file names its own)
+  ZoomInOptions zoomIn;            // RITM's zoom-in from the second click (ikan/zoom_in.h)
 };
 
 // Throws WeightsError for a missing or mismatching weights file, std::invalid_argument otherwise.

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <thread>
 
 #if defined(__GLIBC__)
@@ -24,6 +25,10 @@ void tuneCpuRuntime(int threads) {
   }();
   (void)allocatorTuned;
 #endif
+  if (threads <= 0) { // OpenMP's own variable, when set, says how many cores this process may take
+    const char* omp = std::getenv("OMP_NUM_THREADS");
+    threads = omp ? std::atoi(omp) : 0;
+  }
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
   torch::set_num_threads(threads > 0 ? threads : (cores > 0 ? cores : 1));
 }

@@ -9,7 +9,8 @@
 
 namespace medclick {
 
-// threads <= 0: all logical cores. Idempotent.
+// threads <= 0: OMP_NUM_THREADS when it is set (e.g. beside a training job), else all logical cores.
+// Idempotent.
 void tuneCpuRuntime(int threads = 0);
 
 } // namespace medclick

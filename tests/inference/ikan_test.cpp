@@ -215,6 +215,62 @@ MEDCLICK_TEST(engine_returns_a_probability_per_pixel_of_a_non_square_image) {
   EXPECT(engine->deviceName() == "cpu");
 }
 
+// ---- zoom-in (RITM's, ikan/zoom_in.h)
+
+MEDCLICK_TEST(zoom_in_crops_the_enlarged_object_box_from_the_second_click) {
+  const int width = 200, height = 100;
+  std::vector<float> previous(static_cast<size_t>(width * height), 0.0f);
+  for (int y = 40; y <= 49; ++y)
+    for (int x = 20; x <= 29; ++x) previous[static_cast<size_t>(y * width + x)] = 0.9f; // a 10×10 object
+  ZoomInOptions ritm; // RITM's values: from the 2nd click, ×1.4, crops of at least 0.4 of the shorter side
+  ritm.skipClicks = 1;
+  ritm.expansionRatio = 1.4;
+  ritm.minCropFraction = 0.4;
+  ZoomIn zoom(ritm);
+  EXPECT(!zoom.roiFor({{25, 45, true}}, previous.data(), width, height)); // the first click sees the whole image
+  EXPECT(!zoom.roiFor({{25, 45, true}, {60, 60, false}}, nullptr, width, height)); // nothing predicted yet
+  // Box 20..29 × 40..49, ×1.4 = 14 px, below the minimum crop 0.4 × 100 = 40 px: 40 × 40 about the
+  // centre (24.5, 44.5), rounded half away from zero: columns 5..45, rows 25..65.
+  const auto roi = zoom.roiFor({{25, 45, true}, {60, 60, false}}, previous.data(), width, height);
+  EXPECT(roi.has_value());
+  EXPECT(*roi == (PixelBox{5, 25, 45, 65}));
+  // A positive click just outside the kept crop forces a new one that holds it.
+  const auto moved = zoom.roiFor({{25, 45, true}, {60, 60, false}, {50, 45, true}}, previous.data(), width, height);
+  EXPECT(moved.has_value() && moved->x1 >= 50 && !(*moved == *roi));
+  EXPECT_NEAR(boxIou(PixelBox{0, 0, 9, 9}, PixelBox{5, 0, 14, 9}), 50.0 / 150.0, 1e-12);
+  EXPECT(!ZoomIn().roiFor({{25, 45, true}, {60, 60, false}}, previous.data(), width, height)); // the default waits for the 5th click
+  ZoomInOptions off = ritm;
+  off.enabled = false;
+  EXPECT(!ZoomIn(off).roiFor({{25, 45, true}, {60, 60, false}}, previous.data(), width, height));
+}
+
+MEDCLICK_TEST(engine_with_zoom_in_predicts_nothing_outside_the_crop) {
+  IkanEngineOptions options;
+  options.randomWeightsForTesting = true;
+  options.device = "cpu";
+  options.zoomIn.skipClicks = 1;
+  options.zoomIn.expansionRatio = 1.4;
+  options.zoomIn.minCropFraction = 0.4;
+  const auto engine = createIkanEngine(options);
+  const int width = 160, height = 120;
+  std::vector<float> pixels(static_cast<size_t>(width * height));
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<float>((i * 7) % 255);
+  engine->setImage(pixels.data(), width, height, 1);
+  std::vector<float> previous(pixels.size(), 0.0f);
+  for (int y = 50; y < 60; ++y)
+    for (int x = 70; x < 80; ++x) previous[static_cast<size_t>(y * width + x)] = 1.0f;
+  const auto zoomed = engine->refine({{75, 55, true}, {20, 20, false}}, 1, previous.data());
+  EXPECT(zoomed.size() == pixels.size());
+  // The crop: 48 × 48 (0.4 × 120) about (74.5, 54.5) → columns 51..99, rows 31..79.
+  double outside = 0.0, inside = 0.0;
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) {
+      const bool in = x >= 51 && x <= 99 && y >= 31 && y <= 79;
+      (in ? inside : outside) += zoomed[static_cast<size_t>(y * width + x)];
+    }
+  EXPECT(outside == 0.0 && inside > 0.0);
+}
+
 MEDCLICK_TEST(engine_refuses_to_run_without_weights_and_names_a_mismatching_tensor) {
   EXPECT_THROWS_WITH(std::invalid_argument, createIkanEngine(IkanEngineOptions{}), "needs a weights file");
   const auto path = (std::filesystem::temp_directory_path() / "medclick_ikan_tiny.safetensors").string();
