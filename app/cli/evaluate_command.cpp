@@ -83,10 +83,11 @@ public:
     QCommandLineOption seed("seed", "Seed for --limit's draw.", "S", "0");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
-    QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in from the second click.");
+    QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
+    QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, compare, out});
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -119,7 +120,8 @@ public:
     if (volumeModel) volumeEngine = app::createVolumeEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
     std::unique_ptr<InteractiveEngine> engine;
     if (!automatic && !volumeModel)
-      engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), !p.isSet(noZoom));
+      engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(),
+                                       app::IkanInferenceChoices{!p.isSet(noZoom), !p.isSet(noFlip)});
 
     std::vector<LabeledCase> cases;
     for (const QString& folder : p.values(data)) {

@@ -83,8 +83,9 @@ public:
     QCommandLineOption out("out", "Mask to write (.nii.gz, .nrrd, .mha, .png).", "MASK");
     QCommandLineOption prob("prob", "Also write the foreground probability (float NIfTI/NRRD/MHA).", "PROB");
     QCommandLineOption threshold("threshold", "Probability above which a pixel is object (default 0.5).", "T", "0.5");
-    QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in from the second click.");
-    command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch, noZoom});
+    QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
+    QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
+    command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch, noZoom, noFlip});
     command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume (--model caiseg, or an automatic model slice by slice).");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
@@ -154,9 +155,9 @@ public:
     }
     if (!clicks.empty()) {
       const auto engine = automatic ? app::createEngineByName(p.value(then).toStdString(), p.value(thenWeights).toStdString(),
-                                                              p.value(device).toStdString(), !p.isSet(noZoom))
+                                                              p.value(device).toStdString(), app::IkanInferenceChoices{!p.isSet(noZoom), !p.isSet(noFlip)})
                                     : app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(),
-                                                              !p.isSet(noZoom));
+                                                              app::IkanInferenceChoices{!p.isSet(noZoom), !p.isSet(noFlip)});
       engine->setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
       const auto start = std::chrono::steady_clock::now();
       // Round one refines the automatic probability when there is one (X_prev), an empty mask otherwise.

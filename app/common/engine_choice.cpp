@@ -14,13 +14,14 @@
 namespace medclick::app {
 
 std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device,
-                                                      bool zoomIn) {
+                                                      const IkanInferenceChoices& ikan) {
   if (model == "classic") return createWatershedEngine();
   if (model == "ikan") {
     IkanEngineOptions options;
     options.weightsPath = weightsPath.empty() ? findBundledWeights("ikan") : weightsPath;
     options.device = device;
-    options.zoomIn.enabled = zoomIn;
+    options.zoomIn.enabled = ikan.zoomIn;
+    options.flipAveraging = ikan.flipAveraging;
     return createIkanEngine(options);
   }
   if (isVolumeModel(model)) throw std::invalid_argument(model + " segments 3D volumes, not 2D images");

@@ -13,10 +13,16 @@
 
 namespace medclick::app {
 
-// weightsPath empty: the bundled weights. zoomIn: IKAN crops around the object from the second click
-// (RITM's zoom-in, inference/ikan/zoom_in.h). Throws std::invalid_argument for an unknown model.
+// IKAN's inference choices (inference/ikan/ikan_engine.h): zoom-in after the first clicks, and the
+// mean of the image's and its mirror image's logits. Both on unless a command turns them off.
+struct IkanInferenceChoices {
+  bool zoomIn = true;
+  bool flipAveraging = true;
+};
+
+// weightsPath empty: the bundled weights. Throws std::invalid_argument for an unknown model.
 std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device,
-                                                      bool zoomIn = true);
+                                                      const IkanInferenceChoices& ikan = {});
 
 // True for the models that refine whole volumes (VolumeInteractiveEngine): "caiseg".
 bool isVolumeModel(const std::string& model);

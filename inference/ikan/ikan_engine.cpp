@@ -16,8 +16,8 @@ namespace {
 
 class IkanEngine : public InteractiveEngine {
 public:
-  IkanEngine(IkanNetwork network, torch::Device device, ZoomInOptions zoomIn)
-      : network_(std::move(network)), device_(device), zoomIn_(zoomIn) {
+  IkanEngine(IkanNetwork network, torch::Device device, ZoomInOptions zoomIn, bool flipAveraging)
+      : network_(std::move(network)), device_(device), zoomIn_(zoomIn), flipAveraging_(flipAveraging) {
     network_->to(device_);
     network_->eval();
   }
@@ -70,8 +70,19 @@ public:
     ClickList scaled;
     for (const Click& c : clicks)
       scaled.push_back({(c.x - box.x0 + 0.5) * size / box.width() - 0.5, (c.y - box.y0 + 0.5) * size / box.height() - 0.5, c.positive});
-    const auto input = network_->prepareInput(image, previous, {scaled}, {std::min(firstNewClick, scaled.size())});
-    const auto logits = resizeBilinear(network_->forward(input), box.height(), box.width(), false);
+    const size_t firstNew = std::min(firstNewClick, scaled.size());
+    torch::Tensor networkLogits;
+    if (flipAveraging_) { // the mirror image as a second sample; its logits mirrored back and averaged
+      ClickList mirrored;
+      for (const Click& c : scaled) mirrored.push_back({static_cast<double>(size - 1) - c.x, c.y, c.positive});
+      const auto input = network_->prepareInput(torch::cat({image, image.flip({3})}), torch::cat({previous, previous.flip({3})}),
+                                                {scaled, mirrored}, {firstNew, firstNew});
+      const auto both = network_->forward(input);
+      networkLogits = 0.5 * (both.narrow(0, 0, 1) + both.narrow(0, 1, 1).flip({3}));
+    } else {
+      networkLogits = network_->forward(network_->prepareInput(image, previous, {scaled}, {firstNew}));
+    }
+    const auto logits = resizeBilinear(networkLogits, box.height(), box.width(), false);
     auto probability = IkanNetworkImpl::foregroundProbability(logits).contiguous().to(torch::kCPU); // [1, h, w]
     if (roi) { // pasted back; outside the crop nothing is predicted (RITM's inverse transform)
       auto full = torch::zeros({1, height_, width_}, probability.options());
@@ -87,6 +98,7 @@ private:
   torch::Device device_;
   std::mutex mutex_;
   ZoomIn zoomIn_;
+  bool flipAveraging_;
   torch::Tensor normalized_; // [1, 3, H, W] on the device: what zoom-in crops
   torch::Tensor image_;      // [1, 3, S, S] on the device: the whole image at the network's size
   torch::Tensor roiImage_;   // [1, 3, S, S]: the current zoom-in crop at the network's size
@@ -105,7 +117,7 @@ std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& opt
   const torch::Device device = chooseDevice(options.device);
   if (options.weightsPath.empty()) {
     if (!options.randomWeightsForTesting) throw std::invalid_argument("IKAN needs a weights file");
-    return std::make_unique<IkanEngine>(IkanNetwork(IkanOptions::named(options.variant)), device, options.zoomIn);
+    return std::make_unique<IkanEngine>(IkanNetwork(IkanOptions::named(options.variant)), device, options.zoomIn, options.flipAveraging);
   }
   const auto content = loadSafetensors(options.weightsPath);
   const auto model = content.metadata.find("model");
@@ -117,7 +129,7 @@ std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& opt
     networkOptions.inputSize = std::stoi(size->second);
   IkanNetwork network(networkOptions);
   loadModuleWeights(*network, content, options.weightsPath);
-  return std::make_unique<IkanEngine>(std::move(network), device, options.zoomIn);
+  return std::make_unique<IkanEngine>(std::move(network), device, options.zoomIn, options.flipAveraging);
 }
 
 } // namespace medclick

@@ -271,6 +271,32 @@ MEDCLICK_TEST(engine_with_zoom_in_predicts_nothing_outside_the_crop) {
   EXPECT(outside == 0.0 && inside > 0.0);
 }
 
+MEDCLICK_TEST(flip_averaging_makes_a_mirror_symmetric_case_symmetric) {
+  // An image symmetric about its vertical axis and a click on that axis: with the mirror image's
+  // logits averaged in, the probability is symmetric too; one pass of random weights is not.
+  const int width = 64, height = 48;
+  std::vector<float> pixels(static_cast<size_t>(width * height));
+  for (int y = 0; y < height; ++y)
+    for (int x = 0; x < width; ++x) pixels[static_cast<size_t>(y * width + x)] = static_cast<float>(std::abs(2 * x - (width - 1)) * (y % 7));
+  const auto asymmetry = [&](bool flip) {
+    IkanEngineOptions options;
+    options.randomWeightsForTesting = true;
+    options.device = "cpu";
+    options.flipAveraging = flip;
+    torch::manual_seed(3);
+    const auto engine = createIkanEngine(options);
+    engine->setImage(pixels.data(), width, height, 1);
+    const auto p = engine->refine({{(width - 1) / 2.0, 20, true}}, 0, nullptr);
+    double worst = 0.0;
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width / 2; ++x)
+        worst = std::max(worst, std::abs(static_cast<double>(p[static_cast<size_t>(y * width + x)] - p[static_cast<size_t>(y * width + width - 1 - x)])));
+    return worst;
+  };
+  EXPECT(asymmetry(true) < 1e-5);
+  EXPECT(asymmetry(false) > 1e-4);
+}
+
 MEDCLICK_TEST(engine_refuses_to_run_without_weights_and_names_a_mismatching_tensor) {
   EXPECT_THROWS_WITH(std::invalid_argument, createIkanEngine(IkanEngineOptions{}), "needs a weights file");
   const auto path = (std::filesystem::temp_directory_path() / "medclick_ikan_tiny.safetensors").string();
