@@ -17,6 +17,7 @@
 #include "eval/volume_interactive_evaluation.h"
 #include "eval/iou_curve_plot.h"
 #include "io/image_reader.h"
+#include "segmentation/largest_component.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -85,9 +86,11 @@ public:
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
     QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
+    QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
+                                                       "only the largest, as validated on the held-out cases).");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip, compare, out});
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip, allComponents, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -141,7 +144,7 @@ public:
 
     const std::filesystem::path outDir(p.value(out).toStdString());
     std::filesystem::create_directories(outDir);
-    if (automatic) return evaluateAutomatic(*segmenter, cases, p.value(label).toInt(), outDir);
+    if (automatic) return evaluateAutomatic(*segmenter, cases, p.value(label).toInt(), !p.isSet(allComponents), outDir);
     // classic follows the data: volumes get the 3D watershed and the 3D protocol.
     if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImage(cases.front().imagePath).geometry().dimension == 3)
       volumeEngine = app::createVolumeEngineByName("classic", "", "cpu");
@@ -163,8 +166,9 @@ public:
       if (segmenter) { // round one refines the automatic mask, as segment --then ikan does
         const auto start = std::chrono::steady_clock::now();
         const ImageGeometry& g = image.geometry();
-        const std::vector<float> initial = segmenter->predict(image.voxels().data(), static_cast<int>(g.size[0]),
-                                                              static_cast<int>(g.size[1]), static_cast<int>(image.components()));
+        std::vector<float> initial = segmenter->predict(image.voxels().data(), static_cast<int>(g.size[0]), static_cast<int>(g.size[1]),
+                                                        static_cast<int>(image.components()));
+        if (!p.isSet(allComponents)) keepLargestComponent(initial, g, kEvaluationThreshold);
         initSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         results.push_back(evaluateCase(*engine, image, mask, cases[i].name, clicks, &initial));
       } else {
@@ -274,7 +278,7 @@ private:
 
   // Dice, IoU, HD95 of the automatic mask of each case with a non-empty reference: 2D images whole,
   // volumes slice by slice with an MSD case's modalities (NAME_0000, NAME_0001, ...) as channels.
-  static int evaluateAutomatic(AutomaticSegmenter& segmenter, const std::vector<LabeledCase>& cases, int label,
+  static int evaluateAutomatic(AutomaticSegmenter& segmenter, const std::vector<LabeledCase>& cases, int label, bool largestComponent,
                                const std::filesystem::path& outDir) {
     std::vector<AutomaticCaseResult> results;
     int skipped = 0;
@@ -285,7 +289,7 @@ private:
         ++skipped;
         continue;
       }
-      results.push_back(evaluateAutomaticCase(segmenter, modalities, mask, cases[i].name));
+      results.push_back(evaluateAutomaticCase(segmenter, modalities, mask, cases[i].name, largestComponent));
       std::fprintf(stderr, "\r[%zu/%zu] %s: Dice %.3f   ", i + 1, cases.size(), cases[i].name.c_str(), results.back().metrics.dice);
     }
     std::fprintf(stderr, "\n");

@@ -14,6 +14,7 @@
 #include "data/modality_files.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "segmentation/largest_component.h"
 #include "segmentation/slice_by_slice.h"
 
 #include <chrono>
@@ -83,9 +84,11 @@ public:
     QCommandLineOption out("out", "Mask to write (.nii.gz, .nrrd, .mha, .png).", "MASK");
     QCommandLineOption prob("prob", "Also write the foreground probability (float NIfTI/NRRD/MHA).", "PROB");
     QCommandLineOption threshold("threshold", "Probability above which a pixel is object (default 0.5).", "T", "0.5");
+    QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
+                                                       "only the largest).");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
     QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
-    command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch, noZoom, noFlip});
+    command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch, noZoom, noFlip, allComponents});
     command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume (--model caiseg, or an automatic model slice by slice).");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
@@ -116,7 +119,8 @@ public:
     if (automatic && (g.dimension == 3 || modalities.size() > 1)) {
       if (p.isSet(then)) throw UsageError("--then refines a 2D image's mask; a volume's or a multi-modal case's automatic mask is final here");
       return segmentAutomaticSlices(modelName, modalities, p.value(weights).toStdString(), p.value(device).toStdString(),
-                                    p.value(out).toStdString(), p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut);
+                                    p.value(out).toStdString(), p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut,
+                                    !p.isSet(allComponents));
     }
     if (app::isVolumeModel(modelName)) {
       if (g.dimension != 3) throw std::runtime_error(imagePath + ": --model " + modelName + " segments 3D volumes; this image is 2D");
@@ -150,6 +154,7 @@ public:
       const auto segmenter = app::createAutomaticSegmenterByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
       const auto start = std::chrono::steady_clock::now();
       probability = segmenter->predict(image.voxels().data(), width, height, static_cast<int>(image.components()));
+      if (!p.isSet(allComponents)) keepLargestComponent(probability, g, cut);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       report << segmenter->name() << " on " << segmenter->deviceName() << ": automatic mask in " << static_cast<long>(ms + 0.5) << " ms";
     }
@@ -188,12 +193,14 @@ public:
 private:
   // An automatic model over the slices of a volume (or the one slice of a multi-modal 2D case).
   static int segmentAutomaticSlices(const std::string& modelName, const std::vector<Image>& modalities, const std::string& weights,
-                                 const std::string& device, const std::string& out, const std::string& prob, double threshold) {
+                                 const std::string& device, const std::string& out, const std::string& prob, double threshold,
+                                 bool largestComponent) {
     const auto segmenter = app::createAutomaticSegmenterByName(modelName, weights, device);
     const auto start = std::chrono::steady_clock::now();
-    const std::vector<float> probability = medclick::segmentSliceBySlice(*segmenter, modalities);
+    std::vector<float> probability = medclick::segmentSliceBySlice(*segmenter, modalities);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const ImageGeometry& g = modalities.front().geometry();
+    if (largestComponent) keepLargestComponent(probability, g, threshold); // the volume's largest object, in 3D
     LabelMask mask(g);
     for (size_t i = 0; i < probability.size(); ++i) mask.labels()[i] = probability[i] > threshold ? 1 : 0;
     writeMask(mask, out);

@@ -1,6 +1,7 @@
 #include "eval/automatic_evaluation.h"
 
 #include "eval/noc_metrics.h"
+#include "segmentation/largest_component.h"
 #include "segmentation/slice_by_slice.h"
 
 #include <chrono>
@@ -12,13 +13,13 @@
 namespace medclick {
 
 AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const Image& image, const LabelMask& groundTruth,
-                                          const std::string& name) {
+                                          const std::string& name, bool largestComponent) {
   if (image.geometry().dimension != 2) throw std::invalid_argument(name + ": give a volume as its modalities (slice by slice)");
-  return evaluateAutomaticCase(segmenter, std::vector<Image>{image}, groundTruth, name);
+  return evaluateAutomaticCase(segmenter, std::vector<Image>{image}, groundTruth, name, largestComponent);
 }
 
 AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
-                                          const std::string& name) {
+                                          const std::string& name, bool largestComponent) {
   if (modalities.empty()) throw std::invalid_argument(name + ": no image");
   const Image& image = modalities.front();
   const ImageGeometry& g = image.geometry();
@@ -27,10 +28,11 @@ AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const s
   result.name = name;
   const auto start = std::chrono::steady_clock::now();
   // One 2D image goes whole (an RGB picture keeps its channels); anything else slice by slice.
-  const std::vector<float> probability =
+  std::vector<float> probability =
       modalities.size() == 1 && g.dimension == 2
           ? segmenter.predict(image.voxels().data(), static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(image.components()))
           : segmentSliceBySlice(segmenter, modalities);
+  if (largestComponent && probability.size() == g.voxelCount()) keepLargestComponent(probability, g, kEvaluationThreshold);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (probability.size() != g.voxelCount())
     throw std::runtime_error(name + ": " + segmenter.name() + " returned " + std::to_string(probability.size()) + " values for " +

@@ -20,13 +20,14 @@ struct AutomaticCaseResult {
   double seconds = 0; // the segmenter's prediction
 };
 
+// largestComponent: keep only the largest connected object of the mask (segmentation/largest_component.h).
 AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const Image& image, const LabelMask& groundTruth,
-                                          const std::string& name);
+                                          const std::string& name, bool largestComponent = false);
 // A case of one or more modalities on one grid (readModalities): a 2D image is predicted whole, a
 // volume or a multi-modal case slice by slice (segmentation/slice_by_slice.h); Dice, IoU and HD95 are
 // then those of the volume, in mm.
 AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
-                                          const std::string& name);
+                                          const std::string& name, bool largestComponent = false);
 
 struct AutomaticSummary {
   int cases = 0;

@@ -1,5 +1,7 @@
 #include "session/annotation_session.h"
 
+#include "segmentation/largest_component.h"
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
@@ -79,6 +81,11 @@ void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
     throw std::runtime_error(automaticSegmenter_->name() + " returned a probability of the wrong size");
   for (float& p : result)
     if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
+  // Only its largest object, as segment and evaluate propose it (segmentation/largest_component.h).
+  ImageGeometry plane;
+  plane.dimension = 2;
+  plane.size = {shape.width, shape.height, 1};
+  keepLargestComponent(result, plane, kMaskThreshold);
   const SliceState before = stateOf(slice);
   // No clicks: the next click is round one, with this probability as its previous one.
   const SliceState after{std::move(result), {}};
