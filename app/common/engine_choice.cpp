@@ -36,16 +36,8 @@ std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::str
   if (model == "classic") return createVolumeWatershedEngine();
   if (model != "caiseg") throw std::invalid_argument("unknown 3D model '" + model + "' (available: caiseg, classic)");
   CaisegEngineOptions options;
-  if (weightsPath.empty()) {
-    try {
-      options.weightsPath = findBundledWeights("caiseg");
-    } catch (const std::runtime_error& e) {
-      // findBundledWeights's message lists the folders searched; say first why none is there.
-      throw std::runtime_error("MedClick does not ship trained CAISeg weights yet: " + std::string(e.what()));
-    }
-  } else {
-    options.weightsPath = weightsPath;
-  }
+  // The bundled weights unless a file is given; findBundledWeights's message lists the folders searched.
+  options.weightsPath = weightsPath.empty() ? findBundledWeights("caiseg") : weightsPath;
   options.device = device;
   options.patch = patch;
   return createCaisegEngine(options);

@@ -26,7 +26,7 @@ std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, 
 
 // True for the models that refine whole volumes (VolumeInteractiveEngine): "caiseg".
 bool isVolumeModel(const std::string& model);
-// "caiseg" (weightsPath empty: the bundled weights; patch: D, H, W voxels, 0 = chosen from the volume's
+// "caiseg" (weightsPath empty: the bundled weights, resources/models/caiseg.safetensors; patch: D, H, W voxels, 0 = chosen from the volume's
 // spacing) or "classic" (ITK's 3D marker watershed, no weights). Throws std::invalid_argument for an
 // unknown model.
 std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
@@ -34,7 +34,7 @@ std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::str
 
 // True for the automatic (clickless) 2D segmenters (AutomaticSegmenter): "kmunet", "kanunet".
 bool isAutomaticModel(const std::string& model);
-// weightsPath empty: the bundled weights (none ship for KM-UNet or KANU-Net yet: the error says so).
+// weightsPath empty: the bundled weights (kmunet.safetensors, kanunet.safetensors).
 // Throws std::invalid_argument for an unknown model, WeightsError for a file that is not the model's.
 std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::string& model, const std::string& weightsPath,
                                                                    const std::string& device);
