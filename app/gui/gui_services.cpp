@@ -80,9 +80,9 @@ medclick::ui::MainWindowServices makeServices() {
   services.describeWeights = describeWeights;
   services.models = {{QObject::tr("IKAN (bundled weights)"), "ikan", QString()},
                      {QObject::tr("Classical (watershed, no model)"), "classic", QString()},
-                     // No CAISeg weights ship yet: choosing it asks for a file through "Weights…".
+                     // The bundled caiseg.safetensors; another file through "Weights…".
                      {QObject::tr("CAISeg (3D volumes)"), "caiseg", QString(), true}};
-  // The automatic 2D models are offered when their weights are installed (none ship yet); a weights
+  // The automatic 2D models are offered when their weights are installed (both ship); a weights
   // file opened through "Weights…" whose metadata names kmunet or kanunet adds one too.
   for (const std::string model : {"kmunet", "kanunet"}) {
     try {
