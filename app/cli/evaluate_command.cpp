@@ -259,18 +259,9 @@ private:
     std::printf("%-24s %7.2f %7.2f %7.2f %8.3f %8.3f %8.3f %6d %8d %9.1f\n", engine.name().c_str(), s.noc80, s.noc85, s.noc90, at(1), at(5),
                 at(10), s.cases, s.neverReach90, s.msPerClick);
     if (s.meanInitialIou) std::printf("automatic first round (no clicks): mean Dice %.3f\n", *s.meanInitialIou);
-    double hd95 = 0, assd = 0, dice = 0;
-    int finite = 0;
-    for (const auto& r : results) {
-      dice += r.final.dice;
-      if (std::isfinite(r.final.hd95Millimetres)) {
-        hd95 += r.final.hd95Millimetres;
-        assd += r.final.assdMillimetres;
-        ++finite;
-      }
-    }
-    std::printf("after %d clicks: Dice %.3f", clicks, dice / static_cast<double>(results.size()));
-    if (finite > 0) std::printf(", HD95 %.2f mm, ASSD %.2f mm", hd95 / finite, assd / finite);
+    const VolumeFinalSummary f = summarizeFinal(results);
+    std::printf("after %d clicks: Dice %.3f", clicks, f.dice);
+    if (f.distanceCases > 0) std::printf(", HD95 %.2f mm, ASSD %.2f mm", f.hd95Millimetres, f.assdMillimetres);
     std::printf("\n");
     if (skipped > 0) std::printf("(%d cases skipped: empty mask or 2D)\n", skipped);
     return 0;

@@ -1,5 +1,7 @@
 #include "eval/overlap_metrics.h"
 
+#include "image/itk_mask_image.h"
+
 #include <itkImage.h>
 #include <itkSignedMaurerDistanceMapImageFilter.h>
 
@@ -41,17 +43,7 @@ template <unsigned D>
 void appendDistances(const Labels& from, const Labels& to, const ImageGeometry& g, std::vector<double>& distances) {
   using MaskImage = itk::Image<std::uint8_t, D>;
   using DistanceImage = itk::Image<float, D>;
-  auto image = MaskImage::New();
-  typename MaskImage::SizeType size;
-  typename MaskImage::SpacingType spacing;
-  for (unsigned a = 0; a < D; ++a) {
-    size[a] = g.size[a];
-    spacing[a] = g.spacing[a];
-  }
-  image->SetRegions(typename MaskImage::RegionType(size));
-  image->SetSpacing(spacing);
-  image->Allocate();
-  std::copy(to.begin(), to.end(), image->GetBufferPointer()); // ITK's buffer is i fastest, as LabelMask's
+  const auto image = itkMaskImage<D>(to, g);
 
   auto distanceMap = itk::SignedMaurerDistanceMapImageFilter<MaskImage, DistanceImage>::New();
   distanceMap->SetInput(image);

@@ -1,8 +1,9 @@
 #include "eval/volume_evaluation_clicker.h"
 
-#include <itkConnectedComponentImageFilter.h>
+#include "image/itk_mask_image.h"
+#include "segmentation/largest_component.h"
+
 #include <itkConstantPadImageFilter.h>
-#include <itkImage.h>
 #include <itkSignedMaurerDistanceMapImageFilter.h>
 
 #include <algorithm>
@@ -13,47 +14,7 @@ namespace medclick {
 namespace {
 
 using MaskImage = itk::Image<std::uint8_t, 3>;
-using ComponentImage = itk::Image<std::uint32_t, 3>;
 using DistanceImage = itk::Image<float, 3>;
-
-MaskImage::Pointer maskImage(const std::vector<std::uint8_t>& voxels, const ImageGeometry& g) {
-  auto image = MaskImage::New();
-  MaskImage::SizeType size;
-  MaskImage::SpacingType spacing;
-  for (unsigned a = 0; a < 3; ++a) {
-    size[a] = g.size[a];
-    spacing[a] = g.spacing[a];
-  }
-  image->SetRegions(MaskImage::RegionType(size));
-  image->SetSpacing(spacing);
-  image->Allocate();
-  std::copy(voxels.begin(), voxels.end(), image->GetBufferPointer());
-  return image;
-}
-
-struct LargestComponent {
-  std::vector<std::uint8_t> voxels; // 0/1 over the whole volume
-  std::size_t count = 0;
-};
-
-LargestComponent largestComponent(const std::vector<std::uint8_t>& error, const ImageGeometry& g) {
-  LargestComponent largest;
-  if (std::find(error.begin(), error.end(), 1) == error.end()) return largest;
-  auto components = itk::ConnectedComponentImageFilter<MaskImage, ComponentImage>::New();
-  components->SetInput(maskImage(error, g));
-  components->SetFullyConnected(false); // face neighbours
-  components->Update();
-  const std::uint32_t* labels = components->GetOutput()->GetBufferPointer();
-  std::vector<std::size_t> sizes(components->GetObjectCount() + 1, 0);
-  for (std::size_t v = 0; v < error.size(); ++v) ++sizes[labels[v]];
-  std::uint32_t best = 1;
-  for (std::uint32_t label = 1; label < sizes.size(); ++label)
-    if (sizes[label] > sizes[best]) best = label; // the first (lowest label) on a tie
-  largest.count = sizes[best];
-  largest.voxels.resize(error.size());
-  for (std::size_t v = 0; v < error.size(); ++v) largest.voxels[v] = labels[v] == best ? 1 : 0;
-  return largest;
-}
 
 } // namespace
 
@@ -72,13 +33,13 @@ std::optional<VolumeClick> VolumeEvaluationClicker::next(const std::vector<std::
     missed[v] = r[v] && !prediction[v];
     falseAlarm[v] = !r[v] && prediction[v];
   }
-  LargestComponent fn = largestComponent(missed, g), fp = largestComponent(falseAlarm, g);
-  if (fn.count == 0 && fp.count == 0) return std::nullopt;
-  const bool positive = fn.count >= fp.count;
+  const LargestComponent fn = largestComponent(missed, g), fp = largestComponent(falseAlarm, g);
+  if (fn.size == 0 && fp.size == 0) return std::nullopt;
+  const bool positive = fn.size >= fp.size;
   const LargestComponent& region = positive ? fn : fp;
 
   auto pad = itk::ConstantPadImageFilter<MaskImage, MaskImage>::New();
-  pad->SetInput(maskImage(region.voxels, g));
+  pad->SetInput(itkMaskImage<3>(region.voxels, g));
   MaskImage::SizeType one;
   one.Fill(1);
   pad->SetPadBound(one);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -64,21 +65,32 @@ VolumeCaseResult evaluateVolumeCase(VolumeInteractiveEngine& engine, const Image
   return result;
 }
 
-std::string volumeSummaryJson(const EvaluationSummary& s, const std::vector<VolumeCaseResult>& results, const std::string& model) {
-  double dice = 0, jaccard = 0, precision = 0, recall = 0, hd95 = 0, assd = 0;
-  int finite = 0;
+VolumeFinalSummary summarizeFinal(const std::vector<VolumeCaseResult>& results) {
+  VolumeFinalSummary f;
   for (const auto& r : results) {
-    dice += r.final.dice;
-    jaccard += r.final.iou;
-    precision += r.final.precision;
-    recall += r.final.recall;
+    f.dice += r.final.dice;
+    f.jaccard += r.final.iou;
+    f.precision += r.final.precision;
+    f.recall += r.final.recall;
     if (std::isfinite(r.final.hd95Millimetres)) {
-      hd95 += r.final.hd95Millimetres;
-      assd += r.final.assdMillimetres;
-      ++finite;
+      f.hd95Millimetres += r.final.hd95Millimetres;
+      f.assdMillimetres += r.final.assdMillimetres;
+      ++f.distanceCases;
     }
   }
   const double n = std::max<double>(1.0, static_cast<double>(results.size()));
+  f.dice /= n, f.jaccard /= n, f.precision /= n, f.recall /= n;
+  if (f.distanceCases > 0) {
+    f.hd95Millimetres /= f.distanceCases;
+    f.assdMillimetres /= f.distanceCases;
+  } else {
+    f.hd95Millimetres = f.assdMillimetres = std::numeric_limits<double>::quiet_NaN();
+  }
+  return f;
+}
+
+std::string volumeSummaryJson(const EvaluationSummary& s, const std::vector<VolumeCaseResult>& results, const std::string& model) {
+  const VolumeFinalSummary f = summarizeFinal(results);
   std::ostringstream out;
   out.precision(6);
   out << "{\"metric\":\"dice\",\"model\":\"" << model << "\",";
@@ -87,13 +99,13 @@ std::string volumeSummaryJson(const EvaluationSummary& s, const std::vector<Volu
       << ",\"noc90\":" << s.noc90 << ",\"never_reach_90\":" << s.neverReach90 << ",\"ms_per_click\":" << s.msPerClick
       << ",\"mdice_per_click\":[";
   for (size_t k = 0; k < s.meanIouPerClick.size(); ++k) out << (k ? "," : "") << s.meanIouPerClick[k];
-  out << "],\"final\":{\"dice\":" << dice / n << ",\"jaccard\":" << jaccard / n << ",\"precision\":" << precision / n
-      << ",\"recall\":" << recall / n << ",\"hd95_mm\":";
-  if (finite > 0)
-    out << hd95 / finite << ",\"assd_mm\":" << assd / finite;
+  out << "],\"final\":{\"dice\":" << f.dice << ",\"jaccard\":" << f.jaccard << ",\"precision\":" << f.precision
+      << ",\"recall\":" << f.recall << ",\"hd95_mm\":";
+  if (f.distanceCases > 0)
+    out << f.hd95Millimetres << ",\"assd_mm\":" << f.assdMillimetres;
   else
     out << "null,\"assd_mm\":null";
-  out << ",\"distance_cases\":" << finite << "}}";
+  out << ",\"distance_cases\":" << f.distanceCases << "}}";
   return out.str();
 }
 

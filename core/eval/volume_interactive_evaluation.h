@@ -27,6 +27,15 @@ struct VolumeCaseResult {
 VolumeCaseResult evaluateVolumeCase(VolumeInteractiveEngine& engine, const Image& volume, const LabelMask& reference,
                                     const std::string& name, int maxClicks = 20, bool automaticFirstRound = false);
 
+// The means after the last click over the cases: Dice, Jaccard, precision and recall over all of them,
+// HD95 and ASSD over the distanceCases where both masks are non-empty (NaN when there is none).
+struct VolumeFinalSummary {
+  double dice = 0, jaccard = 0, precision = 0, recall = 0;
+  double hd95Millimetres = 0, assdMillimetres = 0;
+  int distanceCases = 0;
+};
+VolumeFinalSummary summarizeFinal(const std::vector<VolumeCaseResult>& results);
+
 // summary.json of a 3D run: "metric":"dice", model, cases, max_clicks, noc80/85/90 and never_reach_90
 // on Dice, ms_per_click, "mdice_per_click", "mdice_at_0" after an automatic first round, and "final":
 // the means of dice, jaccard, precision, recall, hd95_mm and assd_mm after the last click (the

@@ -10,9 +10,21 @@
 
 #include "image/image_geometry.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace medclick {
+
+struct LargestComponent {
+  std::vector<std::uint8_t> voxels; // 0/1 over the whole grid: the largest object alone
+  std::size_t size = 0;             // its voxel count (0 when the mask is empty)
+  int components = 0;               // how many objects the mask has
+};
+
+// mask: one value per voxel of `geometry` (ITK's order), non-zero = object. On a tie the object
+// ITK labels first (the first in buffer order) wins.
+LargestComponent largestComponent(const std::vector<std::uint8_t>& mask, const ImageGeometry& geometry);
 
 // probability: one value per voxel of `geometry` (ITK's order). Voxels above `threshold` outside the
 // largest component are set to 0; everything else is left as it is. Returns the number of components
