@@ -87,7 +87,8 @@ public:
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
     QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
-                                                       "only the largest, as validated on the held-out cases).");
+                                                       "only the largest, as validated on the held-out cases); caiseg and classic on "
+                                                       "volumes: keep every object (default: only those holding a positive click).");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
     command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip, allComponents, compare, out});
@@ -120,7 +121,8 @@ public:
                                                       (automatic ? p.value(weights) : p.value(initWeights)).toStdString(),
                                                       p.value(device).toStdString());
     std::unique_ptr<VolumeInteractiveEngine> volumeEngine;
-    if (volumeModel) volumeEngine = app::createVolumeEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
+    if (volumeModel) volumeEngine = app::createVolumeEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), {0, 0, 0},
+                                                                !p.isSet(allComponents));
     std::unique_ptr<InteractiveEngine> engine;
     if (!automatic && !volumeModel)
       engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(),
@@ -147,7 +149,7 @@ public:
     if (automatic) return evaluateAutomatic(*segmenter, cases, p.value(label).toInt(), !p.isSet(allComponents), outDir);
     // classic follows the data: volumes get the 3D watershed and the 3D protocol.
     if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImage(cases.front().imagePath).geometry().dimension == 3)
-      volumeEngine = app::createVolumeEngineByName("classic", "", "cpu");
+      volumeEngine = app::createVolumeEngineByName("classic", "", "cpu", {0, 0, 0}, !p.isSet(allComponents));
     if (volumeEngine) return evaluateVolumes(*volumeEngine, volumeModel, cases, p.value(label).toInt(), clicks, outDir);
     std::vector<CaseResult> results;
     double initSeconds = 0;

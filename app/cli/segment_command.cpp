@@ -85,7 +85,8 @@ public:
     QCommandLineOption prob("prob", "Also write the foreground probability (float NIfTI/NRRD/MHA).", "PROB");
     QCommandLineOption threshold("threshold", "Probability above which a pixel is object (default 0.5).", "T", "0.5");
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
-                                                       "only the largest).");
+                                                       "only the largest); caiseg: keep every object (default: only those holding a "
+                                                       "positive click).");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
     QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
     command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch, noZoom, noFlip, allComponents});
@@ -134,6 +135,7 @@ public:
       if (p.isSet(prob)) request.prob = p.value(prob).toStdString();
       if (p.isSet(patch)) request.patch = parsePatch(p.value(patch).toStdString());
       request.threshold = cut;
+      request.keepClickedObjectsOnly = !p.isSet(allComponents);
       return segmentVolume(image, request);
     }
     if (g.dimension != 2)
@@ -221,6 +223,7 @@ private:
     std::vector<std::string> clicks;               // as typed: X,Y,Z,L
     std::array<int, 3> patch{0, 0, 0};
     double threshold = 0.5;
+    bool keepClickedObjectsOnly = true; // false with --all-components
   };
 
   static int segmentVolume(const Image& image, const VolumeRequest& request) {
@@ -235,7 +238,8 @@ private:
                            std::to_string(g.size[1]) + "x" + std::to_string(g.size[2]) + ")");
       clicks.push_back(c);
     }
-    const auto engine = app::createVolumeEngineByName(request.model, request.weights, request.device, request.patch);
+    const auto engine = app::createVolumeEngineByName(request.model, request.weights, request.device, request.patch,
+                                                      request.keepClickedObjectsOnly);
     engine->setVolume(image.voxels().data(), g.size, g.spacing);
 
     std::vector<float> probability;

@@ -71,6 +71,9 @@ public:
     QCommandLineOption patience("patience", "Stop after N epochs without a better validation mIoU (default off).", "N", "0");
     QCommandLineOption seed("seed", "Random seed (split, augmentation, clicks).", "S", "42");
     QCommandLineOption init("init", "Start from these weights (fine-tuning).", "FILE");
+    QCommandLineOption transfer("transfer", "KM-UNet, KANU-Net: start from every tensor of FILE with the same name and shape, the rest "
+                                            "as initialised (e.g. resources/models/ikan.safetensors for KM-UNet's small variant, which "
+                                            "shares IKAN's U-KAN encoder and decoder).", "FILE");
     QCommandLineOption resume("resume", "Continue from OUT's last checkpoint with its optimizer state.");
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption threads("threads", "CPU threads (default: all cores).", "N", "0");
@@ -84,7 +87,7 @@ public:
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
                                "300");
     command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
-                                 valLimit, patience, seed, init, resume, device, threads, label, gamma, automaticStart, milestones, nproc, timeout});
+                                 valLimit, patience, seed, init, transfer, resume, device, threads, label, gamma, automaticStart, milestones, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     const auto models = app::fineTunableModels();
@@ -163,6 +166,8 @@ public:
     }
     if (p.isSet(gamma) && job.model != "kanunet") throw UsageError("--gamma applies to --model kanunet");
     if (p.isSet(split) && job.model != "kmunet" && job.model != "kanunet") throw UsageError("--split applies to --model kmunet or kanunet");
+    if (p.isSet(transfer) && job.model != "kmunet" && job.model != "kanunet") throw UsageError("--transfer applies to --model kmunet or kanunet");
+    if (p.isSet(transfer) && p.isSet(init)) throw UsageError("give --init (the same model) or --transfer (another model's matching tensors), not both");
     if (job.model == "kmunet" || job.model == "kanunet") { // the automatic segmenters' recipes (jobs/segmenter_training_job.h)
       SegmenterTrainingOptions& k = job.segmenter;
       if (job.model == "kanunet") k = SegmenterTrainingOptions::kanunetRecipe();
@@ -180,6 +185,7 @@ public:
       k.validationLimit = options.validationLimit;
       k.seed = options.seed;
       k.initWeights = options.initWeights;
+      k.transferWeights = p.value(transfer).toStdString();
       k.resume = options.resume;
       k.device = options.device;
       k.threads = options.threads;

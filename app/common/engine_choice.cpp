@@ -3,6 +3,7 @@
 #include "common/model_weights.h"
 
 #include "caiseg/caiseg_engine.h"
+#include "segmentation/clicked_objects.h"
 #include "classic/volume_watershed_engine.h"
 #include "classic/watershed_engine.h"
 #include "ikan/ikan_engine.h"
@@ -31,8 +32,10 @@ std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, 
 
 bool isVolumeModel(const std::string& model) { return model == "caiseg"; }
 
-std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
-                                                                  const std::string& device, const std::array<int, 3>& patch) {
+namespace {
+
+std::unique_ptr<VolumeInteractiveEngine> createBareVolumeEngine(const std::string& model, const std::string& weightsPath,
+                                                                const std::string& device, const std::array<int, 3>& patch) {
   if (model == "classic") return createVolumeWatershedEngine();
   if (model != "caiseg") throw std::invalid_argument("unknown 3D model '" + model + "' (available: caiseg, classic)");
   CaisegEngineOptions options;
@@ -41,6 +44,15 @@ std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::str
   options.device = device;
   options.patch = patch;
   return createCaisegEngine(options);
+}
+
+} // namespace
+
+std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
+                                                                  const std::string& device, const std::array<int, 3>& patch,
+                                                                  bool keepClickedObjectsOnly) {
+  auto engine = createBareVolumeEngine(model, weightsPath, device, patch);
+  return keepClickedObjectsOnly ? keepingClickedObjects(std::move(engine)) : std::move(engine);
 }
 
 bool isAutomaticModel(const std::string& model) { return model == "kmunet" || model == "kanunet"; }

@@ -27,10 +27,12 @@ std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, 
 // True for the models that refine whole volumes (VolumeInteractiveEngine): "caiseg".
 bool isVolumeModel(const std::string& model);
 // "caiseg" (weightsPath empty: the bundled weights, resources/models/caiseg.safetensors; patch: D, H, W voxels, 0 = chosen from the volume's
-// spacing) or "classic" (ITK's 3D marker watershed, no weights). Throws std::invalid_argument for an
-// unknown model.
+// spacing) or "classic" (ITK's 3D marker watershed, no weights). keepClickedObjectsOnly: results keep
+// only the objects that hold a positive click (segmentation/clicked_objects.h; off for --all-components).
+// Throws std::invalid_argument for an unknown model.
 std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
-                                                                  const std::string& device, const std::array<int, 3>& patch = {0, 0, 0});
+                                                                  const std::string& device, const std::array<int, 3>& patch = {0, 0, 0},
+                                                                  bool keepClickedObjectsOnly = true);
 
 // True for the automatic (clickless) 2D segmenters (AutomaticSegmenter): "kmunet", "kanunet".
 bool isAutomaticModel(const std::string& model);

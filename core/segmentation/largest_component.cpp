@@ -1,38 +1,17 @@
 #include "segmentation/largest_component.h"
 
-#include "image/itk_mask_image.h"
-
-#include <itkConnectedComponentImageFilter.h>
+#include "segmentation/connected_components.h"
 
 #include <algorithm>
 #include <stdexcept>
 
 namespace medclick {
 
-namespace {
-
-template <unsigned D>
-std::vector<std::uint32_t> componentLabels(const std::vector<std::uint8_t>& mask, const ImageGeometry& g, int& count) {
-  using LabelImage = itk::Image<std::uint32_t, D>;
-  auto components = itk::ConnectedComponentImageFilter<itk::Image<std::uint8_t, D>, LabelImage>::New();
-  components->SetInput(itkMaskImage<D>(mask, g));
-  components->SetFullyConnected(false);
-  components->Update();
-  count = static_cast<int>(components->GetObjectCount());
-  const std::uint32_t* labels = components->GetOutput()->GetBufferPointer();
-  return std::vector<std::uint32_t>(labels, labels + mask.size());
-}
-
-} // namespace
-
 LargestComponent largestComponent(const std::vector<std::uint8_t>& mask, const ImageGeometry& g) {
-  if (mask.size() != g.voxelCount())
-    throw std::invalid_argument("largestComponent: " + std::to_string(mask.size()) + " values for " + std::to_string(g.voxelCount()) +
-                                " voxels");
   LargestComponent largest;
-  if (std::find_if(mask.begin(), mask.end(), [](std::uint8_t v) { return v != 0; }) == mask.end())
-    return largest; // nothing to label: spare ITK a pass over the grid
-  const auto labels = g.dimension == 2 ? componentLabels<2>(mask, g, largest.components) : componentLabels<3>(mask, g, largest.components);
+  const ComponentLabels components = labelComponents(mask, g); // checks the sizes
+  largest.components = components.count;
+  const auto& labels = components.labels;
   if (largest.components == 0) return largest;
   std::vector<std::size_t> sizes(static_cast<std::size_t>(largest.components) + 1, 0);
   for (const auto label : labels) ++sizes[label];

@@ -5,8 +5,7 @@
 // components, the tumour 213,112 voxels, the next 8,896); dropping them raised whole-tumour Dice from
 // 0.793 to 0.853 there.
 //
-// Components are face-connected (ITK's ConnectedComponentImageFilter, not fully connected: 6
-// neighbours in 3D, 4 in 2D, as scipy.ndimage.label's default).
+// Components are face-connected (segmentation/connected_components.h).
 
 #include "image/image_geometry.h"
 

@@ -176,6 +176,13 @@ private slots:
     const Result milestones = cli({"train", "--model", "kmunet", "--data", "no-such-folder", "--out", "no-such-out", "--milestones", "3"});
     QCOMPARE(milestones.exitCode, 1);
     QVERIFY2(milestones.err.contains("apply to --model ikan"), qPrintable(milestones.err));
+    const Result transfer = cli({"train", "--model", "ikan", "--data", "no-such-folder", "--out", "no-such-out", "--transfer", "w.safetensors"});
+    QCOMPARE(transfer.exitCode, 1);
+    QVERIFY2(transfer.err.contains("--transfer applies to --model kmunet or kanunet"), qPrintable(transfer.err));
+    const Result both = cli({"train", "--model", "kmunet", "--data", "no-such-folder", "--out", "no-such-out", "--transfer", "a.safetensors",
+                             "--init", "b.safetensors"});
+    QCOMPARE(both.exitCode, 1);
+    QVERIFY2(both.err.contains("not both"), qPrintable(both.err));
   }
 
   void info_prints_the_geometry() {

@@ -1,6 +1,7 @@
 // KM-UNet and KANU-Net behind AutomaticSegmenter: weights files with metadata, probabilities at the
 // image's own size, and refusal of files that are not theirs.
 
+#include "support/scratch_folder.h"
 #include "support/torch_test.h"
 
 #include "ikan/ikan_engine.h"
@@ -21,8 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string scratch(const std::string& name) {
-  const auto folder = fs::temp_directory_path() / ("medclick_automatic_segmenter_test_" + std::to_string(::getpid()));
-  fs::create_directories(folder);
+  static const test::ScratchFolder folder("medclick_automatic_segmenter_test");
   return (folder / name).string();
 }
 

@@ -1,10 +1,12 @@
 // Weights as safetensors: the byte layout of the public format, round trips of modules and dtypes,
 // and clear errors for corrupt files and mismatching models.
 
+#include "support/scratch_folder.h"
 #include "support/torch_test.h"
 
 #include "weights/json_value.h"
 #include "weights/safetensors.h"
+#include "weights/weight_transfer.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -16,8 +18,7 @@ using namespace medclick;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  const fs::path folder = fs::temp_directory_path() / ("medclick-safetensors-" + std::to_string(::getpid()));
-  fs::create_directories(folder);
+  static const test::ScratchFolder folder("medclick-safetensors");
   return folder / name;
 }
 
@@ -157,6 +158,40 @@ MEDCLICK_TEST(mismatching_model_is_refused_with_the_differences_named) {
   EXPECT_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "missing 6: conv.bias");
   EXPECT_THROWS_WITH(WeightsError, loadModuleWeights(*model, path.string()), "unexpected 1: extra");
   EXPECT(torch::equal(before, model->conv->weight)); // nothing half-loaded
+}
+
+MEDCLICK_TEST(transfer_copies_the_matching_tensors_and_keeps_the_rest) {
+  // The source has the same conv, a BatchNorm of another width and an extra tensor: only the conv's
+  // weight and bias are taken; the norm keeps its initialisation.
+  torch::manual_seed(5);
+  torch::nn::Sequential source;
+  source->push_back("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 4, 3)));
+  source->push_back("norm", torch::nn::BatchNorm2d(6));
+  source->push_back("head", torch::nn::Linear(2, 2));
+  const auto path = scratch("source.safetensors").string();
+  saveModuleWeights(*source, path);
+  torch::manual_seed(6);
+  torch::nn::Sequential target;
+  target->push_back("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 4, 3)));
+  target->push_back("norm", torch::nn::BatchNorm2d(4));
+  const auto normBefore = moduleState(*target).at("norm.weight").clone();
+  torch::NoGradGuard noGrad;
+  moduleState(*target).at("norm.weight").add_(0.5);
+  const WeightTransferReport report = transferMatchingWeights(*target, path);
+  const auto sourceState = moduleState(*source), targetState = moduleState(*target);
+  EXPECT(torch::equal(targetState.at("conv.weight"), sourceState.at("conv.weight")));
+  EXPECT(torch::equal(targetState.at("conv.bias"), sourceState.at("conv.bias")));
+  EXPECT(torch::allclose(targetState.at("norm.weight"), normBefore + 0.5));
+  // the norm's batch count is a scalar in both, so it matches; its four per-channel tensors do not
+  EXPECT(report.copied.size() == 3);
+  EXPECT(report.misShaped.size() == 4);
+  EXPECT(report.copiedValues == 4 * 3 * 3 * 3 + 4 + 1);
+  EXPECT(report.moduleValues == report.copiedValues + 4 * 4);
+  EXPECT(report.notInFile.empty());
+  // A file that shares nothing is an error, not an empty transfer.
+  torch::nn::Sequential unrelated;
+  unrelated->push_back("other", torch::nn::Linear(3, 3));
+  EXPECT_THROWS_WITH(WeightsError, transferMatchingWeights(*unrelated, path), "shares no tensor");
 }
 
 MEDCLICK_TEST(corrupt_files_give_clear_errors) {

@@ -2,6 +2,7 @@
 // lesion-centred patches, a few steps on a fixed batch that lower eq. (12)'s loss, a tiny job that
 // writes loadable weights and curves, and a resume that repeats the uninterrupted run.
 
+#include "support/scratch_folder.h"
 #include "support/torch_test.h"
 #include "support/training_fixtures.h"
 
@@ -20,8 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  const auto folder = fs::temp_directory_path() / ("medclick-caiseg-training-" + std::to_string(::getpid()));
-  fs::create_directories(folder);
+  static const test::ScratchFolder folder("medclick-caiseg-training");
   return folder / name;
 }
 

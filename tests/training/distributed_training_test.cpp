@@ -6,6 +6,7 @@
 //
 // The test binary is also the worker the launcher starts: `--worker ...` runs one rank of a job.
 
+#include "support/scratch_folder.h"
 #include "support/torch_test.h"
 #include "support/training_fixtures.h"
 
@@ -37,8 +38,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  const auto folder = fs::temp_directory_path() / ("medclick-distributed-" + std::to_string(::getpid()));
-  fs::create_directories(folder);
+  static const test::ScratchFolder folder("medclick-distributed");
   return folder / name;
 }
 

@@ -3,6 +3,7 @@
 // the segmenter needs and load into it, bad options are refused; KANU-Net's slice cache crops as the
 // segmenter does, its augmentation keeps image and masks aligned, and its warm restarts follow SGDR.
 
+#include "support/scratch_folder.h"
 #include "support/torch_test.h"
 #include "support/training_fixtures.h"
 
@@ -26,8 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path scratch(const std::string& name) {
-  const auto folder = fs::temp_directory_path() / ("medclick-segmenter-training-" + std::to_string(::getpid()));
-  fs::create_directories(folder);
+  static const test::ScratchFolder folder("medclick-segmenter-training");
   return folder / name;
 }
 

@@ -1,6 +1,7 @@
 // Training: the simulated user's clicks, simulated automatic first masks, augmentation alignment, a tiny real training run that
 // lowers the loss and writes loadable weights, and a resume that repeats the uninterrupted run.
 
+#include "support/scratch_folder.h"
 #include "support/torch_test.h"
 #include "support/training_fixtures.h"
 
@@ -28,8 +29,7 @@ torch::Tensor square(int64_t size, int64_t top, int64_t left, int64_t side) {
 }
 
 fs::path scratch(const std::string& name) {
-  const auto folder = fs::temp_directory_path() / ("medclick-training-" + std::to_string(::getpid()));
-  fs::create_directories(folder);
+  static const test::ScratchFolder folder("medclick-training");
   return folder / name;
 }
 

@@ -20,8 +20,10 @@
 #include "losses/bce_dice_loss.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
+#include "weights/weight_transfer.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -211,6 +213,13 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
 
   torch::nn::Module& network = *setup.module;
   if (!o.initWeights.empty()) loadModuleWeights(network, o.initWeights);
+  if (!o.transferWeights.empty() && !o.resume) {
+    const WeightTransferReport transfer = transferMatchingWeights(network, o.transferWeights);
+    if (context.isMain())
+      std::fprintf(stderr, "transferred %zu of %zu tensors (%.1f %% of the values) from %s\n", transfer.copied.size(),
+                   transfer.copied.size() + transfer.misShaped.size() + transfer.notInFile.size(),
+                   100.0 * static_cast<double>(transfer.copiedValues) / static_cast<double>(transfer.moduleValues), o.transferWeights.c_str());
+  }
   network.to(device);
   network.train();
   auto optimizer = makeOptimizer(o, network.parameters());

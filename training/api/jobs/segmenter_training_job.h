@@ -30,6 +30,8 @@ struct SegmenterTrainingOptions {
   std::string variant = "small";  // KM-UNet: small (CPU), paper, small++, paper++; KANU-Net: small, paper
   int inputSize = 256;            // KM-UNet's network resolution (a multiple of 32); KANU-Net: the cache's crop
   std::string initWeights;        // fine-tune from these; empty: from scratch
+  std::string transferWeights;    // start from every tensor of this file with the same name and shape
+                                  // (weights/weight_transfer.h: KM-UNet small from the bundled IKAN)
   bool resume = false;
   int epochs = 100;
   int stepsPerEpoch = 0;          // 0: one pass over the training split
