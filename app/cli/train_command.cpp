@@ -65,8 +65,9 @@ public:
     QCommandLineOption minSpacing("min-spacing", "CAISeg: resample cases so that no axis is finer than this many mm (default 0: native spacing, as the engine sees them).", "MM",
                                   "0");
     QCommandLineOption valFraction("val-fraction", "Share of patients/exams kept for validation (default 0.15).", "F", "0.15");
-    QCommandLineOption split("split", "KM-UNet, KANU-Net: follow this split.txt (e.g. resources/models/ikan_split.txt, so that --init "
-                                      "comparisons run on cases neither model trained on); cases it does not list train.", "FILE");
+    QCommandLineOption split("split", "IKAN, KM-UNet, KANU-Net: follow this split.txt (e.g. resources/models/ikan_split.txt, so that "
+                                      "--init comparisons run on cases neither model trained on, or a fine-tune on more data keeps the "
+                                      "bundled validation cases unseen); cases it does not list train.", "FILE");
     QCommandLineOption valLimit("val-limit", "Validate on at most N cases (default all).", "N", "0");
     QCommandLineOption patience("patience", "Stop after N epochs without a better validation mIoU (default off).", "N", "0");
     QCommandLineOption seed("seed", "Random seed (split, augmentation, clicks).", "S", "42");
@@ -165,7 +166,8 @@ public:
       if (options.patience > 0) throw UsageError("--patience is not available for caiseg");
     }
     if (p.isSet(gamma) && job.model != "kanunet") throw UsageError("--gamma applies to --model kanunet");
-    if (p.isSet(split) && job.model != "kmunet" && job.model != "kanunet") throw UsageError("--split applies to --model kmunet or kanunet");
+    if (p.isSet(split) && caiseg) throw UsageError("--split applies to --model ikan, kmunet or kanunet");
+    options.splitPath = p.value(split).toStdString();
     if (p.isSet(transfer) && job.model != "kmunet" && job.model != "kanunet") throw UsageError("--transfer applies to --model kmunet or kanunet");
     if (p.isSet(transfer) && p.isSet(init)) throw UsageError("give --init (the same model) or --transfer (another model's matching tensors), not both");
     if (job.model == "kmunet" || job.model == "kanunet") { // the automatic segmenters' recipes (jobs/segmenter_training_job.h)

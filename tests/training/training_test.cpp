@@ -180,13 +180,39 @@ MEDCLICK_TEST(split_is_stratified_by_dataset_and_a_written_split_reads_back) {
   EXPECT(bigInValidation == 3);   // round(0.15 · 20)
   EXPECT(smallInValidation == 2); // one whole patient, although 0.15 · 3 rounds to 0
   const auto path = scratch("split.txt");
-  {
-    std::ofstream out(path);
-    for (const auto t : split.training) out << "train\t" << samples.names[t] << "\n";
-    for (const auto v : split.validation) out << "validation\t" << samples.names[v] << "\n";
-  }
+  writeSplit(path.string(), samples, split);
   const auto read = readSplit(samples, path.string());
   EXPECT(read.validation == split.validation && read.training == split.training);
+}
+
+MEDCLICK_TEST(a_run_follows_a_given_split_and_a_resumed_run_keeps_its_own) {
+  SegmentationSamples samples;
+  for (int i = 0; i < 8; ++i) {
+    samples.names.push_back("set/case" + std::to_string(i));
+    samples.groups.push_back("set/patient" + std::to_string(i));
+  }
+  samples.images = torch::zeros({8, 1, 2, 2}, torch::kUInt8);
+  samples.masks = samples.images.clone();
+  // The bundled model's split knows cases 0-3; 2 validates. Cases 4-7 are new data: they train.
+  const auto given = scratch("given.txt").string();
+  {
+    std::ofstream out(given);
+    for (int c = 0; c < 4; ++c) out << (c == 2 ? "validation" : "train") << "\tset/case" << c << "\n";
+  }
+  const auto runSplit = scratch("run-split.txt").string();
+  const RunSplit fresh = chooseRunSplit(samples, runSplit, false, given, 0.5, 1);
+  EXPECT(!fresh.keptFromRun);
+  EXPECT((fresh.split.validation == std::vector<int64_t>{2}) && fresh.split.training.size() == 7u);
+  // Without a given split: the seeded split by group, as before.
+  EXPECT(chooseRunSplit(samples, runSplit, false, "", 0.5, 1).split.validation == splitByGroup(samples, 0.5, 1).validation);
+  // A resumed run reads its own split.txt, whatever is given now; without one it follows the given split.
+  EXPECT(chooseRunSplit(samples, runSplit, true, given, 0.5, 1).split.validation == std::vector<int64_t>{2});
+  SampleSplit own;
+  own.validation = {5, 6};
+  own.training = {0, 1, 2, 3, 4, 7};
+  writeSplit(runSplit, samples, own);
+  const RunSplit resumed = chooseRunSplit(samples, runSplit, true, given, 0.5, 1);
+  EXPECT(resumed.keptFromRun && resumed.split.validation == own.validation && resumed.split.training == own.training);
 }
 
 MEDCLICK_TEST(tiny_training_lowers_the_loss_and_writes_loadable_weights) {

@@ -3,6 +3,7 @@
 #include "weights/safetensors.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
@@ -112,6 +113,22 @@ SampleSplit readSplit(const SegmentationSamples& samples, const std::string& pat
     (found != isValidation.end() && found->second ? split.validation : split.training).push_back(i);
   }
   return split;
+}
+
+void writeSplit(const std::string& path, const SegmentationSamples& samples, const SampleSplit& split) {
+  std::ofstream out(path);
+  for (const auto i : split.training) out << "train\t" << samples.names[static_cast<size_t>(i)] << "\n";
+  for (const auto i : split.validation) out << "validation\t" << samples.names[static_cast<size_t>(i)] << "\n";
+}
+
+RunSplit chooseRunSplit(const SegmentationSamples& samples, const std::string& runSplitPath, bool resume, const std::string& followSplit,
+                        double validationFraction, uint64_t seed) {
+  RunSplit chosen;
+  chosen.keptFromRun = resume && std::filesystem::exists(runSplitPath);
+  chosen.split = chosen.keptFromRun      ? readSplit(samples, runSplitPath)
+                 : !followSplit.empty() ? readSplit(samples, followSplit, true)
+                                        : splitByGroup(samples, validationFraction, seed);
+  return chosen;
 }
 
 } // namespace medclick

@@ -48,5 +48,17 @@ SampleSplit splitByGroup(const SegmentationSamples& samples, double validationFr
 // A case the file does not list is an error, or with unlistedToTraining a training case (another
 // run's split followed on more data: its validation cases stay unseen).
 SampleSplit readSplit(const SegmentationSamples& samples, const std::string& path, bool unlistedToTraining = false);
+void writeSplit(const std::string& path, const SegmentationSamples& samples, const SampleSplit& split);
+
+// A 2D training run's split: a resumed run keeps the one in its folder (cases never move between splits
+// mid-run); otherwise `followSplit` (another run's split.txt: its validation cases stay validation,
+// cases it does not list train) or, when that is empty, splitByGroup. The caller writes it to the run's
+// folder when it is new (keptFromRun false).
+struct RunSplit {
+  SampleSplit split;
+  bool keptFromRun = false;
+};
+RunSplit chooseRunSplit(const SegmentationSamples& samples, const std::string& runSplitPath, bool resume, const std::string& followSplit,
+                        double validationFraction, uint64_t seed);
 
 } // namespace medclick

@@ -121,11 +121,6 @@ double validate(IkanNetwork& network, const SegmentationSamples& validation, con
   return context.sum(iouSum) / static_cast<double>(limit);
 }
 
-void writeSplit(const std::string& path, const SegmentationSamples& all, const SampleSplit& split) {
-  std::ofstream out(path);
-  for (const auto i : split.training) out << "train\t" << all.names[static_cast<size_t>(i)] << "\n";
-  for (const auto i : split.validation) out << "validation\t" << all.names[static_cast<size_t>(i)] << "\n";
-}
 
 } // namespace
 
@@ -140,10 +135,10 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
 
   const SegmentationSamples all = loadSampleCache(o.cachePath);
   const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();
-  const bool keepSplit = o.resume && fs::exists(splitPath); // never move cases between splits mid-run
-  const SampleSplit split = keepSplit ? readSplit(all, splitPath) : splitByGroup(all, o.validationFraction, o.seed);
+  const RunSplit chosen = chooseRunSplit(all, splitPath, o.resume, o.splitPath, o.validationFraction, o.seed);
+  const SampleSplit& split = chosen.split;
   if (split.training.empty()) throw std::runtime_error("no training cases left after the validation split");
-  if (!keepSplit && context.isMain()) writeSplit(splitPath, all, split);
+  if (!chosen.keptFromRun && context.isMain()) writeSplit(splitPath, all, split);
   const SegmentationSamples training = all.subset(split.training);
   const SegmentationSamples validation = split.validation.empty() ? SegmentationSamples{} : all.subset(split.validation);
 

@@ -196,16 +196,10 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
   const bool kanunet = o.model == "kanunet";
   SegmenterSetup setup = kanunet ? kanunetSetup(o, all) : kmunetSetup(o, all);
   const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();
-  const bool keepSplit = o.resume && fs::exists(splitPath);
-  const SampleSplit split = keepSplit               ? readSplit(all, splitPath)
-                            : !o.splitPath.empty() ? readSplit(all, o.splitPath, true)
-                                                   : splitByGroup(all, o.validationFraction, o.seed);
+  const RunSplit chosen = chooseRunSplit(all, splitPath, o.resume, o.splitPath, o.validationFraction, o.seed);
+  const SampleSplit& split = chosen.split;
   if (split.training.empty()) throw std::runtime_error("no training cases left after the validation split");
-  if (!keepSplit && context.isMain()) {
-    std::ofstream out(splitPath);
-    for (const auto i : split.training) out << "train\t" << all.names[static_cast<size_t>(i)] << "\n";
-    for (const auto i : split.validation) out << "validation\t" << all.names[static_cast<size_t>(i)] << "\n";
-  }
+  if (!chosen.keptFromRun && context.isMain()) writeSplit(splitPath, all, split);
   const SegmentationSamples training = all.subset(split.training);
   const SegmentationSamples validation = split.validation.empty() ? SegmentationSamples{} : all.subset(split.validation);
   const int64_t validationCount = o.validationLimit > 0 ? std::min<int64_t>(o.validationLimit, validation.size()) : validation.size();

@@ -33,6 +33,8 @@ struct IkanTrainingOptions {
   int validationClicks = 5;
   int validationLimit = 0;        // 0: the whole validation split
   double validationFraction = 0.15;
+  std::string splitPath;          // follow this split.txt (e.g. the bundled IKAN's, when a fine-tune adds
+                                  // data): its validation cases stay validation, unlisted cases train
   uint64_t seed = 42;
   std::string device = "auto";
   int threads = 0;
