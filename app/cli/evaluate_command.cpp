@@ -89,9 +89,12 @@ public:
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
                                                        "only the largest, as validated on the held-out cases); caiseg and classic on "
                                                        "volumes: keep every object (default: only those holding a positive click).");
+    QCommandLineOption clicksOnly("clicks-only", "caiseg: no automatic first round; the first click starts from an empty mask, as in the "
+                                                 "GUI when the user clicks without pressing Auto (default: the paper's protocol, "
+                                                 "which segments once without clicks first).");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip, allComponents, compare, out});
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip, allComponents, clicksOnly, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -112,6 +115,7 @@ public:
     if (p.isSet(init) && !app::isAutomaticModel(initName)) throw UsageError("--init takes an automatic model: kmunet or kanunet");
     if (p.isSet(initWeights) && !p.isSet(init)) throw UsageError("--init-weights needs --init kmunet|kanunet");
     const bool volumeModel = app::isVolumeModel(modelName);
+    if (p.isSet(clicksOnly) && !volumeModel) throw UsageError("--clicks-only applies to --model caiseg (the others start without an automatic round)");
     if (volumeModel && p.isSet(init)) throw UsageError("--init starts 2D clicks from an automatic mask; " + modelName + " has its own automatic round");
 
     // The models first: a wrong weights file is reported before any case is read.
@@ -150,7 +154,8 @@ public:
     // classic follows the data: volumes get the 3D watershed and the 3D protocol.
     if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImage(cases.front().imagePath).geometry().dimension == 3)
       volumeEngine = app::createVolumeEngineByName("classic", "", "cpu", {0, 0, 0}, !p.isSet(allComponents));
-    if (volumeEngine) return evaluateVolumes(*volumeEngine, volumeModel, cases, p.value(label).toInt(), clicks, outDir);
+    if (volumeEngine)
+      return evaluateVolumes(*volumeEngine, volumeModel && !p.isSet(clicksOnly), cases, p.value(label).toInt(), clicks, outDir);
     std::vector<CaseResult> results;
     double initSeconds = 0;
     int skipped = 0;

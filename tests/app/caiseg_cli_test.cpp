@@ -109,6 +109,16 @@ private slots:
     QFile perCase(file("eval-caiseg/per_case.csv"));
     QVERIFY(perCase.open(QIODevice::ReadOnly));
     QVERIFY(perCase.readLine().startsWith("case,noc80,noc85,noc90,seconds,dice,jaccard,precision,recall,hd95_mm,assd_mm,dice0,dice1,dice2"));
+    // --clicks-only: the first click starts from an empty mask, as a GUI user who never presses Auto.
+    r = cli({"evaluate", "--model", "caiseg", "--clicks-only", "--weights", anisotropicWeights_, "--data", folder, "--split", split,
+             "--max-clicks", "2", "--device", "cpu", "--out", file("eval-caiseg-clicks")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(!r.out.contains("automatic first round"), qPrintable(r.out));
+    QFile clicksOnly(file("eval-caiseg-clicks/summary.json"));
+    QVERIFY(clicksOnly.open(QIODevice::ReadOnly));
+    const QJsonObject c = QJsonDocument::fromJson(clicksOnly.readAll()).object();
+    QVERIFY(!c.contains("mdice_at_0"));
+    QCOMPARE(c["mdice_per_click"].toArray().size(), 2);
     // classic follows the data: on volumes it is ITK's 3D watershed, from the first click.
     r = cli({"evaluate", "--model", "classic", "--data", folder, "--split", split, "--max-clicks", "2", "--out", file("eval-classic")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
@@ -117,6 +127,9 @@ private slots:
     r = cli({"evaluate", "--model", "caiseg", "--weights", anisotropicWeights_, "--data", folder, "--init", "kmunet", "--out", file("x")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("has its own automatic round"), qPrintable(r.err));
+    r = cli({"evaluate", "--model", "classic", "--clicks-only", "--data", folder, "--out", file("y")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("--clicks-only applies to --model caiseg"), qPrintable(r.err));
   }
 
   void segment_without_weights_says_none_are_installed() {
