@@ -95,11 +95,41 @@ MEDCLICK_TEST(patches_are_centred_on_the_lesion_and_padded) {
   const auto centred = lesionCentredPatch(cases[0], {16, 16, 16});
   EXPECT(centred.image.sizes() == at::IntArrayRef({16, 16, 16}));
   EXPECT(centred.mask.sum().item<int64_t>() == cases[0].mask.sum().item<int64_t>()); // the whole ball fits
-  const auto padded = lesionCentredPatch(cases[5], {32, 32, 32}); // 24 slices → 8 zero slices at the end
+  const auto padded = lesionCentredPatch(cases[5], {32, 32, 32}); // 24 slices → 8 padding slices at the end
   EXPECT(padded.image.sizes() == at::IntArrayRef({32, 32, 32}));
-  EXPECT(padded.image.narrow(0, 24, 8).abs().sum().item<float>() == 0.0f);
+  // as the engine pads: the image repeats its last slice, the mask is background there
+  EXPECT(padded.image.narrow(0, 23, 1).abs().sum().item<float>() > 0.0f);
+  for (int64_t z = 24; z < 32; ++z) EXPECT(torch::equal(padded.image[z], padded.image[23]));
+  EXPECT(padded.mask.narrow(0, 24, 8).sum().item<int64_t>() == 0);
   std::mt19937_64 random(1);
   for (int i = 0; i < 5; ++i) EXPECT(samplePatch(cases[0], {16, 16, 16}, 1.0, random).mask.sum().item<int64_t>() > 0);
+}
+
+MEDCLICK_TEST(training_patches_are_shaped_as_the_engine_shapes_its_patches) {
+  const auto volumeOf = [](int64_t d, int64_t h, int64_t w, double z, double xy) {
+    VolumeCase c;
+    c.image = torch::zeros({d, h, w});
+    c.mask = torch::zeros({d, h, w}, torch::kUInt8);
+    c.spacing = {z, xy, xy};
+    return c;
+  };
+  using Size = std::array<int64_t, 3>;
+  // BraTS, 1 mm isotropic: 96 mm of depth is more than the requested 64 slices.
+  EXPECT((trainingPatchSize(volumeOf(155, 240, 240, 1.0, 1.0), {64, 96, 96}) == Size{64, 96, 96}));
+  // Brain MRI with 6.5 mm slices: 96 · 0.78 / 6.5 = 11.5 → 16 slices (the engine: 16), not 64 with 41 of padding.
+  EXPECT((trainingPatchSize(volumeOf(23, 256, 256, 6.5, 0.78125), {64, 96, 96}) == Size{16, 96, 96}));
+  // the anisotropic network's depth step is 8
+  EXPECT((trainingPatchSize(volumeOf(23, 256, 256, 6.5, 0.78125), {64, 96, 96}, 8) == Size{16, 96, 96}));
+  EXPECT((trainingPatchSize(volumeOf(40, 256, 256, 5.0, 0.5), {64, 96, 96}, 8) == Size{16, 96, 96})); // 9.6 → 16 (the minimum)
+  // a small breast volume: every axis shrinks to the step above its extent (21 → 32, 45 → 48)
+  EXPECT((trainingPatchSize(volumeOf(21, 120, 45, 2.1, 0.664), {64, 96, 96}) == Size{32, 96, 48}));
+  // a batch takes the largest of its cases' shapes
+  VolumeSamples mixed{volumeOf(155, 240, 240, 1.0, 1.0), volumeOf(23, 256, 256, 6.5, 0.78125)};
+  std::vector<std::mt19937_64> one{std::mt19937_64(1)};
+  const auto batch = makeTrainingBatch(mixed, {1}, {64, 96, 96}, 0.0, nullptr, one, torch::kCPU);
+  EXPECT(batch.images.sizes() == at::IntArrayRef({1, 1, 16, 96, 96}));
+  std::vector<std::mt19937_64> two{std::mt19937_64(1), std::mt19937_64(2)};
+  EXPECT(makeTrainingBatch(mixed, {0, 1}, {64, 96, 96}, 0.0, nullptr, two, torch::kCPU).images.sizes() == at::IntArrayRef({2, 1, 64, 96, 96}));
 }
 
 MEDCLICK_TEST(a_few_steps_on_one_batch_lower_the_output_loss) {

@@ -3,6 +3,7 @@
 #include "weights/safetensors.h"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 namespace medclick {
@@ -47,7 +48,14 @@ VolumePatch cutPatch(const VolumeCase& volume, const std::array<int64_t, 3>& siz
     padding[static_cast<size_t>(2 * (2 - axis) + 1)] = size[axis] - length;
   }
   namespace F = torch::nn::functional;
-  patch.image = F::pad(image.unsqueeze(0), F::PadFuncOptions(padding)).squeeze(0).contiguous();
+  const bool padded = std::any_of(padding.begin(), padding.end(), [](int64_t p) { return p > 0; });
+  // replicate padding of a 3D volume wants [N, C, D, H, W] and a floating type
+  patch.image = padded ? F::pad(image.to(torch::kFloat32).unsqueeze(0).unsqueeze(0), F::PadFuncOptions(padding).mode(torch::kReplicate))
+                             .squeeze(0)
+                             .squeeze(0)
+                             .to(image.scalar_type())
+                             .contiguous()
+                       : image.contiguous();
   patch.mask = F::pad(mask.unsqueeze(0), F::PadFuncOptions(padding)).squeeze(0).contiguous();
   return patch;
 }
@@ -100,6 +108,20 @@ SampleSplit splitVolumesByGroup(const VolumeSamples& samples, double validationF
 }
 
 SampleSplit readVolumeSplit(const VolumeSamples& samples, const std::string& path) { return readSplit(namesAndGroups(samples), path); }
+
+std::array<int64_t, 3> trainingPatchSize(const VolumeCase& volume, const std::array<int64_t, 3>& requested, int64_t depthStep) {
+  const auto roundUp = [](double value, int64_t step) { return static_cast<int64_t>(std::ceil(value / static_cast<double>(step))) * step; };
+  const double inPlaneSpacing = 0.5 * (volume.spacing.y + volume.spacing.x);
+  const double depthMm = static_cast<double>(requested[2]) * inPlaneSpacing / std::max(volume.spacing.z, 1e-6);
+  std::array<int64_t, 3> size{std::clamp<int64_t>(roundUp(depthMm, depthStep), std::min<int64_t>(16, requested[0]), requested[0]), requested[1],
+                              requested[2]};
+  const std::array<int64_t, 3> step{depthStep, 16, 16};
+  for (int64_t axis = 0; axis < 3; ++axis) {
+    const auto a = static_cast<size_t>(axis);
+    size[a] = std::min(size[a], roundUp(static_cast<double>(volume.image.size(axis)), step[a]));
+  }
+  return size;
+}
 
 VolumePatch samplePatch(const VolumeCase& volume, const std::array<int64_t, 3>& size, double lesionProbability, std::mt19937_64& random) {
   const int64_t H = volume.image.size(1), W = volume.image.size(2);
