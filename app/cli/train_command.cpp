@@ -83,12 +83,14 @@ public:
                              "G,G,...");
     QCommandLineOption automaticStart("automatic-start", "IKAN: share of samples whose first click corrects a simulated automatic mask "
                                                          "instead of an empty one (default 0; e.g. 0.3 for use after KM-UNet).", "F", "0");
+    QCommandLineOption learningRate("lr", "IKAN: Adam's learning rate before the milestones (default 5e-4, IKAN §3); the KAN layers get "
+                                          "20 times it, as U-KAN's 1e-2 to 5e-4. Lower for fine-tuning a trained model (e.g. 5e-5).", "LR");
     QCommandLineOption milestones("milestones", "IKAN: epochs after which the learning rate falls ×0.1 (default: 2/3 of --epochs).", "E,E,...");
     QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
                                "300");
     command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
-                                 valLimit, patience, seed, init, transfer, resume, device, threads, label, gamma, automaticStart, milestones, nproc, timeout});
+                                 valLimit, patience, seed, init, transfer, resume, device, threads, label, gamma, automaticStart, learningRate, milestones, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     const auto models = app::fineTunableModels();
@@ -134,8 +136,15 @@ public:
       options.milestones.push_back(value.toInt(&ok));
       if (!ok || options.milestones.back() < 1) throw UsageError("--milestones expects epoch numbers separated by commas");
     }
-    if ((p.isSet(automaticStart) || p.isSet(milestones)) && job.model != "ikan")
-      throw UsageError("--automatic-start and --milestones apply to --model ikan");
+    if (p.isSet(learningRate)) {
+      bool ok = false;
+      const double lr = p.value(learningRate).toDouble(&ok);
+      if (!ok || !(lr > 0 && lr < 1)) throw UsageError("--lr expects a learning rate between 0 and 1");
+      options.kanLearningRate *= lr / options.learningRate; // keep U-KAN's ratio
+      options.learningRate = lr;
+    }
+    if ((p.isSet(automaticStart) || p.isSet(milestones) || p.isSet(learningRate)) && job.model != "ikan")
+      throw UsageError("--automatic-start, --lr and --milestones apply to --model ikan");
     if (caiseg) {
       CaisegTrainingOptions& c = job.caiseg;
       c.outDir = options.outDir;

@@ -176,6 +176,9 @@ private slots:
     const Result milestones = cli({"train", "--model", "kmunet", "--data", "no-such-folder", "--out", "no-such-out", "--milestones", "3"});
     QCOMPARE(milestones.exitCode, 1);
     QVERIFY2(milestones.err.contains("apply to --model ikan"), qPrintable(milestones.err));
+    const Result rate = cli({"train", "--data", "no-such-folder", "--out", "no-such-out", "--lr", "-1"});
+    QCOMPARE(rate.exitCode, 1);
+    QVERIFY2(rate.err.contains("--lr expects a learning rate between 0 and 1"), qPrintable(rate.err));
     const Result transfer = cli({"train", "--model", "ikan", "--data", "no-such-folder", "--out", "no-such-out", "--transfer", "w.safetensors"});
     QCOMPARE(transfer.exitCode, 1);
     QVERIFY2(transfer.err.contains("--transfer applies to --model kmunet or kanunet"), qPrintable(transfer.err));
