@@ -1,8 +1,8 @@
 // CAISeg on whole volumes, one patch at a time (the paper infers on patches too: 48×128×128 for
 // colon and pancreas, 64×128×128 for lung, §IV-B3).
 //
-// Patch size. In-plane 128 × 128 (the paper's). The depth covers about the in-plane extent in
-// millimetres, 128·s_xy / s_z slices, rounded up to the network's depth step (16; 8 when the weights
+// Patch size. In-plane 128 × 128 (the paper's) unless requested. The depth covers about the in-plane
+// extent in millimetres, 128·s_xy / s_z slices, rounded up to the network's depth step (16; 8 when the weights
 // are anisotropic, whose F keeps every slice) and kept within [16, 64]: more depth than 64 costs more
 // than a click is worth on a CPU. An axis where the volume is smaller than the patch shrinks to the
 // next step above the volume's size (less work) and is padded by repeating the border voxels.
@@ -63,10 +63,11 @@ std::array<int64_t, 3> caisegPatchSize(const std::array<int64_t, 3>& volumeSize,
                                        const std::array<int, 3>& requested) {
   const std::array<int64_t, 3> step{anisotropic ? 8 : 16, 16, 16};
   std::array<int64_t, 3> size{};
-  const double inPlaneSpacing = 0.5 * (spacing[1] + spacing[2]);
-  const double depth = static_cast<double>(kInPlane) * inPlaneSpacing / std::max(spacing[0], 1e-6);
-  size[0] = requested[0] > 0 ? roundUp(requested[0], step[0]) : std::clamp(roundUp(depth, step[0]), kMinDepth, kMaxDepth);
   for (int a = 1; a < 3; ++a) size[a] = requested[a] > 0 ? roundUp(requested[a], step[a]) : kInPlane;
+  // the depth covers about the in-plane extent in millimetres
+  const double inPlaneMm = 0.5 * (static_cast<double>(size[1]) * spacing[1] + static_cast<double>(size[2]) * spacing[2]);
+  const double depth = inPlaneMm / std::max(spacing[0], 1e-6);
+  size[0] = requested[0] > 0 ? roundUp(requested[0], step[0]) : std::clamp(roundUp(depth, step[0]), kMinDepth, kMaxDepth);
   for (int a = 0; a < 3; ++a) size[a] = std::min(size[a], roundUp(static_cast<double>(volumeSize[a]), step[a]));
   return size;
 }

@@ -56,7 +56,8 @@ struct CaisegPatch {
 };
 
 // The patch size for a volume. volumeSize and spacing in tensor order (z, y, x); requested D, H, W
-// (0 = automatic per axis) are rounded up to the network's steps (16, or 8 in depth when anisotropic).
+// (0 = automatic per axis) are rounded up to the network's steps (16, or 8 in depth when anisotropic);
+// an automatic depth covers the in-plane size's millimetres (training shapes its patches with it too).
 std::array<int64_t, 3> caisegPatchSize(const std::array<int64_t, 3>& volumeSize, const std::array<double, 3>& spacing,
                                        bool anisotropic, const std::array<int, 3>& requested = {0, 0, 0});
 

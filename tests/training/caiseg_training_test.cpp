@@ -119,8 +119,8 @@ MEDCLICK_TEST(training_patches_are_shaped_as_the_engine_shapes_its_patches) {
   // Brain MRI with 6.5 mm slices: 96 · 0.78 / 6.5 = 11.5 → 16 slices (the engine: 16), not 64 with 41 of padding.
   EXPECT((trainingPatchSize(volumeOf(23, 256, 256, 6.5, 0.78125), {64, 96, 96}) == Size{16, 96, 96}));
   // the anisotropic network's depth step is 8
-  EXPECT((trainingPatchSize(volumeOf(23, 256, 256, 6.5, 0.78125), {64, 96, 96}, 8) == Size{16, 96, 96}));
-  EXPECT((trainingPatchSize(volumeOf(40, 256, 256, 5.0, 0.5), {64, 96, 96}, 8) == Size{16, 96, 96})); // 9.6 → 16 (the minimum)
+  EXPECT((trainingPatchSize(volumeOf(23, 256, 256, 6.5, 0.78125), {64, 96, 96}, true) == Size{16, 96, 96}));
+  EXPECT((trainingPatchSize(volumeOf(40, 256, 256, 5.0, 0.5), {64, 96, 96}, true) == Size{16, 96, 96})); // 9.6 → 16 (the minimum)
   // a small breast volume: every axis shrinks to the step above its extent (21 → 32, 45 → 48)
   EXPECT((trainingPatchSize(volumeOf(21, 120, 45, 2.1, 0.664), {64, 96, 96}) == Size{32, 96, 48}));
   // a batch takes the largest of its cases' shapes

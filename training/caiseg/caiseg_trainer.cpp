@@ -58,14 +58,14 @@ torch::Tensor zScore(const torch::Tensor& patch, const torch::Tensor& wholeCase)
 
 CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
                               double lesionProbability, const VolumeAugmentationOptions* augmentation, std::vector<std::mt19937_64>& randomPerSample,
-                              const torch::Device& device, int64_t depthStep) {
+                              const torch::Device& device, bool anisotropic) {
   if (randomPerSample.size() != indices.size()) throw std::invalid_argument("makeTrainingBatch: one random stream per sample is needed");
   std::vector<torch::Tensor> images, targets;
   CaisegBatch batch;
   // One shape per batch: the largest of its cases' engine-shaped patches (trainingPatchSize).
   std::array<int64_t, 3> size{0, 0, 0};
   for (const auto index : indices) {
-    const auto own = trainingPatchSize(cases[static_cast<size_t>(index)], patchSize, depthStep);
+    const auto own = trainingPatchSize(cases[static_cast<size_t>(index)], patchSize, anisotropic);
     for (size_t a = 0; a < 3; ++a) size[a] = std::max(size[a], own[a]);
   }
   for (size_t b = 0; b < indices.size(); ++b) {
@@ -110,14 +110,14 @@ torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& bat
 }
 
 double caisegValidationDiceSum(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
-                               const torch::Device& device, int64_t depthStep) {
+                               const torch::Device& device, bool anisotropic) {
   if (cases.empty()) return 0.0;
   const bool wasTraining = network->is_training();
   network->eval();
   torch::NoGradGuard noGrad;
   double diceSum = 0.0;
   for (const auto& volume : cases) {
-    const auto patch = lesionCentredPatch(volume, trainingPatchSize(volume, patchSize, depthStep));
+    const auto patch = lesionCentredPatch(volume, trainingPatchSize(volume, patchSize, anisotropic));
     const auto image = zScore(patch.image, volume.image).unsqueeze(0).unsqueeze(0).to(device);
     const auto lesion = patch.mask.gt(0);
     const auto features = network->encode(image);
@@ -181,7 +181,6 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
 
   const int decayEvery = o.decayEveryEpochs > 0 ? o.decayEveryEpochs : std::max(1, o.epochs / 4);
   const std::array<int64_t, 3> patchSize{o.patchSize[0], o.patchSize[1], o.patchSize[2]};
-  const int64_t depthStep = o.anisotropic ? 8 : 16; // the network's depth step, as the engine rounds
   const int64_t trainCount = static_cast<int64_t>(training.size());
   const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   const VolumeAugmentationOptions augmentation;
@@ -206,7 +205,7 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
       std::vector<std::mt19937_64> random;
       for (int64_t j = 0; j < shard.count; ++j) random.emplace_back(sampleSeed(o.seed, epoch, step, shard.begin + j));
       const auto batch = makeTrainingBatch(training, indices, patchSize, o.lesionPatchProbability, o.augment ? &augmentation : nullptr,
-                                           random, device, depthStep);
+                                           random, device, o.anisotropic);
       const auto loss = caisegIterationLoss(network, batch, o.rounds, mu, clicks, lossOptions, random); // mean over this rank's share
       optimizer.zero_grad();
       loss.backward();
@@ -222,7 +221,7 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
       break;
     }
     const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
-    const double diceSum = context.sum(caisegValidationDiceSum(network, myValidation, patchSize, o.rounds, device, depthStep));
+    const double diceSum = context.sum(caisegValidationDiceSum(network, myValidation, patchSize, o.rounds, device, o.anisotropic));
     const double validationDice = validation.empty() ? 0.0 : diceSum / static_cast<double>(validation.size());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
     record.finishEpoch(epoch, meanLoss, validationDice, seconds, *network, optimizer, device, metadata);

@@ -34,7 +34,7 @@ torch::Tensor zScore(const torch::Tensor& patch, const torch::Tensor& wholeCase)
 // of the rank's share, so cases of different spacings may give ranks different shapes).
 CaisegBatch makeTrainingBatch(const VolumeSamples& cases, const std::vector<int64_t>& indices, const std::array<int64_t, 3>& patchSize,
                               double lesionProbability, const VolumeAugmentationOptions* augmentation, std::vector<std::mt19937_64>& random,
-                              const torch::Device& device, int64_t depthStep = 16);
+                              const torch::Device& device, bool anisotropic = false);
 
 // RITM's iterative scheme as CAISeg uses it: the image is encoded once (with gradient); round one
 // has the first-round prompt (firstRoundPrompt); each later round adds the error-region points of
@@ -47,6 +47,6 @@ torch::Tensor caisegIterationLoss(CaisegNetwork& network, const CaisegBatch& bat
 // point in the largest error region per round. Returns the sum of the cases' Dice of the binary
 // mask after `rounds` rounds (divide by the case count; ranks add their shares).
 double caisegValidationDiceSum(CaisegNetwork& network, const VolumeSamples& cases, const std::array<int64_t, 3>& patchSize, int rounds,
-                               const torch::Device& device, int64_t depthStep = 16);
+                               const torch::Device& device, bool anisotropic = false);
 
 } // namespace medclick

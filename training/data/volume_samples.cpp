@@ -1,9 +1,9 @@
 #include "data/volume_samples.h"
 
+#include "caiseg/caiseg_engine.h"
 #include "weights/safetensors.h"
 
 #include <algorithm>
-#include <cmath>
 #include <sstream>
 
 namespace medclick {
@@ -109,17 +109,11 @@ SampleSplit splitVolumesByGroup(const VolumeSamples& samples, double validationF
 
 SampleSplit readVolumeSplit(const VolumeSamples& samples, const std::string& path) { return readSplit(namesAndGroups(samples), path); }
 
-std::array<int64_t, 3> trainingPatchSize(const VolumeCase& volume, const std::array<int64_t, 3>& requested, int64_t depthStep) {
-  const auto roundUp = [](double value, int64_t step) { return static_cast<int64_t>(std::ceil(value / static_cast<double>(step))) * step; };
-  const double inPlaneSpacing = 0.5 * (volume.spacing.y + volume.spacing.x);
-  const double depthMm = static_cast<double>(requested[2]) * inPlaneSpacing / std::max(volume.spacing.z, 1e-6);
-  std::array<int64_t, 3> size{std::clamp<int64_t>(roundUp(depthMm, depthStep), std::min<int64_t>(16, requested[0]), requested[0]), requested[1],
-                              requested[2]};
-  const std::array<int64_t, 3> step{depthStep, 16, 16};
-  for (int64_t axis = 0; axis < 3; ++axis) {
-    const auto a = static_cast<size_t>(axis);
-    size[a] = std::min(size[a], roundUp(static_cast<double>(volume.image.size(axis)), step[a]));
-  }
+std::array<int64_t, 3> trainingPatchSize(const VolumeCase& volume, const std::array<int64_t, 3>& requested, bool anisotropic) {
+  const std::array<int64_t, 3> extent{volume.image.size(0), volume.image.size(1), volume.image.size(2)};
+  auto size = caisegPatchSize(extent, {volume.spacing.z, volume.spacing.y, volume.spacing.x}, anisotropic,
+                              {0, static_cast<int>(requested[1]), static_cast<int>(requested[2])});
+  size[0] = std::min(size[0], requested[0]);
   return size;
 }
 

@@ -33,12 +33,11 @@ VolumeSamples loadVolumeCache(const std::string& path); // throws WeightsError o
 SampleSplit splitVolumesByGroup(const VolumeSamples& samples, double validationFraction, uint64_t seed);
 SampleSplit readVolumeSplit(const VolumeSamples& samples, const std::string& path);
 
-// The patch a case is trained on, shaped as the engine shapes its patches (caiseg_engine.cpp): the
-// requested in-plane size, a depth covering about the same millimetres (W·s_xy / s_z slices, rounded
-// up to depthStep, within [16, requested D]), and every axis shrunk to the step above the case's own
-// extent. A fixed 64×96×96 patch on a 23-slice MRI of 6.5 mm slices was two-thirds padding, while the
-// engine shows the network 16 real slices there; trained that way the network marked whole patches.
-std::array<int64_t, 3> trainingPatchSize(const VolumeCase& volume, const std::array<int64_t, 3>& requested, int64_t depthStep = 16);
+// The patch a case is trained on: the engine's own shape (caisegPatchSize) for the requested in-plane
+// size, with at most the requested depth. A fixed 64×96×96 patch on a 23-slice MRI of 6.5 mm slices was
+// two-thirds padding, while the engine shows the network 16 real slices there; trained that way the
+// network marked whole patches.
+std::array<int64_t, 3> trainingPatchSize(const VolumeCase& volume, const std::array<int64_t, 3>& requested, bool anisotropic = false);
 
 // A patch of `size` (D, H, W) cut from a case: with probability lesionProbability centred on a lesion
 // voxel drawn uniformly (when the case has one), otherwise on any voxel; kept inside the volume where
