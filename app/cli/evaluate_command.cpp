@@ -152,7 +152,7 @@ public:
     std::filesystem::create_directories(outDir);
     if (automatic) return evaluateAutomatic(*segmenter, cases, p.value(label).toInt(), !p.isSet(allComponents), outDir);
     // classic follows the data: volumes get the 3D watershed and the 3D protocol.
-    if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImage(cases.front().imagePath).geometry().dimension == 3)
+    if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImageDimension(cases.front().imagePath) == 3)
       volumeEngine = app::createVolumeEngineByName("classic", "", "cpu", {0, 0, 0}, !p.isSet(allComponents));
     if (volumeEngine)
       return evaluateVolumes(*volumeEngine, volumeModel && !p.isSet(clicksOnly), cases, p.value(label).toInt(), clicks, outDir);

@@ -235,6 +235,10 @@ public:
         job,
         [&](const TrainingProgress& r) {
           if (!r.mainProcess) return;
+          if (!r.note.empty()) {
+            std::fprintf(stderr, "%s%s\n", terminal ? "\r\033[K" : "", r.note.c_str());
+            return;
+          }
           if (r.validated) {
             std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  %s %.4f\n", terminal ? "\r\033[K" : "", r.epoch, r.epochs, r.loss,
                          metric.c_str(), r.validationIoU);

@@ -129,7 +129,16 @@ Image readRgb(const std::string& path, itk::ImageIOBase* io, PixelType storedTyp
   return image;
 }
 
-Image readFile(const std::string& path) {
+// A file's ImageIO with its header read and checked, before any voxel is allocated.
+struct OpenedHeader {
+  itk::ImageIOBase::Pointer io;
+  DeclaredLayout layout;
+  std::string extension;
+  bool nifti = false;               // a single-file NIfTI (.nii, .nii.gz) ...
+  detail::NiftiLayout niftiLayout;  // ... and its own reading of the header, for the voxel scan
+};
+
+OpenedHeader openHeader(const std::string& path) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) throw ImageIOError(path, "no such file");
@@ -137,25 +146,34 @@ Image readFile(const std::string& path) {
   const auto fileBytes = fs::file_size(path, ec);
   if (ec) throw ImageIOError(path, "cannot determine the file size: " + ec.message());
   if (fileBytes == 0) throw ImageIOError(path, "file is empty (0 bytes)");
-  const bool nifti = detail::isSingleFileNifti(path);
-  const detail::NiftiLayout niftiLayout = nifti ? detail::readNiftiLayout(path) : detail::NiftiLayout{};
 
-  itk::ImageIOBase::Pointer io;
+  OpenedHeader header;
+  header.nifti = detail::isSingleFileNifti(path);
+  if (header.nifti) header.niftiLayout = detail::readNiftiLayout(path);
   try {
-    io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
+    header.io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
   } catch (const itk::ExceptionObject& e) {
     throw ImageIOError(path, "not a readable image: " + detail::shortReason(e.GetDescription()));
   }
-  if (!io) throw ImageIOError(path, "not a recognised image: no reader accepts its contents (wrong magic or unsupported format)");
-  io->SetFileName(path);
+  if (!header.io) throw ImageIOError(path, "not a recognised image: no reader accepts its contents (wrong magic or unsupported format)");
+  header.io->SetFileName(path);
   try {
-    io->ReadImageInformation();
+    header.io->ReadImageInformation();
   } catch (const itk::ExceptionObject& e) {
     throw ImageIOError(path, "cannot read the header: " + detail::shortReason(e.GetDescription()));
   }
+  header.extension = lowerExtension(path);
+  header.layout = checkDeclaredLayout(path, header.io, fileBytes, header.extension);
+  return header;
+}
 
-  const std::string extension = lowerExtension(path);
-  const DeclaredLayout layout = checkDeclaredLayout(path, io, fileBytes, extension);
+Image readFile(const std::string& path) {
+  const OpenedHeader header = openHeader(path);
+  const bool nifti = header.nifti;
+  const detail::NiftiLayout& niftiLayout = header.niftiLayout;
+  itk::ImageIOBase* io = header.io;
+  const DeclaredLayout& layout = header.layout;
+  const std::string& extension = header.extension;
   const PixelType storedType = detail::pixelTypeOf(io->GetComponentType());
   if (layout.components == 3) return readRgb(path, io, storedType);
   auto volume = readVolume<detail::FloatVolume>(path, io);
@@ -179,6 +197,12 @@ Image readImage(const std::string& path, const ImageReadOptions& options) {
     spdlog::warn("{}: {} NaN/Inf voxels replaced by the minimum finite value", path, image.nonFiniteCount());
   spdlog::debug("read {}: {}", path, image.geometry().describe());
   return image;
+}
+
+unsigned readImageDimension(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return 3; // a DICOM series
+  return openHeader(path).layout.dimension;
 }
 
 } // namespace medclick

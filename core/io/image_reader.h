@@ -16,6 +16,9 @@ struct ImageReadOptions {
 
 Image readImage(const std::string& path, const ImageReadOptions& options = {});
 
+// 2 or 3, from the header alone (a folder is a DICOM series: 3); throws ImageIOError as readImage does.
+unsigned readImageDimension(const std::string& path);
+
 // Largest image MedClick agrees to allocate: 2^31 voxel components (8 GiB as float).
 constexpr unsigned long long kMaxVoxelComponents = 1ull << 31;
 

@@ -236,6 +236,20 @@ private slots:
     const Image oct = readImage(sharedData("oct-dme/images/img_1.png"));
     QCOMPARE(oct.geometry().size, (std::array<std::size_t, 3>{768, 496, 1}));
   }
+
+  void dimension_comes_from_the_header_alone() {
+    writeImage(testing::rampImage(testing::obliqueGeometry3d(), PixelType::Int16), file("dims3.nrrd"));
+    QCOMPARE(readImageDimension(file("dims3.nrrd")), 3u);
+    writeImage(testing::rampImage(ImageGeometry{2, {9, 7, 1}}, PixelType::UInt8), file("dims2.png"));
+    QCOMPARE(readImageDimension(file("dims2.png")), 2u);
+    // The header is whole, the voxels are not: the header answers, reading the image fails.
+    const std::string truncated = testing::writeTruncatedNiftiGz(scratch_.path().toStdString());
+    QCOMPARE(readImageDimension(truncated), 3u);
+    QVERIFY_THROWS_EXCEPTION(ImageIOError, readImage(truncated));
+    QVERIFY_THROWS_EXCEPTION(ImageIOError, readImageDimension(file("no-such-image.nii")));
+    const std::string series = sharedData("dicom-sag-t1/series");
+    if (fs::exists(series)) QCOMPARE(readImageDimension(series), 3u);
+  }
 };
 
 QTEST_GUILESS_MAIN(ImageIoTest)

@@ -151,6 +151,29 @@ MEDCLICK_TEST(a_given_split_is_followed_and_the_cases_it_does_not_list_train) {
   EXPECT((validation == std::vector<std::string>{"discs/case1", "discs/case4"}) && training == 10);
 }
 
+MEDCLICK_TEST(a_transfer_is_reported_once_before_the_first_step) {
+  const std::atomic<bool> cancel{false};
+  auto source = tinyJob(scratch("transfer-source").string());
+  source.epochs = 1;
+  source.stepsPerEpoch = 1;
+  const auto from = runSegmenterTraining(source, nullptr, cancel).bestWeightsPath;
+  const size_t tensors = loadSafetensors(from).tensors.size();
+
+  auto job = tinyJob(scratch("transfer-run").string());
+  job.epochs = 1;
+  job.stepsPerEpoch = 1;
+  job.transferWeights = from;
+  std::vector<std::string> notes;
+  int reportsBeforeNote = 0;
+  runSegmenterTraining(job, [&](const TrainingProgress& r) {
+    if (!r.note.empty()) notes.push_back(r.note);
+    else if (notes.empty()) ++reportsBeforeNote;
+  }, cancel);
+  // The same network: every tensor and every value is taken.
+  const std::string expected = "transferred " + std::to_string(tensors) + " of " + std::to_string(tensors) + " tensors (100.0 % of the values) from " + from;
+  EXPECT(notes.size() == 1 && notes[0] == expected && reportsBeforeNote == 0);
+}
+
 MEDCLICK_TEST(an_unknown_model_or_input_size_is_refused) {
   const std::atomic<bool> cancel{false};
   auto wrongModel = tinyJob(scratch("wrong-model").string());

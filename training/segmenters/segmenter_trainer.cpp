@@ -209,10 +209,16 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
   if (!o.initWeights.empty()) loadModuleWeights(network, o.initWeights);
   if (!o.transferWeights.empty() && !o.resume) {
     const WeightTransferReport transfer = transferMatchingWeights(network, o.transferWeights);
-    if (context.isMain())
-      std::fprintf(stderr, "transferred %zu of %zu tensors (%.1f %% of the values) from %s\n", transfer.copied.size(),
-                   transfer.copied.size() + transfer.misShaped.size() + transfer.notInFile.size(),
-                   100.0 * static_cast<double>(transfer.copiedValues) / static_cast<double>(transfer.moduleValues), o.transferWeights.c_str());
+    if (context.isMain() && progress) {
+      char counts[128];
+      std::snprintf(counts, sizeof counts, "transferred %zu of %zu tensors (%.1f %% of the values) from ", transfer.copied.size(),
+                    transfer.copied.size() + transfer.misShaped.size() + transfer.notInFile.size(),
+                    100.0 * static_cast<double>(transfer.copiedValues) / static_cast<double>(transfer.moduleValues));
+      TrainingProgress report;
+      report.epochs = o.epochs;
+      report.note = counts + o.transferWeights;
+      progress(report);
+    }
   }
   network.to(device);
   network.train();

@@ -321,6 +321,10 @@ void FineTuneDialog::reject() {
 }
 
 void FineTuneDialog::showProgress(const TrainingProgress& report) {
+  if (!report.note.empty()) { // set-up lines (the dialog offers no --transfer): for the log, not the chart
+    qInfo("fine-tune: %s", report.note.c_str());
+    return;
+  }
   if (!worker_ || report.epochs <= 0 || report.stepsPerEpoch <= 0) return;
   const long long total = static_cast<long long>(report.epochs) * report.stepsPerEpoch;
   const long long done = static_cast<long long>(report.epoch - 1) * report.stepsPerEpoch + report.step;

@@ -16,6 +16,9 @@ struct TrainingProgress {
   double etaSeconds = 0;                 // to the end of the last epoch
   bool validated = false;                // true on the report that ends an epoch
   double validationIoU = 0;              // mean IoU after validationClicks simulated clicks
+  // A line about how the run was set up (what `--transfer` copied), sent once in a report of its own
+  // before the first step; empty on every step and epoch report.
+  std::string note;
 };
 
 struct TrainingSummary {
