@@ -5,6 +5,7 @@ find_package(ITK 5 REQUIRED COMPONENTS
   ITKIOGDCM ITKIONRRD ITKIOMeta
   ITKDistanceMap # HD95 (core/eval/overlap_metrics), the 3D clicker's click depth
   ITKConnectedComponents ITKImageGrid # the 3D clicker's error regions, padding (core/eval/volume_evaluation_clicker)
+  ITKRegionGrowing # the clicked objects of a 3D result (core/segmentation/clicked_objects)
   ITKSmoothing ITKImageGradient ITKWatersheds) # the 3D classical engine (core/classic/volume_watershed_engine)
 include(${ITK_USE_FILE})
 # VTK draws the mask's 3D surface. Only non-Qt modules: Debian's GUISupportQt is built for Qt 5, so

@@ -1,43 +1,59 @@
 #include "segmentation/clicked_objects.h"
 
-#include "segmentation/connected_components.h"
+#include <itkConnectedThresholdImageFilter.h>
+#include <itkImportImageFilter.h>
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
 namespace medclick {
 
-int keepClickedObjects(std::vector<float>& probability, const ImageGeometry& g, const VolumeClickList& clicks, double threshold) {
+std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeometry& g, const VolumeClickList& clicks, double threshold) {
   if (probability.size() != g.voxelCount())
     throw std::invalid_argument("keepClickedObjects: " + std::to_string(probability.size()) + " values for " +
                                 std::to_string(g.voxelCount()) + " voxels");
-  bool anyPositive = false;
-  for (const auto& c : clicks) anyPositive = anyPositive || c.positive;
-  if (!anyPositive) return 0;
-  std::vector<std::uint8_t> mask(probability.size());
-  for (std::size_t v = 0; v < probability.size(); ++v) mask[v] = probability[v] > threshold ? 1 : 0;
-  const ComponentLabels components = labelComponents(mask, g);
-  if (components.count == 0) return 0;
-  std::vector<std::uint8_t> clicked(static_cast<std::size_t>(components.count) + 1, 0);
-  const auto index = [&](double value, std::size_t axis) -> long long {
+  using ProbabilityVolume = itk::Image<float, 3>;
+  using KeptVolume = itk::Image<std::uint8_t, 3>;
+  auto grow = itk::ConnectedThresholdImageFilter<ProbabilityVolume, KeptVolume>::New();
+  const auto index = [&](double value, std::size_t axis) -> itk::IndexValueType {
     const long long last = static_cast<long long>(g.size[axis]) - 1;
     const long long rounded = std::llround(value);
     return rounded < 0 ? 0 : rounded > last ? last : rounded;
   };
+  bool anyPositive = false;
   for (const auto& c : clicks) {
     if (!c.positive) continue;
-    const std::size_t v = static_cast<std::size_t>((index(c.k, 2) * static_cast<long long>(g.size[1]) + index(c.j, 1)) *
-                                                       static_cast<long long>(g.size[0]) +
-                                                   index(c.i, 0));
-    clicked[components.labels[v]] = 1; // label 0 (the click fell on background) marks nothing
+    grow->AddSeed(ProbabilityVolume::IndexType{{index(c.i, 0), index(c.j, 1), index(c.k, 2)}});
+    anyPositive = true;
   }
-  int removed = 0;
-  for (int label = 1; label <= components.count; ++label) removed += clicked[static_cast<std::size_t>(label)] ? 0 : 1;
-  if (removed == 0) return 0;
+  if (!anyPositive) return 0;
+
+  // The object voxels are those above `threshold`; the filter keeps [lower, upper], so lower is the
+  // smallest float above it.
+  float lower = static_cast<float>(threshold);
+  if (static_cast<double>(lower) <= threshold) lower = std::nextafter(lower, std::numeric_limits<float>::infinity());
+  auto volume = itk::ImportImageFilter<float, 3>::New();
+  ProbabilityVolume::RegionType region;
+  region.SetSize(ProbabilityVolume::SizeType{{g.size[0], g.size[1], g.size[2]}});
+  volume->SetRegion(region);
+  volume->SetImportPointer(probability.data(), probability.size(), false); // read in place, not copied
+  grow->SetInput(volume->GetOutput());
+  grow->SetLower(lower);
+  grow->SetUpper(std::numeric_limits<float>::max());
+  grow->SetReplaceValue(1);
+  grow->SetConnectivity(itk::ConnectedThresholdImageFilterEnums::Connectivity::FaceConnectivity);
+  grow->Update();
+
+  const std::uint8_t* kept = grow->GetOutput()->GetBufferPointer(); // 1: reached from a positive click
+  std::size_t removed = 0;
   for (std::size_t v = 0; v < probability.size(); ++v)
-    if (mask[v] && !clicked[components.labels[v]]) probability[v] = 0.0f;
+    if (probability[v] >= lower && !kept[v]) {
+      probability[v] = 0.0f;
+      ++removed;
+    }
   return removed;
 }
 

@@ -7,21 +7,26 @@
 // object they have not clicked yet is one click away (the evaluation clicker puts its next click in
 // the largest missed region).
 //
-// Objects are face-connected (segmentation/connected_components.h). Without a positive click nothing
-// is removed: an automatic round, or negative clicks alone, say nothing about which object is meant.
+// Objects are face-connected, as segmentation/connected_components.h labels them, but only the clicked
+// ones are visited: ITK's ConnectedThresholdImageFilter grows them from the positive clicks, and one
+// pass zeroes the rest. Labelling every object of the volume cost 4-5x more (52 -> 15 ms on a BraTS
+// grid, 428 -> 92 ms on 512x512x300, one core), on every click. Without a positive click nothing is
+// removed: an automatic round, or negative clicks alone, say nothing about which object is meant.
 
 #include "engine/volume_engine.h"
 #include "image/image_geometry.h"
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
 namespace medclick {
 
 // probability: one value per voxel of `geometry` (ITK's order); clicks in voxel indices (rounded to
-// the nearest voxel). Voxels above `threshold` in objects without a positive click are set to 0.
-// Returns how many objects were removed. Throws std::invalid_argument when the sizes differ.
-int keepClickedObjects(std::vector<float>& probability, const ImageGeometry& geometry, const VolumeClickList& clicks,
+// the nearest voxel and clamped into the volume). Voxels above `threshold` in objects without a
+// positive click are set to 0. Returns how many voxels were set to 0. Throws std::invalid_argument
+// when the sizes differ.
+std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeometry& geometry, const VolumeClickList& clicks,
                        double threshold);
 
 // Any VolumeInteractiveEngine whose results go through keepClickedObjects (threshold 0.5, the mask's)

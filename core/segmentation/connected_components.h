@@ -1,7 +1,8 @@
 #pragma once
 // Face-connected objects of a 0/1 mask (ITK's ConnectedComponentImageFilter, not fully connected: 6
 // neighbours in 3D, 4 in 2D, as scipy.ndimage.label's default). The one labelling that core's mask
-// post-processing (largest object, clicked objects) and the 3D clicker share.
+// post-processing (largest object) and the 3D clicker share; clicked_objects.h grows the same objects
+// from its clicks instead.
 
 #include "image/image_geometry.h"
 
