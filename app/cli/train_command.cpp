@@ -13,6 +13,7 @@
 #include "common/fine_tune_job.h"
 #include "distributed/distributed_environment.h"
 #include "distributed/local_launcher.h"
+#include "jobs/training_progress_printer.h"
 
 #include <unistd.h>
 
@@ -32,13 +33,6 @@ namespace {
 std::atomic<bool> stopRequested{false};
 
 extern "C" void requestStop(int) { stopRequested.store(true); }
-
-std::string duration(double seconds) {
-  const long s = static_cast<long>(seconds + 0.5);
-  char text[32];
-  std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-  return text;
-}
 
 class TrainCommand : public Command {
 public:
@@ -223,32 +217,13 @@ public:
       throw UsageError("each rank of a data-parallel job reads a tensor cache: write it once with train --data DIR --out DIR --epochs 0, "
                        "copy it to every node and give --cache FILE (or use --nproc on one machine)");
 
-    const std::string metric = caiseg                    ? "validation Dice after " + std::to_string(job.caiseg.rounds) + " rounds"
-                               : job.model == "kmunet"  ? std::string("validation IoU (no clicks)")
-                               : job.model == "kanunet" ? std::string("validation mean Dice (WT, TC, ET or the class)")
-                                                       : "validation mIoU@" + std::to_string(options.validationClicks);
+    const std::string metric = validationMetricName(job.model, options.validationClicks, job.caiseg.rounds);
 
     std::signal(SIGINT, requestStop);
     std::signal(SIGTERM, requestStop);
-    const bool terminal = isatty(fileno(stderr));
     const auto summary = app::runFineTuneJob(
         job,
-        [&](const TrainingProgress& r) {
-          if (!r.mainProcess) return;
-          if (!r.note.empty()) {
-            std::fprintf(stderr, "%s%s\n", terminal ? "\r\033[K" : "", r.note.c_str());
-            return;
-          }
-          if (r.validated) {
-            std::fprintf(stderr, "%sepoch %d/%d  loss %.4f  %s %.4f\n", terminal ? "\r\033[K" : "", r.epoch, r.epochs, r.loss,
-                         metric.c_str(), r.validationIoU);
-            return;
-          }
-          if (!terminal && r.step % 25 != 0) return;
-          std::fprintf(stderr, "%sepoch %d/%d  step %lld/%lld  loss %.4f  %.2f samples/s  ETA %s%s", terminal ? "\r\033[K" : "", r.epoch,
-                       r.epochs, r.step, r.stepsPerEpoch, r.loss, r.samplesPerSecond, duration(r.etaSeconds).c_str(),
-                       terminal ? "" : "\n");
-        },
+        stderrProgressPrinter(metric),
         stopRequested);
     if (!rank.isMain()) return 0; // rank 0 reports for the job
     if (summary.cancelled && summary.bestWeightsPath.empty()) {
