@@ -7,6 +7,7 @@
 
 #include "io/image_reader.h"
 #include "support/process_runner.h"
+#include "support/written_mask_checks.h"
 #include "io/mask_reader.h"
 
 #include <QProcess>
@@ -17,6 +18,8 @@
 
 using namespace medclick;
 namespace fs = std::filesystem;
+
+using medclick::test::expectGeometryKept;
 
 namespace {
 
@@ -42,17 +45,6 @@ class AutomaticSegmentTest : public QObject {
   QTemporaryDir scratch_;
   QString file(const QString& name) const { return scratch_.filePath(name); }
   QString kmunetWeights_, kanunetWeights_, ikanWeights_, kanunetTwoModalityWeights_;
-
-  void expectGeometryKept(const QString& imagePath, const QString& maskPath, const QString& probPath) {
-    const ImageGeometry input = readImage(imagePath.toStdString()).geometry();
-    const LabelMask mask = readMask(maskPath.toStdString());
-    QVERIFY2(mask.geometry().sameGridAs(input), qPrintable(QString::fromStdString(mask.geometry().describe() + " vs " + input.describe())));
-    QVERIFY(mask.maximumLabel() <= 1);
-    const Image probability = readImage(probPath.toStdString());
-    QVERIFY(probability.geometry().sameGridAs(input));
-    const auto stats = probability.statistics();
-    QVERIFY(stats.minimum >= 0.0 && stats.maximum <= 1.0);
-  }
 
 private slots:
   void initTestCase() {
