@@ -1,5 +1,6 @@
 #include "data/segmentation_samples.h"
 
+#include "data/metadata_lines.h"
 #include "weights/safetensors.h"
 
 #include <algorithm>
@@ -10,23 +11,6 @@
 #include <sstream>
 
 namespace medclick {
-
-namespace {
-
-std::string joinLines(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
-
-std::vector<std::string> splitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-} // namespace
 
 SegmentationSamples SegmentationSamples::subset(const std::vector<int64_t>& indices) const {
   SegmentationSamples part;

@@ -1,6 +1,7 @@
 #include "data/volume_samples.h"
 
 #include "caiseg/caiseg_engine.h"
+#include "data/metadata_lines.h"
 #include "weights/safetensors.h"
 
 #include <algorithm>
@@ -9,19 +10,6 @@
 namespace medclick {
 
 namespace {
-
-std::string joinLines(const std::vector<std::string>& lines) {
-  std::string text;
-  for (const auto& line : lines) text += line + "\n";
-  return text;
-}
-
-std::vector<std::string> splitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // splitByGroup and readSplit read only the names, the groups and the count of a SegmentationSamples.
 SegmentationSamples namesAndGroups(const VolumeSamples& samples) {
