@@ -2,7 +2,8 @@
 // --train, the speed of one training step (samples/s, ms/step) at batch 4 instead; --train --nproc N
 // also times the same global batch split over N data-parallel processes on this machine.
 // --model caiseg: the CAISeg benchmark of medclick-bench (full forward and feature-reusing
-// refinement of one patch, seconds), the same lines.
+// refinement of one patch, seconds), the same lines. --model clicked-objects: the 3D post-processing
+// every click runs (core/segmentation/clicked_objects_benchmark.h), ms on two grid sizes.
 
 #include "cli/command.h"
 #include "cli/command_parser.h"
@@ -11,6 +12,7 @@
 #include "bench/ikan_benchmark.h"
 #include "bench/ikan_training_benchmark.h"
 #include "distributed/local_launcher.h"
+#include "segmentation/clicked_objects_benchmark.h"
 
 #include <cstdio>
 #include <iostream>
@@ -30,7 +32,8 @@ public:
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "Model to time: ikan or caiseg.", "NAME", "ikan");
+    QCommandLineOption model("model", "What to time: ikan, caiseg, or clicked-objects (the 3D post-processing of every click).", "NAME",
+                             "ikan");
     QCommandLineOption variant("variant", "Only this variant (ikan: small, paper; caiseg: slim, paper). Default: all (caiseg: slim).",
                                "NAME");
     QCommandLineOption size("size", "Network resolution, a multiple of 32 (default 256).", "N", "256");
@@ -70,7 +73,16 @@ public:
         std::cout << (p.isSet(json) ? toJsonLine(result) : toTextLine(result)) << std::endl;
       return 0;
     }
-    if (p.value(model) != "ikan") throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg)");
+    if (p.value(model) == "clicked-objects") {
+      bool ok = false;
+      const int times = p.isSet(repeat) ? p.value(repeat).toInt(&ok) : 5;
+      if (p.isSet(repeat) && (!ok || times <= 0)) throw UsageError("--repeat must be positive");
+      for (const auto& result : benchmarkClickedObjects(times))
+        std::cout << (p.isSet(json) ? toJsonLine(result) : toTextLine(result)) << std::endl;
+      return 0;
+    }
+    if (p.value(model) != "ikan")
+      throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg, clicked-objects)");
     if (p.isSet(patch) || p.isSet(anisotropic)) throw UsageError("--patch and --anisotropic are CAISeg's (--model caiseg)");
     BenchmarkOptions options;
     bool ok1 = false, ok2 = false, ok3 = false;

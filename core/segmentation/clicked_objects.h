@@ -9,8 +9,8 @@
 //
 // Objects are face-connected, as segmentation/connected_components.h labels them, but only the clicked
 // ones are visited: ITK's ConnectedThresholdImageFilter grows them from the positive clicks, and one
-// pass zeroes the rest. Labelling every object of the volume cost 4-5x more (52 -> 15 ms on a BraTS
-// grid, 428 -> 92 ms on 512x512x300, one core), on every click. Without a positive click nothing is
+// pass zeroes the rest. Labelling every object of the volume cost 5-6x more on every click (`medclick-cli
+// bench --model clicked-objects`, one core: 52 -> 8 ms on a BraTS grid, 428 -> 90 ms on 512x512x300). Without a positive click nothing is
 // removed: an automatic round, or negative clicks alone, say nothing about which object is meant.
 
 #include "engine/volume_engine.h"

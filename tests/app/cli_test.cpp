@@ -315,6 +315,19 @@ private slots:
     QCOMPARE(cli({"bench", "--size", "100"}).exitCode, 1);
   }
 
+  void bench_times_the_clicked_objects_on_two_grids() {
+    const Result r = cli({"bench", "--model", "clicked-objects", "--repeat", "1", "--json"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    const QJsonObject small = QJsonDocument::fromJson(lines[0].toUtf8()).object(), large = QJsonDocument::fromJson(lines[1].toUtf8()).object();
+    QCOMPARE(small["grid"].toArray(), (QJsonArray{240, 240, 155}));
+    QCOMPARE(large["grid"].toArray(), (QJsonArray{512, 512, 300}));
+    // The false alarms are removed on both grids; the lesion (and the alarms touching it) stays.
+    QVERIFY(small["voxels_removed"].toInt() > 3000 && large["voxels_removed"].toInt() > small["voxels_removed"].toInt());
+    QVERIFY(small["ms"].toDouble() > 0.0 && large["ms"].toDouble() > 0.0);
+  }
+
   void evaluate_classic_writes_the_report_for_real_cases() {
     const QString busi = sharedData("busi");
     if (!fs::exists(busi.toStdString())) QSKIP("../shared/data is not beside this checkout");
