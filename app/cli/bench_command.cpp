@@ -1,6 +1,7 @@
 // medclick-cli bench --model ikan: parameters, GFLOPs and per-click latency of each variant; with
 // --train, the speed of one training step (samples/s, ms/step) at batch 4 instead; --train --nproc N
 // also times the same global batch split over N data-parallel processes on this machine.
+// --model kmunet|kanunet: one forward pass of the automatic segmenters, as medclick-bench prints it.
 // --model caiseg: the CAISeg benchmark of medclick-bench (full forward and feature-reusing
 // refinement of one patch, seconds), the same lines. --model clicked-objects: the 3D post-processing
 // every click runs (core/segmentation/clicked_objects_benchmark.h), ms on two grid sizes.
@@ -12,6 +13,7 @@
 #include "bench/ikan_benchmark.h"
 #include "bench/ikan_training_benchmark.h"
 #include "distributed/local_launcher.h"
+#include "kmunet/segmenter_benchmark.h"
 #include "segmentation/clicked_objects_benchmark.h"
 
 #include <cstdio>
@@ -32,9 +34,11 @@ public:
 
   int run(const QStringList& arguments) override {
     CommandParser command(name(), summary());
-    QCommandLineOption model("model", "What to time: ikan, caiseg, or clicked-objects (the 3D post-processing of every click).", "NAME",
+    QCommandLineOption model("model", "What to time: ikan, kmunet, kanunet (one forward pass, no clicks), caiseg, or clicked-objects "
+                             "(the 3D post-processing of every click).", "NAME",
                              "ikan");
-    QCommandLineOption variant("variant", "Only this variant (ikan: small, paper; caiseg: slim, paper). Default: all (caiseg: slim).",
+    QCommandLineOption variant("variant", "Only this variant (ikan, kanunet: small, paper; kmunet: small, paper, small++, paper++; "
+                               "caiseg: slim, paper). Default: all (caiseg: slim).",
                                "NAME");
     QCommandLineOption size("size", "Network resolution, a multiple of 32 (default 256).", "N", "256");
     QCommandLineOption repeat("repeat", "Timed clicks per variant after warm-up (default 20; with --train, timed steps, default 8).", "N",
@@ -81,8 +85,10 @@ public:
         std::cout << (p.isSet(json) ? toJsonLine(result) : toTextLine(result)) << std::endl;
       return 0;
     }
-    if (p.value(model) != "ikan")
-      throw UsageError("unknown model '" + p.value(model).toStdString() + "' (available: ikan, caiseg, clicked-objects)");
+    const std::string modelName = p.value(model).toStdString();
+    const bool automatic = modelName == "kmunet" || modelName == "kanunet";
+    if (modelName != "ikan" && !automatic)
+      throw UsageError("unknown model '" + modelName + "' (available: ikan, kmunet, kanunet, caiseg, clicked-objects)");
     if (p.isSet(patch) || p.isSet(anisotropic)) throw UsageError("--patch and --anisotropic are CAISeg's (--model caiseg)");
     BenchmarkOptions options;
     bool ok1 = false, ok2 = false, ok3 = false;
@@ -93,6 +99,12 @@ public:
       throw UsageError("--size must be a positive multiple of 32 and --repeat positive");
     options.device = p.value(device).toStdString();
     if (p.isSet(variant)) options.variants = {p.value(variant).toStdString()};
+    if (automatic) { // one forward pass without clicks, as medclick-bench --model kmunet|kanunet
+      if (p.isSet(train) || p.isSet(batch) || p.isSet(nproc)) throw UsageError("--train, --batch and --nproc are IKAN's");
+      for (const auto& result : modelName == "kmunet" ? benchmarkKmUnet(options) : benchmarkKanUnet(options))
+        std::cout << (p.isSet(json) ? toJsonLine(result) : toTextLine(result)) << std::endl;
+      return 0;
+    }
     if (p.isSet(train)) {
       TrainingBenchmarkOptions trainingOptions;
       trainingOptions.variants = options.variants;

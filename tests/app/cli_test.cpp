@@ -313,6 +313,12 @@ private slots:
     QCOMPARE(o["variant"].toString(), QString("small"));
     QVERIFY(o["params"].toDouble() > 1e6 && o["gflops"].toDouble() > 0.0 && o["median_ms"].toDouble() > 0.0);
     QCOMPARE(cli({"bench", "--size", "100"}).exitCode, 1);
+    const Result automatic = cli({"bench", "--model", "kmunet", "--variant", "small", "--size", "64", "--repeat", "1", "--device", "cpu", "--json"});
+    QVERIFY2(automatic.exitCode == 0, qPrintable(automatic.err));
+    const QJsonObject k = QJsonDocument::fromJson(automatic.out.trimmed().toUtf8()).object();
+    QCOMPARE(k["model"].toString(), QString("kmunet"));
+    QVERIFY(k["params"].toDouble() > 1e6 && k["median_ms"].toDouble() > 0.0);
+    QCOMPARE(cli({"bench", "--model", "kanunet", "--train"}).exitCode, 1);
   }
 
   void bench_times_the_clicked_objects_on_two_grids() {
