@@ -29,7 +29,7 @@ std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeome
     grow->AddSeed(ProbabilityVolume::IndexType{{index(c.i, 0), index(c.j, 1), index(c.k, 2)}});
     anyPositive = true;
   }
-  if (!anyPositive) return 0;
+  if (!anyPositive || probability.empty()) return 0;
 
   // The object voxels are those above `threshold`; the filter keeps [lower, upper], so lower is the
   // smallest float above it.

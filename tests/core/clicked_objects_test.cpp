@@ -132,6 +132,8 @@ private slots:
     std::vector<float> p(10, 1.0f);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, keepClickedObjects(p, grid(8, 8, 6), {{0, 0, 0, true}}, 0.5));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, keepingClickedObjects(nullptr));
+    std::vector<float> none;
+    QCOMPARE(keepClickedObjects(none, grid(0, 0, 0), {{0, 0, 0, true}}, 0.5), std::size_t{0}); // an empty grid: nothing to grow
   }
 
   void the_engine_wrapper_filters_every_round_with_clicks() {
