@@ -3,7 +3,8 @@
 // `medclick-cli train --data DIR --out DIR --epochs 0` decoded on a machine with the full build, and
 // writes what that command writes (checkpoints, best.safetensors, metrics.csv, split.txt; not the
 // curves plot, which needs Qt). Options not given keep the model's recipe (the training jobs' option
-// structs), which is also what medclick-cli train starts from.
+// structs), which is what medclick-cli train starts from too, except for the epochs: the recipes run
+// 50 (ikan), 100 (kmunet, kanunet) and 200 (caiseg), medclick-cli train 50 unless told.
 //
 //   medclick-train --model ikan|kmunet|kanunet|caiseg --cache FILE --out DIR [--variant V] [--epochs N]
 //                  [--steps-per-epoch N] [--batch N] [--lr X (ikan)] [--split FILE] [--init W]
