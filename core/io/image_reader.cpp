@@ -169,19 +169,15 @@ OpenedHeader openHeader(const std::string& path) {
 
 Image readFile(const std::string& path) {
   const OpenedHeader header = openHeader(path);
-  const bool nifti = header.nifti;
-  const detail::NiftiLayout& niftiLayout = header.niftiLayout;
   itk::ImageIOBase* io = header.io;
-  const DeclaredLayout& layout = header.layout;
-  const std::string& extension = header.extension;
   const PixelType storedType = detail::pixelTypeOf(io->GetComponentType());
-  if (layout.components == 3) return readRgb(path, io, storedType);
+  if (header.layout.components == 3) return readRgb(path, io, storedType);
   auto volume = readVolume<detail::FloatVolume>(path, io);
-  Image image = detail::imageFromVolume(volume, layout.dimension, storedType);
+  Image image = detail::imageFromVolume(volume, header.layout.dimension, storedType);
   const bool floatData = storedType == PixelType::Float32 || storedType == PixelType::Float64;
-  if (nifti && (floatData || extension == ".nii.gz")) {
+  if (header.nifti && (floatData || header.extension == ".nii.gz")) {
     // niftilib read NaN/Inf as 0 and a short gzip stream without complaint: look at the raw voxels.
-    for (const std::size_t index : detail::scanNiftiVoxels(path, niftiLayout))
+    for (const std::size_t index : detail::scanNiftiVoxels(path, header.niftiLayout))
       if (index < image.voxels().size()) image.voxels()[index] = std::numeric_limits<float>::quiet_NaN();
   }
   return image;
