@@ -85,7 +85,7 @@ public:
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
-    QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
+    QCommandLineOption noFlip("no-flip", "IKAN and kmunet (also as --init): one forward pass, without averaging the mirror image's logits.");
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
                                                        "only the largest, as validated on the held-out cases); caiseg and classic on "
                                                        "volumes: keep every object (default: only those holding a positive click).");
@@ -123,7 +123,7 @@ public:
     if (automatic || p.isSet(init))
       segmenter = app::createAutomaticSegmenterByName(automatic ? modelName : initName,
                                                       (automatic ? p.value(weights) : p.value(initWeights)).toStdString(),
-                                                      p.value(device).toStdString());
+                                                      p.value(device).toStdString(), !p.isSet(noFlip));
     std::unique_ptr<VolumeInteractiveEngine> volumeEngine;
     if (volumeModel) volumeEngine = app::createVolumeEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), {0, 0, 0},
                                                                 !p.isSet(allComponents));

@@ -88,7 +88,7 @@ public:
                                                        "only the largest); caiseg: keep every object (default: only those holding a "
                                                        "positive click).");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
-    QCommandLineOption noFlip("no-flip", "IKAN: one forward pass per click, without averaging the mirror image's logits.");
+    QCommandLineOption noFlip("no-flip", "IKAN and kmunet: one forward pass, without averaging the mirror image's logits.");
     command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch, noZoom, noFlip, allComponents});
     command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume (--model caiseg, or an automatic model slice by slice).");
     if (!command.parse(arguments, 1)) return 0;
@@ -121,7 +121,7 @@ public:
       if (p.isSet(then)) throw UsageError("--then refines a 2D image's mask; a volume's or a multi-modal case's automatic mask is final here");
       return segmentAutomaticSlices(modelName, modalities, p.value(weights).toStdString(), p.value(device).toStdString(),
                                     p.value(out).toStdString(), p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut,
-                                    !p.isSet(allComponents));
+                                    !p.isSet(allComponents), !p.isSet(noFlip));
     }
     if (app::isVolumeModel(modelName)) {
       if (g.dimension != 3) throw std::runtime_error(imagePath + ": --model " + modelName + " segments 3D volumes; this image is 2D");
@@ -153,7 +153,8 @@ public:
     std::vector<float> probability;
     std::ostringstream report; // "<model> on <device>: ..." per stage
     if (automatic) {
-      const auto segmenter = app::createAutomaticSegmenterByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString());
+      const auto segmenter =
+          app::createAutomaticSegmenterByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), !p.isSet(noFlip));
       const auto start = std::chrono::steady_clock::now();
       probability = segmenter->predict(image.voxels().data(), width, height, static_cast<int>(image.components()));
       if (!p.isSet(allComponents)) keepLargestComponent(probability, g, cut);
@@ -196,8 +197,8 @@ private:
   // An automatic model over the slices of a volume (or the one slice of a multi-modal 2D case).
   static int segmentAutomaticSlices(const std::string& modelName, const std::vector<Image>& modalities, const std::string& weights,
                                  const std::string& device, const std::string& out, const std::string& prob, double threshold,
-                                 bool largestComponent) {
-    const auto segmenter = app::createAutomaticSegmenterByName(modelName, weights, device);
+                                 bool largestComponent, bool flipAveraging) {
+    const auto segmenter = app::createAutomaticSegmenterByName(modelName, weights, device, flipAveraging);
     const auto start = std::chrono::steady_clock::now();
     std::vector<float> probability = medclick::segmentSliceBySlice(*segmenter, modalities);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -58,7 +58,7 @@ std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::str
 bool isAutomaticModel(const std::string& model) { return model == "kmunet" || model == "kanunet"; }
 
 std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::string& model, const std::string& weightsPath,
-                                                                   const std::string& device) {
+                                                                   const std::string& device, bool flipAveraging) {
   if (!isAutomaticModel(model)) throw std::invalid_argument("unknown automatic model '" + model + "' (available: kmunet, kanunet)");
   // The bundled weights (resources/models/kmunet.safetensors, kanunet.safetensors) unless a file is
   // given; findBundledWeights's message lists the folders searched when an installation lacks them.
@@ -67,6 +67,7 @@ std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::st
     KmUnetSegmenterOptions options;
     options.weightsPath = path;
     options.device = device;
+    options.flipAveraging = flipAveraging;
     return createKmUnetSegmenter(options);
   }
   KanUnetSegmenterOptions options;

@@ -36,9 +36,10 @@ std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::str
 
 // True for the automatic (clickless) 2D segmenters (AutomaticSegmenter): "kmunet", "kanunet".
 bool isAutomaticModel(const std::string& model);
-// weightsPath empty: the bundled weights (kmunet.safetensors, kanunet.safetensors).
+// weightsPath empty: the bundled weights (kmunet.safetensors, kanunet.safetensors). flipAveraging:
+// KM-UNet's mean of the image's and its mirror image's logits (KANU-Net has none).
 // Throws std::invalid_argument for an unknown model, WeightsError for a file that is not the model's.
 std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::string& model, const std::string& weightsPath,
-                                                                   const std::string& device);
+                                                                   const std::string& device, bool flipAveraging = true);
 
 } // namespace medclick::app

@@ -16,8 +16,8 @@ namespace {
 
 class KmUnetSegmenter : public AutomaticSegmenter {
 public:
-  KmUnetSegmenter(KmUnetNetwork network, int64_t inputSize, torch::Device device)
-      : network_(std::move(network)), inputSize_(inputSize), device_(device) {
+  KmUnetSegmenter(KmUnetNetwork network, int64_t inputSize, torch::Device device, bool flipAveraging)
+      : network_(std::move(network)), inputSize_(inputSize), device_(device), flipAveraging_(flipAveraging) {
     network_->to(device_);
     network_->eval();
   }
@@ -39,7 +39,14 @@ public:
     // Per-image z-score, as IKAN's engine: ultrasound scanners share no intensity scale.
     image = (image - image.mean()) / image.std().clamp_min(1e-6);
     const auto input = resizeBilinear(image.contiguous(), inputSize_, inputSize_, true);
-    const auto logits = resizeBilinear(network_->forward(input), height, width, false);
+    torch::Tensor networkLogits;
+    if (flipAveraging_) { // the mirror image as a second sample; its logits mirrored back and averaged
+      const auto both = network_->forward(torch::cat({input, input.flip({3})}));
+      networkLogits = 0.5 * (both.narrow(0, 0, 1) + both.narrow(0, 1, 1).flip({3}));
+    } else {
+      networkLogits = network_->forward(input);
+    }
+    const auto logits = resizeBilinear(networkLogits, height, width, false);
     // One class: sigmoid; several: softmax, foreground = everything but class 0 (background).
     const auto probability =
         (logits.size(1) == 1 ? torch::sigmoid(logits) : 1.0 - torch::softmax(logits, 1).select(1, 0).unsqueeze(1))
@@ -52,6 +59,7 @@ private:
   KmUnetNetwork network_;
   int64_t inputSize_;
   torch::Device device_;
+  bool flipAveraging_;
   std::mutex mutex_;
 };
 
@@ -89,7 +97,7 @@ std::unique_ptr<AutomaticSegmenter> createKmUnetSegmenter(const KmUnetSegmenterO
   networkOptions.classes = positiveMetadataInt(content.metadata, "classes", path);
   KmUnetNetwork network(networkOptions);
   loadModuleWeights(*network, content, path);
-  return std::make_unique<KmUnetSegmenter>(std::move(network), inputSize, device);
+  return std::make_unique<KmUnetSegmenter>(std::move(network), inputSize, device, options.flipAveraging);
 }
 
 } // namespace medclick

@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 using namespace medclick;
@@ -69,6 +71,23 @@ private slots:
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("KM-UNet (small) on cpu: automatic mask in"), qPrintable(r.out));
     expectGeometryKept(busiImage(), file("kmunet_mask.nii.gz"), file("kmunet_prob.nii.gz"));
+  }
+
+  void kmunet_no_flip_runs_one_pass_instead_of_the_mirror_average() {
+    // The default averages the mirror image's logits in; --no-flip gives the one pass alone, so the
+    // two probability maps of the same image and weights differ.
+    const auto probability = [&](const QString& name, const QStringList& extra) {
+      const Result r = cli(QStringList{"segment", busiImage(), "--model", "kmunet", "--weights", kmunetWeights_, "--device", "cpu", "--out",
+                                       file(name + ".nii.gz"), "--prob", file(name + "_prob.nii.gz")} + extra);
+      if (r.exitCode != 0) qWarning("%s", qPrintable(r.err));
+      return readImage(file(name + "_prob.nii.gz").toStdString()).voxels();
+    };
+    const auto averaged = probability("flip", {});
+    const auto onePass = probability("no_flip", {"--no-flip"});
+    QCOMPARE(averaged.size(), onePass.size());
+    double largest = 0.0;
+    for (size_t i = 0; i < averaged.size(); ++i) largest = std::max(largest, std::abs(static_cast<double>(averaged[i] - onePass[i])));
+    QVERIFY2(largest > 1e-4, qPrintable(QString::number(largest)));
   }
 
   void kanunet_writes_an_automatic_mask_on_the_image_geometry() {
