@@ -1,6 +1,7 @@
 // KM-UNet and KANU-Net behind AutomaticSegmenter: weights files with metadata, probabilities at the
 // image's own size, and refusal of files that are not theirs.
 
+#include "support/mirror_symmetry.h"
 #include "support/scratch_folder.h"
 #include "support/torch_test.h"
 
@@ -12,8 +13,6 @@
 #include "kmunet/kmunet_segmenter.h"
 #include "weights/safetensors.h"
 
-#include <algorithm>
-#include <cmath>
 #include <filesystem>
 
 #include <unistd.h>
@@ -92,20 +91,13 @@ MEDCLICK_TEST(kmunet_flip_averaging_makes_a_mirror_symmetric_image_symmetric) {
   // An image symmetric about its vertical axis: with the mirror image's logits averaged in, the
   // probability is symmetric too; one pass of random weights is not.
   const int width = 64, height = 48;
-  std::vector<float> pixels(static_cast<size_t>(width * height));
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) pixels[static_cast<size_t>(y * width + x)] = static_cast<float>(std::abs(2 * x - (width - 1)) * (y % 5));
+  const auto pixels = test::mirrorSymmetricImage(width, height, 5);
   const auto asymmetry = [&](bool flip) {
     KmUnetSegmenterOptions options;
     options.weightsPath = kmunetWeights();
     options.device = "cpu";
     options.flipAveraging = flip;
-    const auto p = createKmUnetSegmenter(options)->predict(pixels.data(), width, height, 1);
-    double worst = 0.0;
-    for (int y = 0; y < height; ++y)
-      for (int x = 0; x < width / 2; ++x)
-        worst = std::max(worst, std::abs(static_cast<double>(p[static_cast<size_t>(y * width + x)] - p[static_cast<size_t>(y * width + width - 1 - x)])));
-    return worst;
+    return test::largestMirrorAsymmetry(createKmUnetSegmenter(options)->predict(pixels.data(), width, height, 1), width, height);
   };
   EXPECT(asymmetry(true) < 1e-5);
   EXPECT(asymmetry(false) > 1e-4);

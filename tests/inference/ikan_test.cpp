@@ -1,6 +1,7 @@
 // IKAN: the modulation of eq. (3)–(5), click disks, HICAM's eq. (2), AFF's eq. (6), the whole
 // network's shapes and gradients, and the engine on real sizes.
 
+#include "support/mirror_symmetry.h"
 #include "support/torch_test.h"
 
 #include "bench/flop_counter.h"
@@ -275,9 +276,7 @@ MEDCLICK_TEST(flip_averaging_makes_a_mirror_symmetric_case_symmetric) {
   // An image symmetric about its vertical axis and a click on that axis: with the mirror image's
   // logits averaged in, the probability is symmetric too; one pass of random weights is not.
   const int width = 64, height = 48;
-  std::vector<float> pixels(static_cast<size_t>(width * height));
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x) pixels[static_cast<size_t>(y * width + x)] = static_cast<float>(std::abs(2 * x - (width - 1)) * (y % 7));
+  const auto pixels = test::mirrorSymmetricImage(width, height, 7);
   const auto asymmetry = [&](bool flip) {
     IkanEngineOptions options;
     options.randomWeightsForTesting = true;
@@ -286,12 +285,7 @@ MEDCLICK_TEST(flip_averaging_makes_a_mirror_symmetric_case_symmetric) {
     torch::manual_seed(3);
     const auto engine = createIkanEngine(options);
     engine->setImage(pixels.data(), width, height, 1);
-    const auto p = engine->refine({{(width - 1) / 2.0, 20, true}}, 0, nullptr);
-    double worst = 0.0;
-    for (int y = 0; y < height; ++y)
-      for (int x = 0; x < width / 2; ++x)
-        worst = std::max(worst, std::abs(static_cast<double>(p[static_cast<size_t>(y * width + x)] - p[static_cast<size_t>(y * width + width - 1 - x)])));
-    return worst;
+    return test::largestMirrorAsymmetry(engine->refine({{(width - 1) / 2.0, 20, true}}, 0, nullptr), width, height);
   };
   EXPECT(asymmetry(true) < 1e-5);
   EXPECT(asymmetry(false) > 1e-4);
