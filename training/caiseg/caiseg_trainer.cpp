@@ -11,7 +11,6 @@
 #include "distributed/training_job_context.h"
 #include "engine/device.h"
 #include "jobs/caiseg_training_job.h"
-#include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
 
 #include <chrono>
@@ -141,13 +140,10 @@ double caisegValidationDiceSum(CaisegNetwork& network, const VolumeSamples& case
 }
 
 TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
-  tuneCpuRuntime(o.threads);
-  const auto distributed = joinTrainingJob(o.distributedFromEnvironment, o.device, o.distributedTimeoutSeconds);
-  DistributedContext& context = *distributed.context;
-  const torch::Device device = distributed.device;
-  const BatchShard shard = batchShard(o.batchSize, context.rank(), context.worldSize());
-  if (context.isMain()) fs::create_directories(o.outDir);
-  torch::manual_seed(o.seed);
+  const StartedTrainingJob started = startTrainingJob(o);
+  DistributedContext& context = started.context();
+  const torch::Device device = started.job.device;
+  const BatchShard shard = started.shard;
 
   const VolumeSamples all = loadVolumeCache(o.cachePath);
   const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();

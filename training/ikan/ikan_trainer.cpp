@@ -17,7 +17,6 @@
 #include "ikan/ikan_engine.h"
 #include "ikan/ikan_network.h"
 #include "losses/soft_iou_loss.h"
-#include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
 
 #include <chrono>
@@ -125,13 +124,10 @@ double validate(IkanNetwork& network, const SegmentationSamples& validation, con
 } // namespace
 
 TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
-  tuneCpuRuntime(o.threads);
-  const auto distributed = joinTrainingJob(o.distributedFromEnvironment, o.device, o.distributedTimeoutSeconds);
-  DistributedContext& context = *distributed.context;
-  const torch::Device device = distributed.device;
-  const BatchShard shard = batchShard(o.batchSize, context.rank(), context.worldSize());
-  if (context.isMain()) fs::create_directories(o.outDir);
-  torch::manual_seed(o.seed);
+  const StartedTrainingJob started = startTrainingJob(o);
+  DistributedContext& context = started.context();
+  const torch::Device device = started.job.device;
+  const BatchShard shard = started.shard;
 
   const SegmentationSamples all = loadSampleCache(o.cachePath);
   const std::string splitPath = (fs::path(o.outDir) / "split.txt").string();

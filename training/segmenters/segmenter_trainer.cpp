@@ -18,7 +18,6 @@
 #include "kmunet/kmunet_network.h"
 #include "kmunet/kmunet_segmenter.h"
 #include "losses/bce_dice_loss.h"
-#include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
 #include "weights/weight_transfer.h"
 
@@ -184,13 +183,10 @@ SegmenterTrainingOptions SegmenterTrainingOptions::kanunetRecipe() {
 TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
   if (o.model != "kmunet" && o.model != "kanunet")
     throw std::invalid_argument("automatic segmenter training supports kmunet and kanunet (got '" + o.model + "')");
-  tuneCpuRuntime(o.threads);
-  const auto distributed = joinTrainingJob(o.distributedFromEnvironment, o.device, o.distributedTimeoutSeconds);
-  DistributedContext& context = *distributed.context;
-  const torch::Device device = distributed.device;
-  const BatchShard shard = batchShard(o.batchSize, context.rank(), context.worldSize());
-  if (context.isMain()) fs::create_directories(o.outDir);
-  torch::manual_seed(o.seed);
+  const StartedTrainingJob started = startTrainingJob(o);
+  DistributedContext& context = started.context();
+  const torch::Device device = started.job.device;
+  const BatchShard shard = started.shard;
 
   const SegmentationSamples all = loadSampleCache(o.cachePath);
   const bool kanunet = o.model == "kanunet";
