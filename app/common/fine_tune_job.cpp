@@ -20,34 +20,57 @@ std::vector<std::string> fineTunableModels() { return {"ikan", "caiseg", "kmunet
 
 std::string trainingCurvesPath(const std::string& outDir) { return (fs::path(outDir) / "curves.png").string(); }
 
-int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cacheSize,
-                       const std::atomic<bool>& cancel) {
-  SampleCacheWriter writer(cacheSize);
-  int skippedEmpty = 0, skipped3d = 0;
+namespace {
+
+// What a cache builder skipped: cases whose mask (of the label asked for) is empty, and images of
+// the other dimension (2D images for CAISeg, volumes for IKAN).
+struct SkippedCases {
+  int emptyMask = 0;
+  int otherDimension = 0;
+};
+
+// Reads every case of the folders and hands those with an image of `dimension` and a non-empty mask to
+// `add`; counts the rest in `skipped`. Returns false when cancelled.
+template <class AddCase>
+bool forEachUsableCase(const std::vector<std::string>& dataFolders, unsigned dimension, int label, const std::atomic<bool>& cancel,
+                       SkippedCases& skipped, AddCase add) {
   for (const auto& folder : dataFolders) {
     const LabeledDataset dataset = scanLabeledDataset(folder);
     spdlog::info("{}: {} layout, {} labeled cases", folder, dataset.layout, dataset.cases.size());
     for (const auto& labeledCase : dataset.cases) {
-      if (cancel.load()) return -1;
+      if (cancel.load()) return false;
       const Image image = readImage(labeledCase.imagePath).toIntensity();
-      if (image.geometry().dimension != 2) {
-        ++skipped3d;
+      if (image.geometry().dimension != dimension) {
+        ++skipped.otherDimension;
         continue;
       }
       const LabelMask mask = readCaseMask(labeledCase, image.geometry(), label);
       if (mask.countNonZero() == 0) {
-        ++skippedEmpty;
+        ++skipped.emptyMask;
         continue;
       }
-      writer.add(labeledCase.name, labeledCase.group, static_cast<int>(image.geometry().size[0]),
-                 static_cast<int>(image.geometry().size[1]), image.voxels().data(), mask.labels().data());
+      add(labeledCase, image, mask);
     }
   }
+  return true;
+}
+
+} // namespace
+
+int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cacheSize,
+                       const std::atomic<bool>& cancel) {
+  SampleCacheWriter writer(cacheSize);
+  SkippedCases skipped;
+  const bool finished = forEachUsableCase(dataFolders, 2, label, cancel, skipped, [&](const LabeledCase& c, const Image& image, const LabelMask& mask) {
+    const auto& g = image.geometry();
+    writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), image.voxels().data(), mask.labels().data());
+  });
+  if (!finished) return -1;
   spdlog::info("cache {}: {} cases; skipped {} with an empty mask, {} 3D volumes (IKAN is 2D)", cachePath, writer.count(),
-               skippedEmpty, skipped3d);
+               skipped.emptyMask, skipped.otherDimension);
   if (writer.count() == 0)
-    throw std::runtime_error("no 2D case with a non-empty mask in the data given (" + std::to_string(skippedEmpty) + " empty, " +
-                             std::to_string(skipped3d) + " 3D)");
+    throw std::runtime_error("no 2D case with a non-empty mask in the data given (" + std::to_string(skipped.emptyMask) + " empty, " +
+                             std::to_string(skipped.otherDimension) + " 3D)");
   writer.write(cachePath);
   return writer.count();
 }
@@ -55,32 +78,18 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
 int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
                              const std::atomic<bool>& cancel) {
   VolumeCacheWriter writer(minimumSpacing);
-  int skippedEmpty = 0, skipped2d = 0;
-  for (const auto& folder : dataFolders) {
-    const LabeledDataset dataset = scanLabeledDataset(folder);
-    spdlog::info("{}: {} layout, {} labeled cases", folder, dataset.layout, dataset.cases.size());
-    for (const auto& labeledCase : dataset.cases) {
-      if (cancel.load()) return -1;
-      const Image image = readImage(labeledCase.imagePath).toIntensity();
-      const auto& g = image.geometry();
-      if (g.dimension != 3) {
-        ++skipped2d;
-        continue;
-      }
-      const LabelMask mask = readCaseMask(labeledCase, g, label);
-      if (mask.countNonZero() == 0) {
-        ++skippedEmpty;
-        continue;
-      }
-      writer.add(labeledCase.name, labeledCase.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(g.size[2]),
-                 {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), mask.labels().data());
-    }
-  }
-  spdlog::info("cache {}: {} volumes; skipped {} with an empty mask, {} 2D images (CAISeg is 3D)", cachePath, writer.count(), skippedEmpty,
-               skipped2d);
+  SkippedCases skipped;
+  const bool finished = forEachUsableCase(dataFolders, 3, label, cancel, skipped, [&](const LabeledCase& c, const Image& image, const LabelMask& mask) {
+    const auto& g = image.geometry();
+    writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(g.size[2]),
+               {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), mask.labels().data());
+  });
+  if (!finished) return -1;
+  spdlog::info("cache {}: {} volumes; skipped {} with an empty mask, {} 2D images (CAISeg is 3D)", cachePath, writer.count(),
+               skipped.emptyMask, skipped.otherDimension);
   if (writer.count() == 0)
-    throw std::runtime_error("no 3D case with a non-empty mask in the data given (" + std::to_string(skippedEmpty) + " empty, " +
-                             std::to_string(skipped2d) + " 2D)");
+    throw std::runtime_error("no 3D case with a non-empty mask in the data given (" + std::to_string(skipped.emptyMask) + " empty, " +
+                             std::to_string(skipped.otherDimension) + " 2D)");
   writer.write(cachePath);
   return writer.count();
 }

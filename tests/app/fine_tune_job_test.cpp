@@ -105,6 +105,25 @@ private slots:
     QVERIFY(!fs::exists(fs::path(job.training.outDir) / "metrics.csv"));
   }
 
+  void cache_builders_skip_empty_masks_and_the_other_dimension_and_say_so() {
+    const fs::path data = fs::path(scratch_.path().toStdString()) / "cases-with-an-empty-mask";
+    writeDiscDataset(data, 3);
+    QVERIFY(cv::imwrite((data / "masks" / "case0.png").string(), cv::Mat(56, 64, CV_8UC1, cv::Scalar(0))));
+    const std::string cache = (fs::path(scratch_.path().toStdString()) / "skip-cache.safetensors").string();
+    std::atomic<bool> cancel{false};
+    QCOMPARE(app::buildTrainingCache({data.string()}, cache, 0, 64, cancel), 2); // case0's mask is empty
+    QVERIFY(fs::exists(cache));
+    try { // CAISeg's cache takes volumes: every 2D case is skipped, the empty one included
+      app::buildVolumeTrainingCache({data.string()}, cache + ".3d", 0, 0.0, cancel);
+      QFAIL("a folder of 2D images made a volume cache");
+    } catch (const std::runtime_error& e) {
+      QCOMPARE(QString(e.what()), QString("no 3D case with a non-empty mask in the data given (0 empty, 3 2D)"));
+    }
+    cancel = true;
+    QCOMPARE(app::buildTrainingCache({data.string()}, cache + ".cancelled", 0, 64, cancel), -1);
+    QVERIFY(!fs::exists(cache + ".cancelled"));
+  }
+
   void an_unknown_model_or_a_folder_without_cases_is_refused() {
     auto job = tinyJob(fs::path(scratch_.path().toStdString()) / "nothing", fs::path(scratch_.path().toStdString()) / "refused");
     std::atomic<bool> cancel{false};
