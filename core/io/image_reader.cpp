@@ -1,16 +1,26 @@
 #include "io/image_reader.h"
 
+#include "io/checks/file_format.h"
+#include "io/checks/metaimage_header.h"
+#include "io/checks/nrrd_header.h"
+#include "io/checks/tiff_structure.h"
 #include "io/dicom_series_reader.h"
 #include "io/image_io_error.h"
 #include "io/itk_conversion.h"
 #include "io/nifti_file_check.h"
+#include "io/picture_reader.h"
 
+#include <itkGDCMImageIO.h>
 #include <itkImageFileReader.h>
-#include <itkImageIOFactory.h>
+#include <itkMetaImageIO.h>
+#include <itkNiftiImageIO.h>
+#include <itkNrrdImageIO.h>
 #include <itkRGBPixel.h>
+#include <itkTIFFImageIO.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 #include <sstream>
@@ -69,6 +79,14 @@ DeclaredLayout checkDeclaredLayout(const std::string& path, itk::ImageIOBase* io
       throw ImageIOError(path, "header declares more than 2^31 voxels, beyond MedClick's limit");
   }
   layout.dimension = std::min(dims, 3u);
+  for (unsigned a = 0; a < layout.dimension; ++a) {
+    const double spacing = io->GetSpacing(a);
+    if (!std::isfinite(spacing) || spacing == 0.0)
+      throw ImageIOError(path, "header declares a spacing of " + std::to_string(spacing) + " along axis " + std::to_string(a));
+    if (!std::isfinite(io->GetOrigin(a))) throw ImageIOError(path, "header declares a non-finite origin");
+    for (const double d : io->GetDirection(a))
+      if (!std::isfinite(d)) throw ImageIOError(path, "header declares a non-finite direction");
+  }
 
   layout.components = io->GetNumberOfComponents();
   const auto pixel = io->GetPixelType();
@@ -138,7 +156,7 @@ struct OpenedHeader {
   detail::NiftiLayout niftiLayout;  // ... and its own reading of the header, for the voxel scan
 };
 
-OpenedHeader openHeader(const std::string& path) {
+void requireNonEmptyRegularFile(const std::string& path) {
   std::error_code ec;
   const auto status = fs::status(path, ec);
   if (ec || !fs::exists(status)) throw ImageIOError(path, "no such file");
@@ -146,16 +164,44 @@ OpenedHeader openHeader(const std::string& path) {
   const auto fileBytes = fs::file_size(path, ec);
   if (ec) throw ImageIOError(path, "cannot determine the file size: " + ec.message());
   if (fileBytes == 0) throw ImageIOError(path, "file is empty (0 bytes)");
+}
 
-  OpenedHeader header;
-  header.nifti = detail::isSingleFileNifti(path);
-  if (header.nifti) header.niftiLayout = detail::readNiftiLayout(path);
-  try {
-    header.io = itk::ImageIOFactory::CreateImageIO(path.c_str(), itk::IOFileModeEnum::ReadMode);
-  } catch (const itk::ExceptionObject& e) {
-    throw ImageIOError(path, "not a readable image: " + detail::shortReason(e.GetDescription()));
+bool isPicture(detail::FileFormat format) {
+  using F = detail::FileFormat;
+  return format == F::Png || format == F::Jpeg || format == F::Bmp;
+}
+
+// What the file holds, told from its bytes; a format MedClick does not read is refused here, before
+// any decoder sees it.
+detail::FileFormat formatOf(const std::string& path) {
+  requireNonEmptyRegularFile(path);
+  const detail::FileFormat format = detail::detectFileFormat(path);
+  if (format == detail::FileFormat::Unknown)
+    throw ImageIOError(path, "not a recognised image: its contents are none of PNG, JPEG, BMP, TIFF, NIfTI, NRRD, MetaImage or DICOM "
+                             "(wrong magic or unsupported format)");
+  return format;
+}
+
+// The structure check of each ITK-read format, then that format's own ImageIO (never the factory,
+// which would let any ITK reader claim the file).
+itk::ImageIOBase::Pointer checkedImageIO(const std::string& path, detail::FileFormat format) {
+  using F = detail::FileFormat;
+  switch (format) {
+  case F::Tiff: detail::checkTiffStructure(path); return itk::TIFFImageIO::New().GetPointer();
+  case F::Nifti: return itk::NiftiImageIO::New().GetPointer(); // checked by readNiftiLayout in openHeader
+  case F::NiftiPair: detail::checkNiftiPair(path); return itk::NiftiImageIO::New().GetPointer();
+  case F::Nrrd: detail::checkNrrdHeader(path); return itk::NrrdImageIO::New().GetPointer();
+  case F::MetaImage: detail::checkMetaImageHeader(path); return itk::MetaImageIO::New().GetPointer();
+  case F::Dicom: return itk::GDCMImageIO::New().GetPointer();
+  default: throw ImageIOError(path, "not a volume format");
   }
-  if (!header.io) throw ImageIOError(path, "not a recognised image: no reader accepts its contents (wrong magic or unsupported format)");
+}
+
+OpenedHeader openHeader(const std::string& path, detail::FileFormat format) {
+  OpenedHeader header;
+  header.nifti = format == detail::FileFormat::Nifti;
+  if (header.nifti) header.niftiLayout = detail::readNiftiLayout(path);
+  header.io = checkedImageIO(path, format);
   header.io->SetFileName(path);
   try {
     header.io->ReadImageInformation();
@@ -163,12 +209,14 @@ OpenedHeader openHeader(const std::string& path) {
     throw ImageIOError(path, "cannot read the header: " + detail::shortReason(e.GetDescription()));
   }
   header.extension = lowerExtension(path);
-  header.layout = checkDeclaredLayout(path, header.io, fileBytes, header.extension);
+  header.layout = checkDeclaredLayout(path, header.io, fs::file_size(path), header.extension);
   return header;
 }
 
 Image readFile(const std::string& path) {
-  const OpenedHeader header = openHeader(path);
+  const detail::FileFormat format = formatOf(path);
+  if (isPicture(format)) return detail::readPicture(path, format);
+  const OpenedHeader header = openHeader(path, format);
   itk::ImageIOBase* io = header.io;
   const PixelType storedType = detail::pixelTypeOf(io->GetComponentType());
   if (header.layout.components == 3) return readRgb(path, io, storedType);
@@ -198,7 +246,9 @@ Image readImage(const std::string& path, const ImageReadOptions& options) {
 unsigned readImageDimension(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) return 3; // a DICOM series
-  return openHeader(path).layout.dimension;
+  const detail::FileFormat format = formatOf(path);
+  if (isPicture(format)) return 2;
+  return openHeader(path, format).layout.dimension;
 }
 
 } // namespace medclick

@@ -1,5 +1,6 @@
 #include "io/nifti_file_check.h"
 
+#include "io/checks/header_text.h"
 #include "io/image_io_error.h"
 
 #include <zlib.h>
@@ -8,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 namespace medclick::detail {
@@ -49,6 +51,28 @@ bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// ITK hands the header's spacing and matrices to VNL, which aborts the process on a NaN or Inf
+// ("matrix has non-finite elements"): pixdim, the quaternion and offsets, and the sform rows must be finite.
+void requireFiniteGeometry(const std::string& path, const unsigned char* header, bool nifti2, bool swapped) {
+  auto real = [&](int offset) {
+    return nifti2 ? readValue<double>(header + offset, swapped) : static_cast<double>(readValue<float>(header + offset, swapped));
+  };
+  const int width = nifti2 ? 8 : 4;
+  const int pixdim = nifti2 ? 104 : 76;
+  for (int i = 0; i < 8; ++i)
+    if (!std::isfinite(real(pixdim + width * i))) throw ImageIOError(path, "header declares a non-finite voxel spacing (pixdim)");
+  const int qformCode = nifti2 ? readValue<std::int32_t>(header + 344, swapped) : readValue<std::int16_t>(header + 252, swapped);
+  const int sformCode = nifti2 ? readValue<std::int32_t>(header + 348, swapped) : readValue<std::int16_t>(header + 254, swapped);
+  const int quaternion = nifti2 ? 352 : 256; // quatern_b, c, d, qoffset_x, y, z
+  if (qformCode > 0)
+    for (int i = 0; i < 6; ++i)
+      if (!std::isfinite(real(quaternion + width * i))) throw ImageIOError(path, "header declares a non-finite qform (orientation)");
+  const int rows = nifti2 ? 400 : 280; // srow_x, srow_y, srow_z
+  if (sformCode > 0)
+    for (int i = 0; i < 12; ++i)
+      if (!std::isfinite(real(rows + width * i))) throw ImageIOError(path, "header declares a non-finite sform (orientation)");
+}
+
 } // namespace
 
 bool isSingleFileNifti(const std::string& path) {
@@ -56,7 +80,7 @@ bool isSingleFileNifti(const std::string& path) {
   return endsWith(name, ".nii") || endsWith(name, ".nii.gz");
 }
 
-NiftiLayout readNiftiLayout(const std::string& path) {
+NiftiLayout readNiftiLayout(const std::string& path, bool headerOfPair) {
   GzFile file = openStream(path);
   unsigned char header[kNifti2HeaderBytes] = {};
   const int got = gzread(file.get(), header, sizeof header);
@@ -73,16 +97,25 @@ NiftiLayout readNiftiLayout(const std::string& path) {
   const bool s = layout.byteSwapped;
 
   const char* magic = reinterpret_cast<const char*>(nifti2 ? header + 4 : header + 344);
-  if (std::strncmp(magic, nifti2 ? "n+2" : "n+1", 3) != 0)
-    throw ImageIOError(path, "not a recognised image: a .nii file needs the single-file NIfTI magic");
+  const char* expected = headerOfPair ? (nifti2 ? "ni2" : "ni1") : (nifti2 ? "n+2" : "n+1");
+  if (std::strncmp(magic, expected, 3) != 0)
+    throw ImageIOError(path, headerOfPair ? "not a recognised image: a .hdr file needs the NIfTI pair magic"
+                                          : "not a recognised image: a .nii file needs the single-file NIfTI magic");
 
   std::int64_t dims[8];
   for (int i = 0; i < 8; ++i)
     dims[i] = nifti2 ? readValue<std::int64_t>(header + 16 + 8 * i, s) : readValue<std::int16_t>(header + 40 + 2 * i, s);
   layout.datatype = readValue<std::int16_t>(header + (nifti2 ? 12 : 70), s);
   const int bitpix = readValue<std::int16_t>(header + (nifti2 ? 14 : 72), s);
-  layout.voxelOffset = nifti2 ? readValue<std::int64_t>(header + 168, s)
-                              : static_cast<long long>(readValue<float>(header + 108, s));
+  if (nifti2) {
+    layout.voxelOffset = readValue<std::int64_t>(header + 168, s);
+  } else {
+    const float offset = readValue<float>(header + 108, s);
+    if (!std::isfinite(offset) || offset < 0 || offset > 1e12f) // checked before the cast: a float past long long's range is UB
+      throw ImageIOError(path, "header declares an invalid vox_offset");
+    layout.voxelOffset = static_cast<long long>(offset);
+  }
+  requireFiniteGeometry(path, header, nifti2, s);
 
   if (dims[0] < 1 || dims[0] > 7)
     throw ImageIOError(path, "header declares " + std::to_string(dims[0]) + " dimensions (NIfTI allows 1 to 7)");
@@ -96,6 +129,10 @@ NiftiLayout readNiftiLayout(const std::string& path) {
   if (bitpix <= 0 || bitpix % 8 != 0) throw ImageIOError(path, "header declares " + std::to_string(bitpix) + " bits per voxel");
   layout.bytesPerVoxel = bitpix / 8;
   const long long firstVoxelByte = nifti2 ? kNifti2HeaderBytes : kNifti1HeaderBytes + 4; // header + extension flag
+  if (headerOfPair) {
+    if (layout.voxelOffset < 0) throw ImageIOError(path, "header declares a negative vox_offset");
+    return layout;
+  }
   if (layout.voxelOffset < firstVoxelByte)
     throw ImageIOError(path, "header declares the voxels inside the header (vox_offset " + std::to_string(layout.voxelOffset) + ")");
   return layout;
@@ -137,6 +174,23 @@ std::vector<std::size_t> scanNiftiVoxels(const std::string& path, const NiftiLay
     done += static_cast<unsigned>(got);
   }
   return nonFinite;
+}
+
+void checkNiftiPair(const std::string& headerPath) {
+  const NiftiLayout layout = readNiftiLayout(headerPath, true);
+  if (!endsWith(lower(headerPath), ".hdr")) throw ImageIOError(headerPath, "a NIfTI pair header must be named .hdr");
+  // The voxels are in the sibling .img, by name: no header field can point elsewhere.
+  const std::string image = headerPath.substr(0, headerPath.size() - 4) + (headerPath.compare(headerPath.size() - 4, 4, ".HDR") == 0 ? ".IMG" : ".img");
+  std::error_code ec;
+  const auto imageBytes = std::filesystem::file_size(image, ec);
+  if (ec) throw ImageIOError(headerPath, "the NIfTI pair's voxel file " + image + " cannot be read: " + ec.message());
+  std::uint64_t voxelBytes = 0;
+  if (!checkedVoxelBytes(layout.extents, static_cast<std::uint64_t>(layout.bytesPerVoxel), voxelBytes))
+    throw ImageIOError(headerPath, "header declares more voxels than MedClick can address");
+  const std::uint64_t needed = static_cast<std::uint64_t>(layout.voxelOffset) + voxelBytes;
+  if (imageBytes < needed)
+    throw ImageIOError(headerPath, "truncated: the header declares " + std::to_string(needed) + " bytes of voxels, " + image + " holds " +
+                                       std::to_string(imageBytes));
 }
 
 } // namespace medclick::detail

@@ -22,7 +22,10 @@ struct NiftiLayout {
 };
 
 // Reads and validates the header (NIfTI-1 or NIfTI-2, either byte order, gzip or not).
-NiftiLayout readNiftiLayout(const std::string& path);
+NiftiLayout readNiftiLayout(const std::string& path, bool headerOfPair = false);
+
+// A .hdr/.img pair: the header as above, and a sibling .img holding every voxel it declares.
+void checkNiftiPair(const std::string& headerPath);
 
 // Streams all voxel data once: throws ImageIOError if the stream ends early or is corrupt; returns
 // the indices of NaN/Inf voxels (float data only, otherwise empty).

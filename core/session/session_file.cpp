@@ -1,5 +1,6 @@
 #include "session/session_file.h"
 
+#include "io/checks/detached_data_file.h"
 #include "io/image_io_error.h"
 #include "io/image_writer.h"
 #include "io/mask_reader.h"
@@ -18,6 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kFormatVersion = 1;
+constexpr std::uintmax_t kMaxSessionFileBytes = 64u << 20; // clicks as JSON: far below this
 
 void writeTextAtomically(const std::string& path, const std::string& text) {
   const std::string temporary = path + ".part";
@@ -87,6 +89,9 @@ void writeSessionFile(const std::string& path, const SavedSession& session) {
 SavedSession readSessionFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ImageIOError(path, "cannot be opened (missing or not readable)");
+  std::error_code ec;
+  if (fs::file_size(path, ec) > kMaxSessionFileBytes || ec)
+    throw ImageIOError(path, "not a MedClick session: larger than " + std::to_string(kMaxSessionFileBytes >> 20) + " MiB or unreadable");
   std::stringstream text;
   text << in.rdbuf();
   json::Value root;
@@ -132,7 +137,8 @@ SavedSession readSessionFile(const std::string& path) {
     }
   }
   const std::string maskName = member(root, "mask", json::Value::Kind::String, path).string;
-  session.mask = readMask((fs::path(path).parent_path() / maskName).string());
+  // The mask is written beside the session; a name that leads elsewhere is refused as detached data is.
+  session.mask = readMask(detail::confinedDataFile(path, maskName));
   return session;
 }
 

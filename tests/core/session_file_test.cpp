@@ -8,6 +8,7 @@
 #include "session/session_file.h"
 #include "support/test_images.h"
 
+#include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -117,6 +118,30 @@ private slots:
     writeSessionFile(noMask, exampleSession());
     std::filesystem::remove(sessionMaskPath(noMask));
     QVERIFY_THROWS_EXCEPTION(ImageIOError, readSessionFile(noMask));
+  }
+
+  void a_session_whose_mask_lies_outside_its_folder_is_refused() {
+    QTemporaryDir dir;
+    QDir(dir.path()).mkdir("inner");
+    const std::string outside = dir.filePath("elsewhere.medclick").toStdString();
+    writeSessionFile(outside, exampleSession()); // a real mask one folder up: only the rule can refuse it
+    const std::string session = dir.filePath("inner/session.medclick").toStdString();
+    writeSessionFile(session, exampleSession());
+    std::ifstream in(session);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    const std::string ownMask = std::filesystem::path(sessionMaskPath(session)).filename().string();
+    for (const std::string& name : {std::string("../") + std::filesystem::path(sessionMaskPath(outside)).filename().string(),
+                                    std::string("/etc/passwd")}) {
+      std::string edited = text;
+      edited.replace(edited.find(ownMask), ownMask.size(), name);
+      writeText(session, edited);
+      try {
+        readSessionFile(session);
+        QFAIL("a mask outside the session's folder was read");
+      } catch (const ImageIOError& e) {
+        QVERIFY2(QString(e.what()).contains("header's folder") || QString(e.what()).contains("absolute path"), e.what());
+      }
+    }
   }
 
   void autosave_saves_recovers_and_discards() {

@@ -387,8 +387,15 @@ private slots:
     QVERIFY(!window.openPath(broken));
     QCOMPARE(h.errors.size(), 1);
     QVERIFY2(h.errors.first().contains(broken), qPrintable(h.errors.first()));
-    QVERIFY(!window.openSession(dir.filePath("missing.medclick")));
+    // A hostile header (issue 21): its data file is outside its folder; the dialog gives the reason.
+    const QString escaping = dir.filePath("escaping.mhd");
+    std::ofstream(escaping.toStdString()) << "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\n"
+                                             "ElementDataFile = /etc/passwd\n";
+    QVERIFY(!window.openPath(escaping));
     QCOMPARE(h.errors.size(), 2);
+    QVERIFY2(h.errors.last().contains(escaping) && h.errors.last().contains("absolute path"), qPrintable(h.errors.last()));
+    QVERIFY(!window.openSession(dir.filePath("missing.medclick")));
+    QCOMPARE(h.errors.size(), 3);
     QVERIFY(window.controller().image());
     QCOMPARE(window.controller().image()->geometry().size[0], std::size_t(800));
     QVERIFY(window.controller().snapshot() == before);
