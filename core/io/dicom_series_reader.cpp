@@ -1,5 +1,6 @@
 #include "io/dicom_series_reader.h"
 
+#include "io/checks/dicom_structure.h"
 #include "io/image_io_error.h"
 #include "io/image_reader.h"
 #include "io/itk_conversion.h"
@@ -10,16 +11,59 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 namespace medclick {
 
 namespace {
 
-itk::GDCMSeriesFileNames::Pointer seriesNamesFor(const std::string& folder) {
+namespace fs = std::filesystem;
+
+// GDCM reads every file of the folder it scans and asserts (aborting the process) on some broken
+// ones. So the folder's DICOM files are structure-checked first, and GDCM scans a private folder of
+// links to those alone; files without the DICOM magic are left out, as GDCM would leave them.
+class CheckedDicomFolder {
+public:
+  explicit CheckedDicomFolder(const std::string& folder) {
+    std::error_code ec;
+    std::vector<fs::path> dicomFiles;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+      if (!entry.is_regular_file(ec) || !detail::hasDicomMagic(entry.path().string())) continue;
+      try {
+        detail::checkDicomStructure(entry.path().string());
+      } catch (const ImageIOError& e) {
+        throw ImageIOError(folder, "the series cannot be read whole: " + std::string(e.what()));
+      }
+      dicomFiles.push_back(entry.path());
+    }
+    if (ec) throw ImageIOError(folder, "cannot list the folder: " + ec.message());
+    std::string pattern = (fs::temp_directory_path() / "medclick-dicom-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw ImageIOError(folder, "cannot create a scratch folder to scan the series");
+    scratch_ = pattern;
+    for (const auto& file : dicomFiles) {
+      fs::create_symlink(fs::absolute(file), scratch_ / file.filename(), ec);
+      if (ec) throw ImageIOError(folder, "cannot link " + file.string() + " for the scan: " + ec.message());
+    }
+  }
+  ~CheckedDicomFolder() {
+    std::error_code ignored;
+    fs::remove_all(scratch_, ignored);
+  }
+  CheckedDicomFolder(const CheckedDicomFolder&) = delete;
+  CheckedDicomFolder& operator=(const CheckedDicomFolder&) = delete;
+
+  std::string scanPath() const { return scratch_.string(); }
+
+private:
+  fs::path scratch_;
+};
+
+itk::GDCMSeriesFileNames::Pointer seriesNamesFor(const std::string& folder, const CheckedDicomFolder& checked) {
   auto names = itk::GDCMSeriesFileNames::New();
   names->SetUseSeriesDetails(true);
   try {
-    names->SetDirectory(folder);
+    names->SetDirectory(checked.scanPath());
   } catch (const itk::ExceptionObject& e) {
     throw ImageIOError(folder, "cannot scan the folder for DICOM files: " + detail::shortReason(e.GetDescription()));
   }
@@ -29,14 +73,16 @@ itk::GDCMSeriesFileNames::Pointer seriesNamesFor(const std::string& folder) {
 } // namespace
 
 std::vector<DicomSeriesSummary> listDicomSeries(const std::string& folder) {
-  auto names = seriesNamesFor(folder);
+  const CheckedDicomFolder checked(folder);
+  auto names = seriesNamesFor(folder, checked);
   std::vector<DicomSeriesSummary> series;
   for (const auto& uid : names->GetSeriesUIDs()) series.push_back({uid, names->GetFileNames(uid).size()});
   return series;
 }
 
 Image readDicomSeries(const std::string& folder, const std::string& seriesUid) {
-  auto names = seriesNamesFor(folder);
+  const CheckedDicomFolder checked(folder);
+  auto names = seriesNamesFor(folder, checked);
   const auto& uids = names->GetSeriesUIDs();
   if (uids.empty()) throw ImageIOError(folder, "folder holds no DICOM series");
 
@@ -60,7 +106,7 @@ Image readDicomSeries(const std::string& folder, const std::string& seriesUid) {
   try {
     io->ReadImageInformation();
   } catch (const itk::ExceptionObject& e) {
-    throw ImageIOError(files.front(), "cannot read the DICOM header: " + detail::shortReason(e.GetDescription()));
+    throw ImageIOError(folder, "cannot read the DICOM header of series " + chosen + ": " + detail::shortReason(e.GetDescription()));
   }
   if (io->GetNumberOfComponents() != 1)
     throw ImageIOError(folder, "series " + chosen + " has colour pixels; MedClick reads scalar DICOM volumes");

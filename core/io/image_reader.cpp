@@ -1,5 +1,6 @@
 #include "io/image_reader.h"
 
+#include "io/checks/dicom_structure.h"
 #include "io/checks/file_format.h"
 #include "io/checks/metaimage_header.h"
 #include "io/checks/nrrd_header.h"
@@ -192,7 +193,7 @@ itk::ImageIOBase::Pointer checkedImageIO(const std::string& path, detail::FileFo
   case F::NiftiPair: detail::checkNiftiPair(path); return itk::NiftiImageIO::New().GetPointer();
   case F::Nrrd: detail::checkNrrdHeader(path); return itk::NrrdImageIO::New().GetPointer();
   case F::MetaImage: detail::checkMetaImageHeader(path); return itk::MetaImageIO::New().GetPointer();
-  case F::Dicom: return itk::GDCMImageIO::New().GetPointer();
+  case F::Dicom: detail::checkDicomStructure(path); return itk::GDCMImageIO::New().GetPointer();
   default: throw ImageIOError(path, "not a volume format");
   }
 }

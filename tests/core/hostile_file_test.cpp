@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -297,6 +298,32 @@ private slots:
     const std::string path = file("geometry" + std::to_string(offset) + ".nii");
     writeBytes(path, bytes);
     expectRefused(path, reason.toStdString());
+  }
+
+  // GDCM asserted (abort) on a slice cut inside its meta group and read a slice cut inside its pixels
+  // as if it were whole.
+  void dicom_series_with_a_cut_slice_is_refused_and_junk_beside_it_is_ignored() {
+    const fs::path series = fs::path(MEDCLICK_SHARED_DATA) / "dicom-sag-t1" / "series";
+    std::vector<fs::path> slices;
+    for (const auto& entry : fs::directory_iterator(series)) slices.push_back(entry.path());
+    std::sort(slices.begin(), slices.end());
+    slices.resize(3);
+    const std::string junkBeside = file("dicom_with_junk");
+    fs::create_directories(junkBeside);
+    for (const auto& slice : slices) fs::copy_file(slice, fs::path(junkBeside) / slice.filename());
+    writeBytes((fs::path(junkBeside) / "notes.txt").string(), "not an image");
+    QCOMPARE(readImage(junkBeside).geometry().size[2], std::size_t{3});
+
+    for (const double fraction : {0.05, 0.5, 0.99}) {
+      const std::string cut = file("dicom_cut" + std::to_string(static_cast<int>(fraction * 100)));
+      fs::create_directories(cut);
+      for (const auto& slice : slices) fs::copy_file(slice, fs::path(cut) / slice.filename());
+      const std::string victim = (fs::path(cut) / slices[1].filename()).string();
+      const std::string bytes = readBytes(victim);
+      writeBytes(victim, bytes.substr(0, static_cast<std::size_t>(bytes.size() * fraction)));
+      expectRefused(cut, "truncated DICOM");
+      expectRefused(victim, "truncated DICOM"); // the slice alone, as a file
+    }
   }
 
   void contents_none_of_the_formats_are_refused_whatever_the_name() {
