@@ -1,6 +1,7 @@
 #include "io/dicom_series_reader.h"
 
 #include "io/checks/dicom_structure.h"
+#include "io/checks/file_format.h"
 #include "io/image_io_error.h"
 #include "io/image_reader.h"
 #include "io/itk_conversion.h"
@@ -29,7 +30,14 @@ public:
     std::error_code ec;
     std::vector<fs::path> dicomFiles;
     for (const auto& entry : fs::directory_iterator(folder, ec)) {
-      if (!entry.is_regular_file(ec) || !detail::hasDicomMagic(entry.path().string())) continue;
+      if (!entry.is_regular_file(ec)) continue;
+      const std::string file = entry.path().string();
+      if (!detail::hasDicomMagic(file)) {
+        // Notes and other files may lie beside a series; a file named as a DICOM slice may not.
+        if (detail::formatNamedBy(file) == detail::FileFormat::Dicom)
+          throw ImageIOError(folder, "the series cannot be read whole: " + file + " is named as a DICOM file but is none (truncated or corrupt)");
+        continue;
+      }
       try {
         detail::checkDicomStructure(entry.path().string());
       } catch (const ImageIOError& e) {

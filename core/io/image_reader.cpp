@@ -180,6 +180,10 @@ detail::FileFormat formatOf(const std::string& path) {
   if (format == detail::FileFormat::Unknown)
     throw ImageIOError(path, "not a recognised image: its contents are none of PNG, JPEG, BMP, TIFF, NIfTI, NRRD, MetaImage or DICOM "
                              "(wrong magic or unsupported format)");
+  const detail::FileFormat named = detail::formatNamedBy(path);
+  if (named != detail::FileFormat::Unknown && named != format)
+    throw ImageIOError(path, "holds " + detail::formatName(format) + " data but its name says " + detail::formatName(named) +
+                             "; rename it to match its contents");
   return format;
 }
 
@@ -220,15 +224,14 @@ Image readFile(const std::string& path) {
   const OpenedHeader header = openHeader(path, format);
   itk::ImageIOBase* io = header.io;
   const PixelType storedType = detail::pixelTypeOf(io->GetComponentType());
+  // niftilib reads NaN/Inf as 0, and short data (gzip or plain) without complaint: the raw voxels are
+  // scanned first, so that short data is refused before ITK reads any of it.
+  const std::vector<std::size_t> nonFinite = header.nifti ? detail::scanNiftiVoxels(path, header.niftiLayout) : std::vector<std::size_t>{};
   if (header.layout.components == 3) return readRgb(path, io, storedType);
   auto volume = readVolume<detail::FloatVolume>(path, io);
   Image image = detail::imageFromVolume(volume, header.layout.dimension, storedType);
-  const bool floatData = storedType == PixelType::Float32 || storedType == PixelType::Float64;
-  if (header.nifti && (floatData || header.extension == ".nii.gz")) {
-    // niftilib read NaN/Inf as 0 and a short gzip stream without complaint: look at the raw voxels.
-    for (const std::size_t index : detail::scanNiftiVoxels(path, header.niftiLayout))
-      if (index < image.voxels().size()) image.voxels()[index] = std::numeric_limits<float>::quiet_NaN();
-  }
+  for (const std::size_t index : nonFinite)
+    if (index < image.voxels().size()) image.voxels()[index] = std::numeric_limits<float>::quiet_NaN();
   return image;
 }
 

@@ -20,6 +20,7 @@ constexpr int kNifti1HeaderBytes = 348;
 constexpr int kNifti2HeaderBytes = 540;
 constexpr int kDatatypeFloat32 = 16;
 constexpr int kDatatypeFloat64 = 64;
+constexpr unsigned long long kMaxBytesAfterVoxels = 64ull << 20;
 
 struct GzCloser {
   void operator()(gzFile_s* file) const { gzclose(file); }
@@ -49,6 +50,21 @@ std::string lower(std::string s) {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Bits per voxel of each NIfTI-1 datatype code (nifti1.h); 0 for codes the standard does not define.
+int bitsOfDatatype(int datatype) {
+  switch (datatype) {
+  case 2: case 256: return 8;              // uint8, int8
+  case 4: case 512: return 16;             // int16, uint16
+  case 8: case 16: case 768: return 32;    // int32, float32, uint32
+  case 2304: return 32;                    // RGBA32
+  case 128: return 24;                     // RGB24
+  case 32: case 64: case 1024: case 1280: return 64; // complex64, float64, int64, uint64
+  case 1536: case 1792: return 128;        // float128, complex128
+  case 2048: return 256;                   // complex256
+  default: return 0;
+  }
 }
 
 // ITK hands the header's spacing and matrices to VNL, which aborts the process on a NaN or Inf
@@ -126,7 +142,11 @@ NiftiLayout readNiftiLayout(const std::string& path, bool headerOfPair) {
                                    std::to_string(dims[a]) + ")");
     layout.extents.push_back(dims[a]);
   }
-  if (bitpix <= 0 || bitpix % 8 != 0) throw ImageIOError(path, "header declares " + std::to_string(bitpix) + " bits per voxel");
+  const int datatypeBits = bitsOfDatatype(layout.datatype);
+  if (datatypeBits == 0) throw ImageIOError(path, "header declares the unknown NIfTI datatype " + std::to_string(layout.datatype));
+  if (bitpix != datatypeBits)
+    throw ImageIOError(path, "header declares " + std::to_string(bitpix) + " bits per voxel for a datatype of " +
+                                 std::to_string(datatypeBits) + " bits");
   layout.bytesPerVoxel = bitpix / 8;
   const long long firstVoxelByte = nifti2 ? kNifti2HeaderBytes : kNifti1HeaderBytes + 4; // header + extension flag
   if (headerOfPair) {
@@ -173,6 +193,23 @@ std::vector<std::size_t> scanNiftiVoxels(const std::string& path, const NiftiLay
     }
     done += static_cast<unsigned>(got);
   }
+  // Read on to the end, so that a gzip stream cut in its trailer (CRC and length) or corrupt after the
+  // voxels is refused too; what follows the voxels is bounded, a stream may not go on for ever.
+  unsigned long long after = 0;
+  for (int got = 0; (got = gzread(file.get(), chunk.data(), static_cast<unsigned>(chunk.size()))) != 0;) {
+    int code = Z_OK;
+    const char* message = gzerror(file.get(), &code);
+    if (got < 0 || code != Z_OK)
+      throw ImageIOError(path, std::string("truncated or corrupt: the compressed stream does not end cleanly after the voxels") +
+                                   (message && *message ? std::string(" (") + message + ")" : std::string()));
+    after += static_cast<unsigned>(got);
+    if (after > kMaxBytesAfterVoxels) return nonFinite;
+  }
+  int code = Z_OK;
+  const char* message = gzerror(file.get(), &code);
+  if (code != Z_OK) // Z_BUF_ERROR "unexpected end of file": the stream stops inside its trailer
+    throw ImageIOError(path, std::string("truncated or corrupt: the compressed stream does not end cleanly after the voxels") +
+                                 (message && *message ? std::string(" (") + message + ")" : std::string()));
   return nonFinite;
 }
 

@@ -324,6 +324,53 @@ private slots:
       expectRefused(cut, "truncated DICOM");
       expectRefused(victim, "truncated DICOM"); // the slice alone, as a file
     }
+    const std::string stub = file("dicom_stub");
+    fs::create_directories(stub);
+    for (const auto& slice : slices) fs::copy_file(slice, fs::path(stub) / slice.filename());
+    const std::string victim = (fs::path(stub) / slices[0].filename()).string();
+    writeBytes(victim, readBytes(victim).substr(0, 64)); // too short to hold even the DICM magic
+    expectRefused(stub, "is named as a DICOM file but is none");
+  }
+
+  // Found by the generated corpus: where the data ends was not checked past the declared voxels.
+  void compressed_streams_must_end_cleanly_and_plain_data_must_be_whole() {
+    ImageGeometry g;
+    g.size = {9, 7, 5};
+    const Image image = testing::rampImage(g, PixelType::Int16);
+    for (const char* name : {"cut.nii.gz", "cut.mha", "cut.nrrd", "cut.nii"}) {
+      const std::string whole = file(std::string("whole_") + name);
+      writeImage(image, whole);
+      const std::string bytes = readBytes(whole);
+      const std::string path = file(name);
+      writeBytes(path, bytes.substr(0, bytes.size() - 1)); // the gzip trailer's last byte, or the last voxel's
+      expectRefused(path, "");
+    }
+    const std::string whole = file("bitpix.nii");
+    writeImage(image, whole);
+    std::string bytes = readBytes(whole);
+    const std::int16_t bitpix = 32; // int16 data declared as 32 bits per voxel
+    std::memcpy(&bytes[72], &bitpix, 2);
+    writeBytes(file("bitpix_lies.nii"), bytes);
+    expectRefused(file("bitpix_lies.nii"), "bits per voxel for a datatype of 16 bits");
+  }
+
+  void metaimage_sizes_that_point_past_the_file_are_refused() {
+    const std::string raw(8 * 6, '\x21');
+    const std::string skip = file("skip.mha");
+    writeBytes(skip, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nHeaderSize = 10000000\nElementDataFile = LOCAL\n" + raw);
+    expectRefused(skip, "truncated");
+    const std::string compressedWhole = file("compressed_whole.mha");
+    ImageGeometry g;
+    g.dimension = 2;
+    g.size = {8, 6, 1};
+    writeImage(testing::rampImage(g, PixelType::UInt8), compressedWhole);
+    std::string text = readBytes(compressedWhole);
+    const auto at = text.find("CompressedDataSize = ");
+    QVERIFY(at != std::string::npos);
+    const auto end = text.find('\n', at);
+    text.replace(at, end - at, "CompressedDataSize = 100000000");
+    writeBytes(file("compressed_lies.mha"), text);
+    expectRefused(file("compressed_lies.mha"), "CompressedDataSize");
   }
 
   void contents_none_of_the_formats_are_refused_whatever_the_name() {
@@ -334,11 +381,13 @@ private slots:
     }
   }
 
-  void a_name_that_lies_is_read_as_what_the_file_holds() {
-    const std::string path = file("really_a_png.nii");
-    fs::copy_file(writtenPng(), path, fs::copy_options::overwrite_existing);
-    const Image image = readImage(path);
-    QCOMPARE(image.geometry().size[0], std::size_t{23});
+  void a_name_that_lies_about_the_contents_is_refused_and_no_extension_reads_by_contents() {
+    const std::string lying = file("really_a_png.nii");
+    fs::copy_file(writtenPng(), lying, fs::copy_options::overwrite_existing);
+    expectRefused(lying, "holds PNG data but its name says NIfTI");
+    const std::string unnamed = file("IM0001"); // scanners' exports often carry no extension
+    fs::copy_file(writtenPng(), unnamed, fs::copy_options::overwrite_existing);
+    QCOMPARE(readImage(unnamed).geometry().size[0], std::size_t{23});
   }
 };
 

@@ -22,7 +22,7 @@ std::uint64_t inflatedSize(const std::string& path, std::uint64_t offset, std::u
   std::vector<unsigned char> input(1 << 16), output(1 << 16);
   std::uint64_t produced = 0;
   int status = Z_OK;
-  while (status != Z_STREAM_END && produced < limit) {
+  while (status != Z_STREAM_END) {
     if (stream.avail_in == 0) {
       if (remaining == 0) break;
       const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(input.size(), remaining));
@@ -42,13 +42,17 @@ std::uint64_t inflatedSize(const std::string& path, std::uint64_t offset, std::u
       throw ImageIOError(path, "the header declares compressed data, but it does not decompress (" + reason + ")");
     }
     produced += output.size() - stream.avail_out;
+    if (produced > limit) { // more voxels than declared: the header and the data disagree
+      inflateEnd(&stream);
+      throw ImageIOError(path, "the compressed data decompresses to more than the " + std::to_string(limit) + " bytes the header declares");
+    }
     if (status == Z_BUF_ERROR && stream.avail_in != 0) { // no progress with input left: nothing more will come
       inflateEnd(&stream);
       throw ImageIOError(path, "the header declares compressed data, but it does not decompress");
     }
   }
   inflateEnd(&stream);
-  if (status != Z_STREAM_END && produced < limit)
+  if (status != Z_STREAM_END)
     throw ImageIOError(path, "truncated or corrupt: the compressed data ends after " + std::to_string(produced) + " decompressed bytes");
   return produced;
 }

@@ -9,8 +9,8 @@
 namespace medclick::detail {
 
 // Bytes the stream starting at `offset` of `path` inflates to, reading at most `compressedBytes`
-// of input (0: to the end of the file) and stopping once `limit` output bytes are reached.
-// ImageIOError if the data is not a complete zlib/gzip stream.
+// of input (0: to the end of the file). ImageIOError if the data is not one complete zlib/gzip
+// stream (its end marker and checksum included), or inflates to more than `limit` bytes.
 std::uint64_t inflatedSize(const std::string& path, std::uint64_t offset, std::uint64_t compressedBytes, std::uint64_t limit);
 
 } // namespace medclick::detail

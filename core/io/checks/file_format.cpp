@@ -63,6 +63,18 @@ FileFormat detectFileFormat(const std::string& path) {
   return FileFormat::Unknown;
 }
 
+FileFormat formatNamedBy(const std::string& path) {
+  const std::string name = lowerName(path);
+  static const std::pair<const char*, FileFormat> extensions[] = {
+      {".png", FileFormat::Png}, {".jpg", FileFormat::Jpeg}, {".jpeg", FileFormat::Jpeg}, {".bmp", FileFormat::Bmp},
+      {".tif", FileFormat::Tiff}, {".tiff", FileFormat::Tiff}, {".nii", FileFormat::Nifti}, {".nii.gz", FileFormat::Nifti},
+      {".hdr", FileFormat::NiftiPair}, {".nrrd", FileFormat::Nrrd}, {".nhdr", FileFormat::Nrrd}, {".mha", FileFormat::MetaImage},
+      {".mhd", FileFormat::MetaImage}, {".dcm", FileFormat::Dicom}, {".ima", FileFormat::Dicom}};
+  for (const auto& [extension, format] : extensions)
+    if (endsWith(name, extension)) return format;
+  return FileFormat::Unknown;
+}
+
 std::string formatName(FileFormat format) {
   switch (format) {
   case FileFormat::Png: return "PNG";

@@ -1,7 +1,7 @@
 #pragma once
 // What a file holds, told from its first bytes rather than its name: each format then goes through
 // its own structure check and a decoder chosen for it, never through whichever ITK reader happens to
-// claim the file. A name that lies (PNG bytes called .nii) is read as what it holds.
+// claim the file.
 
 #include <string>
 
@@ -18,6 +18,10 @@ enum class FileFormat {
 };
 
 FileFormat detectFileFormat(const std::string& path);
+// The format a file's extension names (.png, .nii.gz, .mhd, .dcm, ...); Unknown for any other name.
+// A file whose name and contents disagree is refused: a renamed file is more likely a mistake than
+// a format MedClick should guess.
+FileFormat formatNamedBy(const std::string& path);
 std::string formatName(FileFormat format);
 
 } // namespace medclick::detail

@@ -39,6 +39,15 @@ void requireReals(const std::string& path, const std::map<std::string, std::stri
     if (!parseReal(w, v)) throw ImageIOError(path, std::string("corrupt MetaImage header: ") + key + " holds '" + w + "'");
 }
 
+// MetaIO reads CompressedDataSize bytes as they are said: more than the file holds is a lie.
+void requireCompressedSizeInside(const std::string& path, const StoredVoxelData& data) {
+  if (!data.compressed || data.compressedBytes == 0) return;
+  const std::uint64_t fileBytes = fileSizeOf(data.file);
+  if (data.offset > fileBytes || data.compressedBytes > fileBytes - data.offset)
+    throw ImageIOError(path, "truncated: CompressedDataSize is " + std::to_string(data.compressedBytes) + " bytes, the file holds " +
+                                 std::to_string(data.offset > fileBytes ? 0 : fileBytes - data.offset) + " after the header");
+}
+
 } // namespace
 
 void checkMetaImageHeader(const std::string& path) {
@@ -112,7 +121,9 @@ void checkMetaImageHeader(const std::string& path) {
   if (dataWords.empty()) throw ImageIOError(path, "corrupt MetaImage header: ElementDataFile is empty");
   if (dataFile == "LOCAL") {
     data.file = path;
-    data.offset = dataStart;
+    // MetaIO counts HeaderSize from the start of the file that holds the data, here the header's own.
+    data.offset = headerSize > 0 ? static_cast<std::uint64_t>(headerSize) : dataStart;
+    requireCompressedSizeInside(path, data);
     requireVoxelData(path, data, needed);
     return;
   }
@@ -120,6 +131,7 @@ void checkMetaImageHeader(const std::string& path) {
     throw ImageIOError(path, "unsupported MetaImage: voxels split over several files (ElementDataFile = " + dataFile.substr(0, 60) + ")");
   data.file = confinedDataFile(path, dataFile);
   data.offset = headerSize > 0 ? static_cast<std::uint64_t>(headerSize) : 0;
+  requireCompressedSizeInside(path, data);
   requireVoxelData(path, data, needed);
 }
 

@@ -72,6 +72,8 @@ void checkNrrdHeader(const std::string& path) {
     if (key == "lineskip") key = "line skip";
     if (key == "byteskip") key = "byte skip";
     if (!fields.emplace(key, trimmed(line.substr(colon + 2))).second) throw ImageIOError(path, "corrupt NRRD header: field '" + key.substr(0, 40) + "' given twice");
+    const auto value = words(fields[key]);
+    if (key == "data file" && !value.empty() && value.front() == "LIST") break; // the lines that follow are file names
   }
   const bool detached = fields.count("data file") > 0;
   if (!detached && !ended) throw ImageIOError(path, "truncated NRRD: the header ends without the blank line before the data");
