@@ -27,15 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string readBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-void writeBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using testing::readAll;
+using testing::writeAll;
 
 void putBigEndian32(std::string& bytes, std::size_t at, std::uint32_t value) {
   for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((value >> (24 - 8 * i)) & 0xFF);
@@ -132,14 +125,14 @@ private slots:
   }
 
   void png_physical_pixel_size_becomes_the_spacing() {
-    std::string bytes = readBytes(writtenPng());
+    std::string bytes = readAll(writtenPng());
     std::string pHYs(9, '\0');
     putBigEndian32(pHYs, 0, 5000); // 5000 pixels per metre: 0.2 mm
     putBigEndian32(pHYs, 4, 2500); // 0.4 mm
     pHYs[8] = 1;                   // unit: metre
     bytes.insert(8 + 25, pngChunk("pHYs", pHYs)); // after the signature and IHDR
     const std::string path = file("phys.png");
-    writeBytes(path, bytes);
+    writeAll(path, bytes);
     const Image image = readImage(path);
     QVERIFY(std::abs(image.geometry().spacing[0] - 0.2) < 1e-12);
     QVERIFY(std::abs(image.geometry().spacing[1] - 0.4) < 1e-12);
@@ -147,12 +140,12 @@ private slots:
 
   void png_with_zero_width_or_height_is_refused() {
     for (const std::size_t field : {16u, 20u}) { // IHDR width, height
-      std::string bytes = readBytes(writtenPng());
+      std::string bytes = readAll(writtenPng());
       std::string ihdr = bytes.substr(16, 13);
       putBigEndian32(ihdr, field - 16, 0);
       bytes.replace(8, 25, pngChunk("IHDR", ihdr)); // CRC made right: only the size check can refuse it
       const std::string path = file("zero" + std::to_string(field) + ".png");
-      writeBytes(path, bytes);
+      writeAll(path, bytes);
       expectRefused(path, "invalid PNG header: size");
     }
   }
@@ -161,15 +154,15 @@ private slots:
     for (const char* name : {"cut.png", "cut.jpg", "cut.bmp"}) {
       const std::string whole = file(std::string("whole_") + name);
       writeImage(picture(1, PixelType::UInt8), whole);
-      const std::string bytes = readBytes(whole);
+      const std::string bytes = readAll(whole);
       // Shorter cuts lose the magic itself: such files are "not a recognised image".
       for (const double fraction : {0.3, 0.6, 0.95}) {
         const std::string path = file(std::to_string(static_cast<int>(fraction * 100)) + name);
-        writeBytes(path, bytes.substr(0, static_cast<std::size_t>(bytes.size() * fraction)));
+        writeAll(path, bytes.substr(0, static_cast<std::size_t>(bytes.size() * fraction)));
         expectRefused(path, "truncated");
       }
       const std::string lastByte = file(std::string("minus1_") + name);
-      writeBytes(lastByte, bytes.substr(0, bytes.size() - 1));
+      writeAll(lastByte, bytes.substr(0, bytes.size() - 1));
       if (std::string(name) == "cut.bmp") continue; // BMP rows are padded: its last byte may be padding
       expectRefused(lastByte, "");
     }
@@ -180,7 +173,7 @@ private slots:
     ImageGeometry g;
     g.size = {8, 6, 3};
     writeImage(testing::rampImage(g, PixelType::UInt8), whole);
-    std::string bytes = readBytes(whole);
+    std::string bytes = readAll(whole);
     QVERIFY(bytes.compare(0, 2, "II") == 0);
     auto le32 = [&](std::size_t at) {
       return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at])) | static_cast<unsigned char>(bytes[at + 1]) << 8 |
@@ -191,7 +184,7 @@ private slots:
     const std::size_t next = first + 2 + 12 * entries;
     for (int i = 0; i < 4; ++i) bytes[next + i] = static_cast<char>((first >> (8 * i)) & 0xFF); // points to itself
     const std::string path = file("loop.tif");
-    writeBytes(path, bytes);
+    writeAll(path, bytes);
     expectRefused(path, "loops back");
   }
 
@@ -213,7 +206,7 @@ private slots:
     const fs::path inner = fs::path(file("inner_" + header.toStdString()));
     fs::create_directories(inner);
     const std::string outside = (inner.parent_path() / "outside.raw").string();
-    writeBytes(outside, std::string(8 * 6, '\x7f')); // a real file of the right size: only the rule can refuse it
+    writeAll(outside, std::string(8 * 6, '\x7f')); // a real file of the right size: only the rule can refuse it
     std::error_code ignored;
     fs::create_symlink(outside, inner / "link.raw", ignored);
     const std::string name = dataName.toStdString();
@@ -221,16 +214,16 @@ private slots:
         ? "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nElementDataFile = " + name + "\n"
         : "NRRD0004\ntype: uchar\ndimension: 2\nsizes: 8 6\nencoding: raw\ndata file: " + name + "\n";
     const std::string path = (inner / ("escape." + header.toStdString())).string();
-    writeBytes(path, text);
+    writeAll(path, text);
     expectRefused(path, reason.toStdString());
   }
 
   void detached_data_below_the_header_folder_is_read() {
     const fs::path folder = fs::path(file("below"));
     fs::create_directories(folder / "data");
-    writeBytes((folder / "data" / "voxels.raw").string(), std::string(8 * 6, '\x05'));
+    writeAll((folder / "data" / "voxels.raw").string(), std::string(8 * 6, '\x05'));
     const std::string path = (folder / "image.mhd").string();
-    writeBytes(path, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nElementDataFile = data/voxels.raw\n");
+    writeAll(path, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nElementDataFile = data/voxels.raw\n");
     const Image image = readImage(path);
     QCOMPARE(image.geometry().size[0], std::size_t{8});
     QCOMPARE(image.voxels().back(), 5.0f);
@@ -239,17 +232,17 @@ private slots:
   void declared_compression_over_raw_data_is_refused() {
     const std::string raw(8 * 6, '\x33');
     const std::string mha = file("lying.mha");
-    writeBytes(mha, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nCompressedData = True\nElementDataFile = LOCAL\n" + raw);
+    writeAll(mha, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nCompressedData = True\nElementDataFile = LOCAL\n" + raw);
     expectRefused(mha, "does not decompress");
     const std::string nrrd = file("lying.nrrd");
-    writeBytes(nrrd, "NRRD0004\ntype: uchar\ndimension: 2\nsizes: 8 6\nencoding: gzip\n\n" + raw);
+    writeAll(nrrd, "NRRD0004\ntype: uchar\ndimension: 2\nsizes: 8 6\nencoding: gzip\n\n" + raw);
     expectRefused(nrrd, "does not decompress");
   }
 
   void detached_data_shorter_than_declared_is_refused() {
-    writeBytes(file("short.raw"), std::string(10, '\x01'));
+    writeAll(file("short.raw"), std::string(10, '\x01'));
     const std::string path = file("short.mhd");
-    writeBytes(path, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nElementDataFile = short.raw\n");
+    writeAll(path, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nElementDataFile = short.raw\n");
     expectRefused(path, "truncated");
   }
 
@@ -258,7 +251,7 @@ private slots:
     QTest::addColumn<QString>("reason");
     QTest::newRow("zero extent") << "NDims = 2\nDimSize = 8 0\nElementType = MET_UCHAR\n" << "invalid size along axis 1";
     QTest::newRow("negative extent") << "NDims = 2\nDimSize = -8 6\nElementType = MET_UCHAR\n" << "invalid size along axis 0";
-    QTest::newRow("too many extents") << "NDims = 2\nDimSize = 8 6 2\nElementType = MET_UCHAR\n" << "DimSize has 3 values";
+    QTest::newRow("too many extents") << "NDims = 2\nDimSize = 8 6 2\nElementType = MET_UCHAR\n" << "DimSize has 3 values for 2 dimensions";
     QTest::newRow("unknown type") << "NDims = 2\nDimSize = 8 6\nElementType = MET_UCHAQ\n" << "unknown ElementType";
     QTest::newRow("no dimensions") << "NDims = 0\nDimSize = 8 6\nElementType = MET_UCHAR\n" << "NDims must be";
     QTest::newRow("flipped digit") << "NDims = 2\nDimSize = 8 6\x16\nElementType = MET_UCHAR\n" << "DimSize holds";
@@ -269,7 +262,7 @@ private slots:
     QFETCH(QString, reason);
     static int written = 0;
     const std::string path = file("strict" + std::to_string(written++) + ".mha");
-    writeBytes(path, "ObjectType = Image\n" + fields.toStdString() + "ElementDataFile = LOCAL\n" + std::string(8 * 6 * 2, '\x01'));
+    writeAll(path, "ObjectType = Image\n" + fields.toStdString() + "ElementDataFile = LOCAL\n" + std::string(8 * 6 * 2, '\x01'));
     expectRefused(path, reason.toStdString());
   }
 
@@ -289,14 +282,14 @@ private slots:
     ImageGeometry g;
     g.size = {6, 5, 4};
     writeImage(testing::rampImage(g, PixelType::Int16), whole);
-    std::string bytes = readBytes(whole);
+    std::string bytes = readAll(whole);
     const float value = offset == 324 ? std::numeric_limits<float>::quiet_NaN()
                         : offset == 80 ? std::numeric_limits<float>::infinity() : 4.2e30f;
     std::memcpy(&bytes[static_cast<std::size_t>(offset)], &value, 4);
     const std::int16_t sformCode = 1;
     std::memcpy(&bytes[254], &sformCode, 2);
     const std::string path = file("geometry" + std::to_string(offset) + ".nii");
-    writeBytes(path, bytes);
+    writeAll(path, bytes);
     expectRefused(path, reason.toStdString());
   }
 
@@ -311,7 +304,7 @@ private slots:
     const std::string junkBeside = file("dicom_with_junk");
     fs::create_directories(junkBeside);
     for (const auto& slice : slices) fs::copy_file(slice, fs::path(junkBeside) / slice.filename());
-    writeBytes((fs::path(junkBeside) / "notes.txt").string(), "not an image");
+    writeAll((fs::path(junkBeside) / "notes.txt").string(), "not an image");
     QCOMPARE(readImage(junkBeside).geometry().size[2], std::size_t{3});
 
     for (const double fraction : {0.05, 0.5, 0.99}) {
@@ -319,8 +312,8 @@ private slots:
       fs::create_directories(cut);
       for (const auto& slice : slices) fs::copy_file(slice, fs::path(cut) / slice.filename());
       const std::string victim = (fs::path(cut) / slices[1].filename()).string();
-      const std::string bytes = readBytes(victim);
-      writeBytes(victim, bytes.substr(0, static_cast<std::size_t>(bytes.size() * fraction)));
+      const std::string bytes = readAll(victim);
+      writeAll(victim, bytes.substr(0, static_cast<std::size_t>(bytes.size() * fraction)));
       expectRefused(cut, "truncated DICOM");
       expectRefused(victim, "truncated DICOM"); // the slice alone, as a file
     }
@@ -328,7 +321,7 @@ private slots:
     fs::create_directories(stub);
     for (const auto& slice : slices) fs::copy_file(slice, fs::path(stub) / slice.filename());
     const std::string victim = (fs::path(stub) / slices[0].filename()).string();
-    writeBytes(victim, readBytes(victim).substr(0, 64)); // too short to hold even the DICM magic
+    writeAll(victim, readAll(victim).substr(0, 64)); // too short to hold even the DICM magic
     expectRefused(stub, "is named as a DICOM file but is none");
   }
 
@@ -340,43 +333,43 @@ private slots:
     for (const char* name : {"cut.nii.gz", "cut.mha", "cut.nrrd", "cut.nii"}) {
       const std::string whole = file(std::string("whole_") + name);
       writeImage(image, whole);
-      const std::string bytes = readBytes(whole);
+      const std::string bytes = readAll(whole);
       const std::string path = file(name);
-      writeBytes(path, bytes.substr(0, bytes.size() - 1)); // the gzip trailer's last byte, or the last voxel's
+      writeAll(path, bytes.substr(0, bytes.size() - 1)); // the gzip trailer's last byte, or the last voxel's
       expectRefused(path, "");
     }
     const std::string whole = file("bitpix.nii");
     writeImage(image, whole);
-    std::string bytes = readBytes(whole);
+    std::string bytes = readAll(whole);
     const std::int16_t bitpix = 32; // int16 data declared as 32 bits per voxel
     std::memcpy(&bytes[72], &bitpix, 2);
-    writeBytes(file("bitpix_lies.nii"), bytes);
+    writeAll(file("bitpix_lies.nii"), bytes);
     expectRefused(file("bitpix_lies.nii"), "bits per voxel for a datatype of 16 bits");
   }
 
   void metaimage_sizes_that_point_past_the_file_are_refused() {
     const std::string raw(8 * 6, '\x21');
     const std::string skip = file("skip.mha");
-    writeBytes(skip, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nHeaderSize = 10000000\nElementDataFile = LOCAL\n" + raw);
+    writeAll(skip, "ObjectType = Image\nNDims = 2\nDimSize = 8 6\nElementType = MET_UCHAR\nHeaderSize = 10000000\nElementDataFile = LOCAL\n" + raw);
     expectRefused(skip, "truncated");
     const std::string compressedWhole = file("compressed_whole.mha");
     ImageGeometry g;
     g.dimension = 2;
     g.size = {8, 6, 1};
     writeImage(testing::rampImage(g, PixelType::UInt8), compressedWhole);
-    std::string text = readBytes(compressedWhole);
+    std::string text = readAll(compressedWhole);
     const auto at = text.find("CompressedDataSize = ");
     QVERIFY(at != std::string::npos);
     const auto end = text.find('\n', at);
     text.replace(at, end - at, "CompressedDataSize = 100000000");
-    writeBytes(file("compressed_lies.mha"), text);
+    writeAll(file("compressed_lies.mha"), text);
     expectRefused(file("compressed_lies.mha"), "CompressedDataSize");
   }
 
   void contents_none_of_the_formats_are_refused_whatever_the_name() {
     for (const char* name : {"junk.png", "junk.nii", "junk.dcm", "junk.tif", "junk.vtk"}) {
       const std::string path = file(name);
-      writeBytes(path, std::string(2048, '\x42'));
+      writeAll(path, std::string(2048, '\x42'));
       expectRefused(path, "not a recognised image");
     }
   }

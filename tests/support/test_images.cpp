@@ -16,14 +16,6 @@ namespace fs = std::filesystem;
 
 namespace medclick::testing {
 
-namespace {
-
-std::array<double, 9> rotation(double ax, double az) {
-  // R = Rz(az) * Rx(ax): a proper rotation, as a scanner's oblique acquisition is.
-  const double cx = std::cos(ax), sx = std::sin(ax), cz = std::cos(az), sz = std::sin(az);
-  return {cz, -sz * cx, sz * sx, sz, cz * cx, -cz * sx, 0, sx, cx};
-}
-
 std::string readAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -33,6 +25,15 @@ void writeAll(const std::string& path, const std::string& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
+
+namespace {
+
+std::array<double, 9> rotation(double ax, double az) {
+  // R = Rz(az) * Rx(ax): a proper rotation, as a scanner's oblique acquisition is.
+  const double cx = std::cos(ax), sx = std::sin(ax), cz = std::cos(az), sz = std::sin(az);
+  return {cz, -sz * cx, sz * sx, sz, cz * cx, -cz * sx, 0, sx, cx};
+}
+
 
 template <typename ItkImage> void writeWithItk(ItkImage* image, const std::string& path) {
   auto writer = itk::ImageFileWriter<ItkImage>::New();

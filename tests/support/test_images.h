@@ -15,6 +15,10 @@ ImageGeometry obliqueGeometry2d(std::size_t nx = 9, std::size_t ny = 7);
 Image rampImage(const ImageGeometry& geometry, PixelType type);
 
 // Broken files for the bad-input tests; each returns the path it wrote inside folder.
+// A file's bytes, and a file written from bytes (for tests that cut or change real files).
+std::string readAll(const std::string& path);
+void writeAll(const std::string& path, const std::string& bytes);
+
 std::string writeEmptyFile(const std::string& folder);
 std::string writeTruncatedNiftiGz(const std::string& folder);
 std::string writeWrongMagicNifti(const std::string& folder);

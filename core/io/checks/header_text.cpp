@@ -1,5 +1,7 @@
 #include "io/checks/header_text.h"
 
+#include "io/image_io_error.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -35,6 +37,21 @@ bool parseReal(const std::string& word, double& value) {
   char* end = nullptr;
   value = std::strtod(word.c_str(), &end);
   return errno == 0 && end == word.c_str() + word.size() && std::isfinite(value);
+}
+
+std::vector<long long> parseExtents(const std::string& path, const std::string& format, const std::string& field,
+                                    const std::string& text, long long count) {
+  std::vector<long long> extents;
+  for (const auto& w : words(text)) {
+    long long extent = 0;
+    if (!parseInteger(w, extent)) throw ImageIOError(path, "corrupt " + format + " header: " + field + " holds '" + w.substr(0, 40) + "'");
+    if (extent < 1) throw ImageIOError(path, "header declares an invalid size along axis " + std::to_string(extents.size()) + " (" + w + ")");
+    extents.push_back(extent);
+  }
+  if (static_cast<long long>(extents.size()) != count)
+    throw ImageIOError(path, "corrupt " + format + " header: " + field + " has " + std::to_string(extents.size()) + " values for " +
+                                 std::to_string(count) + " dimensions");
+  return extents;
 }
 
 bool checkedVoxelBytes(const std::vector<long long>& extents, std::uint64_t elementBytes, std::uint64_t& bytes) {

@@ -16,6 +16,11 @@ std::vector<std::string> words(const std::string& text);
 bool parseInteger(const std::string& word, long long& value);
 bool parseReal(const std::string& word, double& value);
 
+// The extents of a header's size field ("DimSize", "sizes"): `count` whole numbers, each at least 1;
+// ImageIOError naming the file otherwise.
+std::vector<long long> parseExtents(const std::string& path, const std::string& format, const std::string& field,
+                                    const std::string& text, long long count);
+
 // Product of positive extents times bytes per element, refusing overflow past 2^62.
 bool checkedVoxelBytes(const std::vector<long long>& extents, std::uint64_t elementBytes, std::uint64_t& bytes);
 

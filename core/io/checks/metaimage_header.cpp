@@ -81,15 +81,7 @@ void checkMetaImageHeader(const std::string& path) {
   long long dimensions = 0;
   if (!fields.count("NDims") || !parseInteger(fields["NDims"], dimensions) || dimensions < 1 || dimensions > 8)
     throw ImageIOError(path, "corrupt MetaImage header: NDims must be a number from 1 to 8");
-  std::vector<long long> extents;
-  for (const auto& w : words(fields["DimSize"])) {
-    long long extent = 0;
-    if (!parseInteger(w, extent)) throw ImageIOError(path, "corrupt MetaImage header: DimSize holds '" + w + "'");
-    if (extent < 1) throw ImageIOError(path, "header declares an invalid size along axis " + std::to_string(extents.size()) + " (" + w + ")");
-    extents.push_back(extent);
-  }
-  if (static_cast<long long>(extents.size()) != dimensions)
-    throw ImageIOError(path, "corrupt MetaImage header: DimSize has " + std::to_string(extents.size()) + " values for NDims " + std::to_string(dimensions));
+  const std::vector<long long> extents = parseExtents(path, "MetaImage", "DimSize", fields["DimSize"], dimensions);
   const std::uint64_t elementBytes = elementBytesOf(fields["ElementType"]);
   if (elementBytes == 0) throw ImageIOError(path, "corrupt MetaImage header: unknown ElementType '" + fields["ElementType"].substr(0, 40) + "'");
   long long channels = 1;

@@ -81,15 +81,7 @@ void checkNrrdHeader(const std::string& path) {
   long long dimension = 0;
   if (!parseInteger(fields["dimension"], dimension) || dimension < 1 || dimension > 16)
     throw ImageIOError(path, "corrupt NRRD header: dimension must be a number from 1 to 16");
-  std::vector<long long> extents;
-  for (const auto& w : words(fields["sizes"])) {
-    long long extent = 0;
-    if (!parseInteger(w, extent)) throw ImageIOError(path, "corrupt NRRD header: sizes holds '" + w + "'");
-    if (extent < 1) throw ImageIOError(path, "header declares an invalid size along axis " + std::to_string(extents.size()) + " (" + w + ")");
-    extents.push_back(extent);
-  }
-  if (static_cast<long long>(extents.size()) != dimension)
-    throw ImageIOError(path, "corrupt NRRD header: sizes has " + std::to_string(extents.size()) + " values for dimension " + std::to_string(dimension));
+  const std::vector<long long> extents = parseExtents(path, "NRRD", "sizes", fields["sizes"], dimension);
   const std::uint64_t typeBytes = typeBytesOf(fields["type"]);
   if (typeBytes == 0) throw ImageIOError(path, "corrupt NRRD header: unknown type '" + fields["type"].substr(0, 40) + "'");
   std::uint64_t needed = 0;
