@@ -55,6 +55,20 @@ struct DeclaredLayout {
   unsigned long long bytes = 0;
 };
 
+// A direction matrix with two parallel (or zero) axes maps voxels onto a line: no physical point
+// could be mapped back. ITK normalises the columns, so a unit determinant means orthonormal.
+void requireInvertibleDirection(const std::string& path, itk::ImageIOBase* io, unsigned dimension) {
+  double m[3][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
+  for (unsigned c = 0; c < dimension; ++c) {
+    const auto column = io->GetDirection(c);
+    for (unsigned r = 0; r < dimension && r < column.size(); ++r) m[r][c] = column[r];
+  }
+  const double determinant = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+                             m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  if (std::abs(determinant) < 1e-6)
+    throw ImageIOError(path, "header declares a direction matrix whose axes are parallel or zero (determinant " + std::to_string(determinant) + ")");
+}
+
 // Validates what the header declares before a single voxel is allocated.
 DeclaredLayout checkDeclaredLayout(const std::string& path, itk::ImageIOBase* io, std::uintmax_t fileBytes,
                                    const std::string& extension) {
@@ -88,6 +102,7 @@ DeclaredLayout checkDeclaredLayout(const std::string& path, itk::ImageIOBase* io
     for (const double d : io->GetDirection(a))
       if (!std::isfinite(d)) throw ImageIOError(path, "header declares a non-finite direction");
   }
+  requireInvertibleDirection(path, io, layout.dimension);
 
   layout.components = io->GetNumberOfComponents();
   const auto pixel = io->GetPixelType();

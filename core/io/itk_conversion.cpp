@@ -1,6 +1,7 @@
 #include "io/itk_conversion.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace medclick::detail {
 
@@ -54,12 +55,30 @@ Image imageFromVolume(const FloatVolume* volume, unsigned dimension, PixelType s
 }
 
 std::string shortReason(const std::string& itkDescription) {
-  std::string reason = itkDescription.substr(0, itkDescription.find('\n'));
-  // "ITK ERROR: NiftiImageIO(0x55ca1e24a430): " says nothing a user can act on.
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start <= itkDescription.size();) {
+    const auto end = std::min(itkDescription.find('\n', start), itkDescription.size());
+    std::string line = itkDescription.substr(start, end - start);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+    start = end + 1;
+  }
+  if (lines.empty()) return "ITK could not read it";
+  std::string reason = lines.front();
+  // "ITK ERROR: NiftiImageIO(0x55ca1e24a430): " / "itk::ERROR: NrrdImageIO(0x...): " say nothing a user can act on.
   const auto prefix = reason.find("): ");
-  if (reason.rfind("ITK ERROR: ", 0) == 0 && prefix != std::string::npos) reason = reason.substr(prefix + 3);
-  while (!reason.empty() && (reason.back() == ' ' || reason.back() == '\r')) reason.pop_back();
-  return reason.empty() ? "ITK could not read it" : reason;
+  if ((reason.rfind("ITK ERROR: ", 0) == 0 || reason.rfind("itk::ERROR: ", 0) == 0) && prefix != std::string::npos)
+    reason = reason.substr(prefix + 3);
+  // teem (NRRD) puts its own reason on the last of several "[nrrd] function: reason" lines.
+  if (reason.back() == ':' && lines.size() > 1) {
+    std::string detail = lines.back();
+    const auto bracket = detail.rfind("] ", 0) == std::string::npos && detail.front() == '[' ? detail.find("] ") : std::string::npos;
+    if (bracket != std::string::npos) detail = detail.substr(bracket + 2);
+    const auto colon = detail.find(": ");
+    if (colon != std::string::npos && detail.find(' ') > colon) detail = detail.substr(colon + 2);
+    reason += " " + detail;
+  }
+  return reason;
 }
 
 } // namespace medclick::detail

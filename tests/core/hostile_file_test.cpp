@@ -255,6 +255,7 @@ private slots:
     QTest::newRow("unknown type") << "NDims = 2\nDimSize = 8 6\nElementType = MET_UCHAQ\n" << "unknown ElementType";
     QTest::newRow("no dimensions") << "NDims = 0\nDimSize = 8 6\nElementType = MET_UCHAR\n" << "NDims must be";
     QTest::newRow("flipped digit") << "NDims = 2\nDimSize = 8 6\x16\nElementType = MET_UCHAR\n" << "DimSize holds";
+    QTest::newRow("parallel axes") << "NDims = 2\nDimSize = 8 6\nTransformMatrix = 1 1 1 1\nElementType = MET_UCHAR\n" << "axes are parallel or zero";
     QTest::newRow("bad spacing") << "NDims = 2\nDimSize = 8 6\nElementSpacing = 1 nan\nElementType = MET_UCHAR\n" << "ElementSpacing holds";
   }
   void metaimage_header_fields_are_parsed_strictly() {
