@@ -256,6 +256,8 @@ private slots:
     QTest::newRow("no dimensions") << "NDims = 0\nDimSize = 8 6\nElementType = MET_UCHAR\n" << "NDims must be";
     QTest::newRow("flipped digit") << "NDims = 2\nDimSize = 8 6\x16\nElementType = MET_UCHAR\n" << "DimSize holds";
     QTest::newRow("parallel axes") << "NDims = 2\nDimSize = 8 6\nTransformMatrix = 1 1 1 1\nElementType = MET_UCHAR\n" << "axes are parallel or zero";
+    QTest::newRow("long key (fuzz)") << "NDims = 2\nDimSize = 8 6\n" + QString(300, 'v') + " = 1\nElementType = MET_UCHAR\n" << "longer than 250";
+    QTest::newRow("long value") << "NDims = 2\nDimSize = 8 6\nComment = " + QString(300, 'c') + "\nElementType = MET_UCHAR\n" << "longer than 250";
     QTest::newRow("bad spacing") << "NDims = 2\nDimSize = 8 6\nElementSpacing = 1 nan\nElementType = MET_UCHAR\n" << "ElementSpacing holds";
   }
   void metaimage_header_fields_are_parsed_strictly() {
@@ -324,6 +326,19 @@ private slots:
     const std::string victim = (fs::path(stub) / slices[0].filename()).string();
     writeAll(victim, readAll(victim).substr(0, 64)); // too short to hold even the DICM magic
     expectRefused(stub, "is named as a DICOM file but is none");
+  }
+
+  // Found by tests/fuzz: an unknown VR made GDCM re-read the file "as GDCM 1.x wrote it" and allocate
+  // gigabytes for a 1 KB file.
+  void dicom_element_with_an_unknown_vr_is_refused() {
+    const fs::path series = fs::path(MEDCLICK_SHARED_DATA) / "dicom-sag-t1" / "series";
+    std::string bytes = readAll(fs::directory_iterator(series)->path().string());
+    const std::string pixelRepresentation("\x28\x00\x03\x01US", 6); // (0028,0103) US, explicit little endian
+    const auto at = bytes.find(pixelRepresentation);
+    QVERIFY(at != std::string::npos);
+    bytes.replace(at + 4, 2, "RS");
+    writeAll(file("unknown_vr.dcm"), bytes);
+    expectRefused(file("unknown_vr.dcm"), "no valid VR ('RS')");
   }
 
   // Found by the generated corpus: where the data ends was not checked past the declared voxels.

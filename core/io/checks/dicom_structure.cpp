@@ -105,7 +105,11 @@ private:
     }
     need(at + 4, 4);
     const std::string vr(reinterpret_cast<const char*>(&b_[at + 4]), 2);
-    if (vr[0] < 'A' || vr[0] > 'Z' || vr[1] < 'A' || vr[1] > 'Z') fail("element (" + tagName(tag) + ") has no valid VR");
+    // An unknown VR sends GDCM into its "GDCM 1.X wrongly encoded" re-read, which then takes some
+    // value as a length: gigabytes allocated for a 1 KB file. Only the VRs of PS3.5 6.2 are accepted.
+    static const std::string knownVrs = "AE AS AT CS DA DS DT FL FD IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV";
+    if (vr[0] < 'A' || vr[0] > 'Z' || vr[1] < 'A' || vr[1] > 'Z' || knownVrs.find(vr) == std::string::npos || knownVrs.find(vr) % 3 != 0)
+      fail("element (" + tagName(tag) + ") has no valid VR ('" + vr + "')");
     if (vrOut) *vrOut = vr;
     static const char* longForm[] = {"OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV"};
     for (const char* l : longForm)

@@ -12,6 +12,8 @@ namespace medclick::detail {
 
 namespace {
 
+constexpr std::size_t kMaxMetaIOText = 250;
+
 // MetaIO's element types and their sizes (metaTypes.h); an _ARRAY suffix has the same size per channel.
 std::uint64_t elementBytesOf(std::string type) {
   static const std::map<std::string, std::uint64_t> sizes = {
@@ -67,6 +69,9 @@ void checkMetaImageHeader(const std::string& path) {
     const auto equals = line.find('=');
     if (equals == std::string::npos) throw ImageIOError(path, "corrupt MetaImage header: a line without '=' (" + trimmed(line).substr(0, 40) + ")");
     const std::string key = trimmed(line.substr(0, equals)), value = trimmed(line.substr(equals + 1));
+    // MetaIO copies names and values into fixed 255-byte buffers (strcpy): a longer one overflows them.
+    if (key.size() > kMaxMetaIOText || value.size() > kMaxMetaIOText)
+      throw ImageIOError(path, "corrupt MetaImage header: a field name or value longer than " + std::to_string(kMaxMetaIOText) + " characters");
     for (const char c : key)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != ' ' && c != '-' && c != '.')
         throw ImageIOError(path, "corrupt MetaImage header: the key '" + key.substr(0, 40) + "' holds odd characters");
