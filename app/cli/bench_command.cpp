@@ -9,9 +9,9 @@
 #include "cli/command.h"
 #include "cli/command_parser.h"
 
-#include "bench/caiseg_benchmark.h"
-#include "bench/ikan_benchmark.h"
-#include "bench/ikan_training_benchmark.h"
+#include "inference/bench/caiseg_benchmark.h"
+#include "inference/bench/ikan_benchmark.h"
+#include "training/bench/ikan_training_benchmark.h"
 #include "distributed/local_launcher.h"
 #include "kmunet/segmenter_benchmark.h"
 #include "segmentation/clicked_objects_benchmark.h"

@@ -10,8 +10,8 @@
 #include "cli/command_parser.h"
 #include "common/engine_choice.h"
 
-#include "data/labeled_dataset.h"
-#include "data/modality_files.h"
+#include "core/data/labeled_dataset.h"
+#include "core/data/modality_files.h"
 #include "eval/automatic_evaluation.h"
 #include "eval/interactive_evaluation.h"
 #include "eval/volume_interactive_evaluation.h"

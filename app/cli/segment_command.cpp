@@ -11,7 +11,7 @@
 #include "cli/command_parser.h"
 #include "common/engine_choice.h"
 
-#include "data/modality_files.h"
+#include "core/data/modality_files.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
 #include "segmentation/largest_component.h"

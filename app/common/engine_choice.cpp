@@ -2,11 +2,11 @@
 
 #include "common/model_weights.h"
 
-#include "caiseg/caiseg_engine.h"
+#include "inference/caiseg/caiseg_engine.h"
 #include "segmentation/clicked_objects.h"
 #include "classic/volume_watershed_engine.h"
 #include "classic/watershed_engine.h"
-#include "ikan/ikan_engine.h"
+#include "inference/ikan/ikan_engine.h"
 #include "kanunet/kanunet_segmenter.h"
 #include "kmunet/kmunet_segmenter.h"
 

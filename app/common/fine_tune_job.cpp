@@ -1,7 +1,7 @@
 #include "common/fine_tune_job.h"
 
-#include "data/labeled_dataset.h"
-#include "data/modality_files.h"
+#include "core/data/labeled_dataset.h"
+#include "core/data/modality_files.h"
 #include "io/mask_reader.h"
 #include "eval/training_curves_plot.h"
 #include "io/image_reader.h"

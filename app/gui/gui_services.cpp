@@ -13,8 +13,9 @@ namespace medclick::gui {
 
 namespace {
 
-// The dialog's settings as the job the CLI's `train` also runs.
-TrainingSummary runFineTune(const ui::FineTuneSettings& settings, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
+// The dialog's settings as the job the CLI's `train` also runs; its reports in the dialog's terms.
+ui::FineTuneOutcome runFineTune(const ui::FineTuneSettings& settings, const ui::FineTuneProgressCallback& progress,
+                                const std::atomic<bool>& cancel) {
   app::FineTuneJobOptions job;
   job.model = settings.model.toStdString();
   job.dataFolders = {settings.dataFolder.toStdString()};
@@ -22,7 +23,14 @@ TrainingSummary runFineTune(const ui::FineTuneSettings& settings, const Progress
   job.training.epochs = settings.epochs;
   job.training.device = settings.device.toStdString();
   job.training.initWeights = settings.initWeights.toStdString();
-  return app::runFineTuneJob(job, progress, cancel);
+  const TrainingSummary summary = app::runFineTuneJob(
+      job,
+      [&progress](const TrainingProgress& r) {
+        if (r.mainProcess)
+          progress({r.epoch, r.epochs, r.step, r.stepsPerEpoch, r.loss, r.samplesPerSecond, r.etaSeconds, r.validated, r.validationIoU, r.note});
+      },
+      cancel);
+  return {summary.epochsRun, summary.bestEpoch, summary.bestValidationIoU, summary.bestWeightsPath, summary.cancelled};
 }
 
 QString automaticModelLabel(const std::string& model) { return model == "kmunet" ? QStringLiteral("KM-UNet") : QStringLiteral("KANU-Net"); }

@@ -1,4 +1,4 @@
-#include "data/labeled_dataset.h"
+#include "core/data/labeled_dataset.h"
 
 #include "io/image_io_error.h"
 #include "io/mask_reader.h"

@@ -1,4 +1,4 @@
-#include "data/modality_files.h"
+#include "core/data/modality_files.h"
 
 #include "io/image_io_error.h"
 #include "io/image_reader.h"

@@ -4,7 +4,7 @@
 #include "io/image_io_error.h"
 #include "io/image_writer.h"
 #include "io/mask_reader.h"
-#include "weights/json_value.h"
+#include "json/json_value.h"
 
 #include <cstdio>
 #include <filesystem>

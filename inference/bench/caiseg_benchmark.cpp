@@ -1,11 +1,11 @@
-#include "bench/caiseg_benchmark.h"
+#include "inference/bench/caiseg_benchmark.h"
 
-#include "bench/flop_counter.h"
-#include "bench/repeated_timing.h"
-#include "caiseg/caiseg_network.h"
+#include "inference/bench/flop_counter.h"
+#include "inference/bench/repeated_timing.h"
+#include "inference/caiseg/caiseg_network.h"
 #include "engine/device.h"
 #include "runtime/cpu_tuning.h"
-#include "weights/json_value.h"
+#include "json/json_value.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "bench/flop_counter.h"
+#include "inference/bench/flop_counter.h"
 
 #include <torch/torch.h>
 

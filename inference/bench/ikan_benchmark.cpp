@@ -1,11 +1,11 @@
-#include "bench/ikan_benchmark.h"
+#include "inference/bench/ikan_benchmark.h"
 
-#include "bench/flop_counter.h"
-#include "bench/repeated_timing.h"
+#include "inference/bench/flop_counter.h"
+#include "inference/bench/repeated_timing.h"
 #include "engine/device.h"
-#include "ikan/ikan_network.h"
+#include "inference/ikan/ikan_network.h"
 #include "runtime/cpu_tuning.h"
-#include "weights/json_value.h"
+#include "json/json_value.h"
 
 #include <algorithm>
 #include <chrono>

@@ -22,9 +22,9 @@
 // volume with patches (the last tile of an axis ends at the volume's end; overlaps are averaged):
 // a lesion can be anywhere, and a central patch would miss most of a large volume.
 
-#include "caiseg/caiseg_engine.h"
+#include "inference/caiseg/caiseg_engine.h"
 
-#include "caiseg/caiseg_network.h"
+#include "inference/caiseg/caiseg_network.h"
 #include "engine/device.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"

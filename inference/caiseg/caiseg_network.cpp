@@ -1,6 +1,6 @@
-#include "caiseg/caiseg_network.h"
+#include "inference/caiseg/caiseg_network.h"
 
-#include "caiseg/deep_supervision.h"
+#include "inference/caiseg/deep_supervision.h"
 
 #include <cmath>
 #include <stdexcept>

@@ -18,10 +18,10 @@
 //
 // Class order of every output: (background, foreground).
 
-#include "caiseg/caiseg_prompt.h"
-#include "caiseg/interaction_guided_module.h"
-#include "caiseg/multiscale_cross_attention.h"
-#include "caiseg/vnet_backbone.h"
+#include "inference/caiseg/caiseg_prompt.h"
+#include "inference/caiseg/interaction_guided_module.h"
+#include "inference/caiseg/multiscale_cross_attention.h"
+#include "inference/caiseg/vnet_backbone.h"
 
 #include <torch/torch.h>
 

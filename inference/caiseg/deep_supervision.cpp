@@ -1,4 +1,4 @@
-#include "caiseg/deep_supervision.h"
+#include "inference/caiseg/deep_supervision.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -15,7 +15,7 @@ torch::Tensor headClassScores(const torch::Tensor& adjustedFeatures, const torch
   const int64_t B = adjustedFeatures.size(0), C = adjustedFeatures.size(1);
   if (queries.dim() != 3 || queries.size(0) != B || queries.size(2) != C)
     throw std::invalid_argument("deep supervision: queries must be [B, 2, C] with C = F_new's channels");
-  // eq. (9)–(10): [B, 2, C] · [B, C, N] → [B, 2, N]
+  // CAISeg eq. (9)–(10): [B, 2, C] · [B, C, N] → [B, 2, N]
   const auto scores = torch::matmul(queries, adjustedFeatures.flatten(2)) / std::sqrt(static_cast<double>(C));
   auto shape = adjustedFeatures.sizes().vec();
   shape[1] = queries.size(1);

@@ -1,4 +1,4 @@
-#include "caiseg/feature_clustering.h"
+#include "inference/caiseg/feature_clustering.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -7,7 +7,7 @@
 namespace medclick {
 
 std::array<double, 3> distanceCorrection(const VoxelSpacing& spacing, const Stride3& ratio) {
-  // eq. (13)
+  // CAISeg eq. (13)
   return {spacing.z * static_cast<double>(ratio[0]), spacing.y * static_cast<double>(ratio[1]),
           spacing.x * static_cast<double>(ratio[2])};
 }
@@ -44,17 +44,17 @@ torch::Tensor spatialDistances(const Stride3& gridSize, const torch::Tensor& cen
 
 torch::Tensor clusteringDistance(const torch::Tensor& featureDistance, const torch::Tensor& spatialDistance,
                                  const torch::Tensor& alpha) {
-  // eq. (4)
+  // CAISeg eq. (4)
   return minMaxNormalize(featureDistance) + alpha * minMaxNormalize(spatialDistance);
 }
 
 torch::Tensor gaussianAffinity(const torch::Tensor& distance) {
-  // eq. (5)
+  // CAISeg eq. (5)
   return torch::exp(-distance.pow(2));
 }
 
 torch::Tensor clusterMask(const torch::Tensor& affinity, const torch::Tensor& isForeground) {
-  // eq. (6): the maximum over the centres of each set, compared with every centre of that set.
+  // CAISeg eq. (6): the maximum over the centres of each set, compared with every centre of that set.
   const auto a = affinity.detach();
   const auto foreground = isForeground.to(torch::kBool).unsqueeze(0).expand_as(a);
   const auto lowest = torch::full({}, -1.0, a.options()); // below any affinity in (0, 1]
@@ -65,7 +65,7 @@ torch::Tensor clusterMask(const torch::Tensor& affinity, const torch::Tensor& is
 }
 
 torch::Tensor clusteredAffinity(const torch::Tensor& affinity, const torch::Tensor& mask) {
-  // eq. (7)
+  // CAISeg eq. (7)
   return affinity * mask;
 }
 

@@ -8,22 +8,22 @@
 //             K come from the same layer, so it would cancel in q − k). Q is X at every voxel split
 //             into n_h heads, K is X at the clicked voxels (the same layer, so K's rows are Q's rows
 //             at the clicks).
-//   eq. (4)   D(q, k) = mm(‖q − k‖₂) + α · mm(‖(χ_q − χ_k) · s‖₂), α learnable (starts at 1)
-//   eq. (13)  s = (s_D·r_D, s_H·r_H, s_W·r_W): voxel spacing × F's down-sampling ratio, so the spatial
+//   CAISeg eq. (4)   D(q, k) = mm(‖q − k‖₂) + α · mm(‖(χ_q − χ_k) · s‖₂), α learnable (starts at 1)
+//   CAISeg eq. (13)  s = (s_D·r_D, s_H·r_H, s_W·r_W): voxel spacing × F's down-sampling ratio, so the spatial
 //             term is a distance in millimetres
-//   eq. (5)   A(q, k) = exp(−D(q, k)²), then the heads' A averaged
-//   eq. (6)   mask(q, k) = 1 where A(q, k) is the largest of A(q, k') over the centres k' of k's own
+//   CAISeg eq. (5)   A(q, k) = exp(−D(q, k)²), then the heads' A averaged
+//   CAISeg eq. (6)   mask(q, k) = 1 where A(q, k) is the largest of A(q, k') over the centres k' of k's own
 //             set (S_fore or S_back), else 0: one foreground and one background centre per voxel
-//   eq. (7)   CA = A × mask (element-wise)
+//   CAISeg eq. (7)   CA = A × mask (element-wise)
 //
 // mm(·) is min-max normalisation to [0, 1]. The paper's text garbles which of ‖·‖₂ and norm(·) is
 // the normalisation; both terms are normalised here, so that α is a pure mixing weight between
 // two [0, 1] distances and D ∈ [0, 1 + α]. The minimum and maximum run over all voxel–centre pairs
-// of a sample (per head for the feature term): one scale for the whole map, so that eq. (6) compares
+// of a sample (per head for the feature term): one scale for the whole map, so that CAISeg eq. (6) compares
 // centres on the same scale. Where all pairs are equal the term is 0.
 
-#include "caiseg/caiseg_prompt.h"
-#include "caiseg/vnet_backbone.h"
+#include "inference/caiseg/caiseg_prompt.h"
+#include "inference/caiseg/vnet_backbone.h"
 
 #include <torch/torch.h>
 
@@ -31,7 +31,7 @@
 
 namespace medclick {
 
-// eq. (13): (s_D·r_D, s_H·r_H, s_W·r_W) in millimetres per step of F's grid.
+// CAISeg eq. (13): (s_D·r_D, s_H·r_H, s_W·r_W) in millimetres per step of F's grid.
 std::array<double, 3> distanceCorrection(const VoxelSpacing& spacing, const Stride3& ratio);
 
 // (x − min) / (max − min) over the last two dimensions, each leading index on its own; 0 where
@@ -46,18 +46,18 @@ torch::Tensor featureDistances(const torch::Tensor& Q, const torch::Tensor& K);
 torch::Tensor spatialDistances(const Stride3& gridSize, const torch::Tensor& centres, const std::array<double, 3>& s,
                                const torch::TensorOptions& options = {});
 
-// eq. (4): featureDistance [h, N, n], spatialDistance [N, n], alpha a scalar tensor → D [h, N, n].
+// CAISeg eq. (4): featureDistance [h, N, n], spatialDistance [N, n], alpha a scalar tensor → D [h, N, n].
 torch::Tensor clusteringDistance(const torch::Tensor& featureDistance, const torch::Tensor& spatialDistance,
                                  const torch::Tensor& alpha);
 
-// eq. (5)
+// CAISeg eq. (5)
 torch::Tensor gaussianAffinity(const torch::Tensor& distance);
 
-// eq. (6): A [N, n], isForeground [n] (bool) → mask [N, n] of 0 and 1 (A's dtype). Ties keep every
+// CAISeg eq. (6): A [N, n], isForeground [n] (bool) → mask [N, n] of 0 and 1 (A's dtype). Ties keep every
 // centre that reaches the maximum.
 torch::Tensor clusterMask(const torch::Tensor& affinity, const torch::Tensor& isForeground);
 
-// eq. (7)
+// CAISeg eq. (7)
 torch::Tensor clusteredAffinity(const torch::Tensor& affinity, const torch::Tensor& mask);
 
 struct FeatureClusteringOptions {
@@ -70,16 +70,16 @@ public:
   explicit FeatureClusteringImpl(const FeatureClusteringOptions& options);
 
   // One sample. features F [C, d, h, w]; previousMask S_p on F's grid [d, h, w]; centres [n, 3] int64
-  // grid coordinates; isForeground [n] bool; s from eq. (13). Returns CA [N, n] (n ≥ 1).
+  // grid coordinates; isForeground [n] bool; s from CAISeg eq. (13). Returns CA [N, n] (n ≥ 1).
   torch::Tensor forward(const torch::Tensor& features, const torch::Tensor& previousMask, const torch::Tensor& centres,
                         const torch::Tensor& isForeground, const std::array<double, 3>& s);
-  // The heads' averaged affinity A [N, n] before eq. (6), for tests and heat maps.
+  // The heads' averaged affinity A [N, n] before CAISeg eq. (6), for tests and heat maps.
   torch::Tensor affinity(const torch::Tensor& features, const torch::Tensor& previousMask, const torch::Tensor& centres,
                          const std::array<double, 3>& s);
 
   torch::nn::Linear projection{nullptr}; // the shared linear layer (its F part)
   torch::Tensor mask_weight;             // [C]: its S_p column
-  torch::Tensor alpha;                   // [] eq. (4)'s α
+  torch::Tensor alpha;                   // [] CAISeg eq. (4)'s α
 
 private:
   FeatureClusteringOptions options_;

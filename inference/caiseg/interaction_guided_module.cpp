@@ -1,4 +1,4 @@
-#include "caiseg/interaction_guided_module.h"
+#include "inference/caiseg/interaction_guided_module.h"
 
 #include <algorithm>
 #include <cmath>
@@ -44,14 +44,14 @@ torch::Tensor gatherClickFeatures(const torch::Tensor& features, const torch::Te
 
 torch::Tensor adjustmentVectors(const torch::Tensor& clickFeatures, const torch::Tensor& isForeground,
                                 const torch::Tensor& qFore, const torch::Tensor& qBack) {
-  // eq. (2)
+  // CAISeg eq. (2)
   const auto qCls = torch::where(isForeground.to(clickFeatures.device()).unsqueeze(1), qFore.unsqueeze(0), qBack.unsqueeze(0));
   return qCls - clickFeatures;
 }
 
 torch::Tensor adjustFeatures(const torch::Tensor& features, const torch::Tensor& clusteredAffinity,
                              const torch::Tensor& adjustments) {
-  // eq. (3), transposed to F's channel-first layout: F_newᵀ = Fᵀ + M_adjᵀ · CAᵀ
+  // CAISeg eq. (3), transposed to F's channel-first layout: F_newᵀ = Fᵀ + M_adjᵀ · CAᵀ
   return torch::addmm(features.flatten(1), adjustments.t(), clusteredAffinity.t()).view_as(features);
 }
 

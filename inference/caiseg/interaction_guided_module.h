@@ -5,15 +5,15 @@
 //   points    down-sampled to F's grid by each axis's ratio r: a voxel centre p (integer index)
 //             lies in cell ⌊(p + ½) / r⌋ (clamped to the grid)
 //   M_c       [n_c, C]: F's vectors at those cells, foreground points first, then background ones
-//   eq. (2)   v_adj = q_cls − v_c, q_cls = q_fore for a foreground point, q_back for a background one
-//   eq. (3)   F_new = F + CA × M_adj, CA [d·h·w, n_c] from the Feature Clustering Block
+//   CAISeg eq. (2)   v_adj = q_cls − v_c, q_cls = q_fore for a foreground point, q_back for a background one
+//   CAISeg eq. (3)   F_new = F + CA × M_adj, CA [d·h·w, n_c] from the Feature Clustering Block
 //
 // Without points F_new = F. Samples of a batch may have different numbers of points: each is
 // adjusted on its own.
 
-#include "caiseg/caiseg_prompt.h"
-#include "caiseg/feature_clustering.h"
-#include "caiseg/vnet_backbone.h"
+#include "inference/caiseg/caiseg_prompt.h"
+#include "inference/caiseg/feature_clustering.h"
+#include "inference/caiseg/vnet_backbone.h"
 
 #include <torch/torch.h>
 
@@ -29,11 +29,11 @@ torch::Tensor clickIsForeground(const CaisegPrompt& prompt);
 // M_c: features F [C, d, h, w], cells [n, 3] → [n, C].
 torch::Tensor gatherClickFeatures(const torch::Tensor& features, const torch::Tensor& cells);
 
-// eq. (2): M_c [n, C], isForeground [n], q_fore and q_back [C] → M_adj [n, C].
+// CAISeg eq. (2): M_c [n, C], isForeground [n], q_fore and q_back [C] → M_adj [n, C].
 torch::Tensor adjustmentVectors(const torch::Tensor& clickFeatures, const torch::Tensor& isForeground,
                                 const torch::Tensor& qFore, const torch::Tensor& qBack);
 
-// eq. (3): features F [C, d, h, w], CA [d·h·w, n], M_adj [n, C] → F_new [C, d, h, w].
+// CAISeg eq. (3): features F [C, d, h, w], CA [d·h·w, n], M_adj [n, C] → F_new [C, d, h, w].
 torch::Tensor adjustFeatures(const torch::Tensor& features, const torch::Tensor& clusteredAffinity,
                              const torch::Tensor& adjustments);
 

@@ -1,4 +1,4 @@
-#include "caiseg/multiscale_cross_attention.h"
+#include "inference/caiseg/multiscale_cross_attention.h"
 
 #include "nn/drop_path.h"
 
@@ -41,7 +41,7 @@ torch::Tensor QueryCrossAttentionImpl::attend(const torch::Tensor& queries, cons
 }
 
 torch::Tensor QueryCrossAttentionImpl::forward(const torch::Tensor& queries, const torch::Tensor& features) {
-  // eq. (1)
+  // CAISeg eq. (1)
   return queries + dropPath(mlp->forward(queries + attend(queries, features)), options_.dropPath, is_training());
 }
 

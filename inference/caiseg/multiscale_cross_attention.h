@@ -2,16 +2,16 @@
 // CAISeg's multi-scale cross-attention module (§III-B, Fig. 1b). Two learnable head queries q_fore
 // and q_back gather the instance's representative foreground and background features from the
 // decoder at strides 16, 8, 4, 2, one scale after the other:
-//   eq. (1)  q_cls ← q_cls + MLP(q_cls + Softmax(q_cls · K_F'ᵀ / √d_k) · V_F')
+//   CAISeg eq. (1)  q_cls ← q_cls + MLP(q_cls + Softmax(q_cls · K_F'ᵀ / √d_k) · V_F')
 // K_F' and V_F' are linear maps of that scale's features F'; the attention is multi-head (16, 16, 8,
-// 4 heads, d_k the head width) and has no output projection, as eq. (1) has none. Between scales of
+// 4 heads, d_k the head width) and has no output projection, as CAISeg eq. (1) has none. Between scales of
 // different widths a linear layer maps the queries to the next width. The MLP is Linear–GELU–Linear
 // (hidden = mlpRatio × width), its branch dropped per sample with probability dropPath while
 // training (stochastic depth, §IV-B3: 0.2).
 //
 // After the last scale the queries go through a LayerNorm, as a transformer decoder's output does
 // before its queries are compared with pixel features (DETR's and Mask2Former's decoder norm). The
-// paper's eq. (1) is a pure residual stream: without it the queries grew to ~25 per channel against
+// paper's CAISeg eq. (1) is a pure residual stream: without it the queries grew to ~25 per channel against
 // features of unit scale, so eq. (10)'s scores F_new · q_hᵀ / √d_k reached thousands and the deep
 // supervision's BCE (eq. 12) swamped the loss (measured: 270 at the first step, diverging).
 //
@@ -38,7 +38,7 @@ struct CrossAttentionOptions {
   double dropPath = 0.2;
 };
 
-// One scale of eq. (1) for both queries at once.
+// One scale of CAISeg eq. (1) for both queries at once.
 class QueryCrossAttentionImpl : public torch::nn::Module {
 public:
   explicit QueryCrossAttentionImpl(const CrossAttentionOptions& options);

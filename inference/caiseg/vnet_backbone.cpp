@@ -1,4 +1,4 @@
-#include "caiseg/vnet_backbone.h"
+#include "inference/caiseg/vnet_backbone.h"
 
 #include <algorithm>
 #include <cmath>

@@ -21,7 +21,7 @@
 // 2). Halving the depth only once, at the first level, is the smallest change that gives F the
 // paper's size; deeper levels need the depth context more than the slice resolution.
 
-#include "caiseg/caiseg_prompt.h"
+#include "inference/caiseg/caiseg_prompt.h"
 
 #include "nn/batch_norm.h"
 

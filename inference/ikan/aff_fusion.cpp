@@ -1,4 +1,4 @@
-#include "ikan/aff_fusion.h"
+#include "inference/ikan/aff_fusion.h"
 
 namespace medclick {
 

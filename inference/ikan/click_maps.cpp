@@ -1,4 +1,4 @@
-#include "ikan/click_maps.h"
+#include "inference/ikan/click_maps.h"
 
 namespace medclick {
 

@@ -1,4 +1,4 @@
-#include "ikan/hicam.h"
+#include "inference/ikan/hicam.h"
 
 #include "nn/channels_last.h"
 

@@ -1,5 +1,5 @@
 #pragma once
-// IKAN's Hierarchical Inception and Channel Attention Module, eq. (2):
+// IKAN's Hierarchical Inception and Channel Attention Module, IKAN eq. (2):
 //   Z = CAM_final(Inc(CAM_init(X))),  X = [X_image, X_coord, X_prev]
 // CAM is squeeze-and-excitation over the channels (it learns how much each input type counts);
 // Inc runs 1×1, 3×3, 5×5 and max-pooled branches in parallel and concatenates them.

@@ -1,7 +1,7 @@
-#include "ikan/ikan_engine.h"
+#include "inference/ikan/ikan_engine.h"
 
 #include "engine/device.h"
-#include "ikan/ikan_network.h"
+#include "inference/ikan/ikan_network.h"
 #include "nn/resize.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"

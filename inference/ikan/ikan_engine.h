@@ -6,7 +6,7 @@
 // the logits are the mean of the image's and its mirror image's (flipAveraging).
 
 #include "engine/interactive_engine.h"
-#include "ikan/zoom_in.h"
+#include "inference/ikan/zoom_in.h"
 
 #include <map>
 #include <memory>

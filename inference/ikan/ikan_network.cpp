@@ -1,6 +1,6 @@
-#include "ikan/ikan_network.h"
+#include "inference/ikan/ikan_network.h"
 
-#include "ikan/click_maps.h"
+#include "inference/ikan/click_maps.h"
 #include "nn/channels_last.h"
 
 #include <stdexcept>

@@ -5,11 +5,11 @@
 // The input side (click disks and modulation) is part of the model, so training and the engine
 // build X_coord and X_modprev the same way.
 
-#include "ikan/aff_fusion.h"
-#include "ikan/hicam.h"
-#include "ikan/modulation.h"
-#include "ikan/msca.h"
-#include "ikan/side_branch.h"
+#include "inference/ikan/aff_fusion.h"
+#include "inference/ikan/hicam.h"
+#include "inference/ikan/modulation.h"
+#include "inference/ikan/msca.h"
+#include "inference/ikan/side_branch.h"
 #include "kan/kan_block.h"
 
 #include <torch/torch.h>

@@ -1,4 +1,4 @@
-#include "ikan/modulation.h"
+#include "inference/ikan/modulation.h"
 
 #include <algorithm>
 #include <cmath>

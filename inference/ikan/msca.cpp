@@ -1,4 +1,4 @@
-#include "ikan/msca.h"
+#include "inference/ikan/msca.h"
 
 namespace medclick {
 

@@ -1,4 +1,4 @@
-#include "ikan/side_branch.h"
+#include "inference/ikan/side_branch.h"
 
 namespace medclick {
 

@@ -1,4 +1,4 @@
-#include "ikan/zoom_in.h"
+#include "inference/ikan/zoom_in.h"
 
 #include <algorithm>
 #include <cmath>

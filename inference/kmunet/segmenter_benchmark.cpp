@@ -1,7 +1,7 @@
 #include "kmunet/segmenter_benchmark.h"
 
-#include "bench/flop_counter.h"
-#include "bench/repeated_timing.h"
+#include "inference/bench/flop_counter.h"
+#include "inference/bench/repeated_timing.h"
 #include "engine/device.h"
 #include "kanunet/kanunet_network.h"
 #include "kmunet/kmunet_network.h"

@@ -4,7 +4,7 @@
 // the sigmoid on a synthetic square image, after warm-up. Same result lines as IKAN's benchmark.
 // KM-UNet variants: small, paper, small++, paper++ (KM-UNet++); KANU-Net: small, paper.
 
-#include "bench/ikan_benchmark.h"
+#include "inference/bench/ikan_benchmark.h"
 
 #include <string>
 #include <vector>

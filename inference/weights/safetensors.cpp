@@ -1,6 +1,6 @@
 #include "weights/safetensors.h"
 
-#include "weights/json_value.h"
+#include "json/json_value.h"
 #include "weights/safetensors_header.h"
 
 #include <cstdint>

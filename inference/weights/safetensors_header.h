@@ -3,7 +3,7 @@
 // so the GUI's wiring can ask which model a weights file holds (its "__metadata__") cheaply; the
 // weights loader reads the same header before the tensor data.
 
-#include "weights/json_value.h"
+#include "json/json_value.h"
 
 #include <cstdint>
 #include <istream>

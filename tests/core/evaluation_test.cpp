@@ -3,8 +3,8 @@
 // on real data.
 
 #include "classic/watershed_engine.h"
-#include "data/labeled_dataset.h"
-#include "data/modality_files.h"
+#include "core/data/labeled_dataset.h"
+#include "core/data/modality_files.h"
 #include "eval/automatic_evaluation.h"
 #include "eval/evaluation_clicker.h"
 #include "eval/interactive_evaluation.h"

@@ -3,7 +3,7 @@
 // NRRD lesion volume, and the image+label pairs layout that holds those volumes.
 
 #include "classic/volume_watershed_engine.h"
-#include "data/labeled_dataset.h"
+#include "core/data/labeled_dataset.h"
 #include "eval/volume_evaluation_clicker.h"
 #include "eval/volume_interactive_evaluation.h"
 #include "io/image_reader.h"

@@ -5,8 +5,8 @@
 #include "support/scratch_folder.h"
 #include "support/torch_test.h"
 
-#include "ikan/ikan_engine.h"
-#include "ikan/ikan_network.h"
+#include "inference/ikan/ikan_engine.h"
+#include "inference/ikan/ikan_network.h"
 #include "kanunet/kanunet_network.h"
 #include "kanunet/kanunet_segmenter.h"
 #include "kmunet/kmunet_network.h"

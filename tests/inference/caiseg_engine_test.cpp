@@ -4,8 +4,8 @@
 
 #include "support/torch_test.h"
 
-#include "caiseg/caiseg_engine.h"
-#include "caiseg/caiseg_network.h"
+#include "inference/caiseg/caiseg_engine.h"
+#include "inference/caiseg/caiseg_network.h"
 #include "weights/safetensors.h"
 
 #include <cmath>

@@ -4,12 +4,12 @@
 
 #include "support/torch_test.h"
 
-#include "caiseg/caiseg_network.h"
-#include "caiseg/deep_supervision.h"
-#include "caiseg/feature_clustering.h"
-#include "caiseg/interaction_guided_module.h"
-#include "caiseg/multiscale_cross_attention.h"
-#include "caiseg/vnet_backbone.h"
+#include "inference/caiseg/caiseg_network.h"
+#include "inference/caiseg/deep_supervision.h"
+#include "inference/caiseg/feature_clustering.h"
+#include "inference/caiseg/interaction_guided_module.h"
+#include "inference/caiseg/multiscale_cross_attention.h"
+#include "inference/caiseg/vnet_backbone.h"
 #include "weights/safetensors.h"
 
 #include <cmath>

@@ -4,10 +4,10 @@
 #include "support/mirror_symmetry.h"
 #include "support/torch_test.h"
 
-#include "bench/flop_counter.h"
-#include "ikan/click_maps.h"
-#include "ikan/ikan_engine.h"
-#include "ikan/ikan_network.h"
+#include "inference/bench/flop_counter.h"
+#include "inference/ikan/click_maps.h"
+#include "inference/ikan/ikan_engine.h"
+#include "inference/ikan/ikan_network.h"
 #include "weights/safetensors.h"
 
 #include <cmath>

@@ -4,7 +4,7 @@
 #include "support/scratch_folder.h"
 #include "support/torch_test.h"
 
-#include "weights/json_value.h"
+#include "json/json_value.h"
 #include "weights/safetensors.h"
 #include "weights/weight_transfer.h"
 

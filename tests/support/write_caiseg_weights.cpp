@@ -2,7 +2,7 @@
 // safetensors file for the CLI tests (which must not depend on trained weights being installed).
 //   write_caiseg_weights FILE [--anisotropic]
 
-#include "caiseg/caiseg_network.h"
+#include "inference/caiseg/caiseg_network.h"
 #include "weights/safetensors.h"
 
 #include <iostream>

@@ -1,8 +1,8 @@
 // Writes the weights of an untrained small IKAN to the path given, with MedClick's metadata: a real
 // safetensors file for the CLI tests (which must not depend on trained weights being installed).
 
-#include "ikan/ikan_engine.h"
-#include "ikan/ikan_network.h"
+#include "inference/ikan/ikan_engine.h"
+#include "inference/ikan/ikan_network.h"
 #include "weights/safetensors.h"
 
 #include <iostream>

@@ -4,7 +4,7 @@
 #include "support/torch_test.h"
 
 #include "clicks/caiseg_click_simulator.h"
-#include "data/volume_augmentation.h"
+#include "training/data/volume_augmentation.h"
 #include "losses/focus_guided_loss.h"
 
 #include <cmath>

@@ -6,7 +6,7 @@
 #include "support/torch_test.h"
 #include "support/training_fixtures.h"
 
-#include "caiseg/caiseg_trainer.h"
+#include "training/caiseg/caiseg_trainer.h"
 #include "jobs/caiseg_training_job.h"
 #include "weights/safetensors.h"
 

@@ -8,8 +8,8 @@
 #include "support/training_fixtures.h"
 
 #include "jobs/segmenter_training_job.h"
-#include "data/kanunet_augmentation.h"
-#include "data/segmentation_samples.h"
+#include "training/data/kanunet_augmentation.h"
+#include "training/data/segmentation_samples.h"
 #include "kanunet/kanunet_segmenter.h"
 #include "kmunet/kmunet_segmenter.h"
 #include "weights/safetensors.h"

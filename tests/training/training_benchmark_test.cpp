@@ -2,7 +2,7 @@
 
 #include "support/torch_test.h"
 
-#include "bench/ikan_training_benchmark.h"
+#include "training/bench/ikan_training_benchmark.h"
 
 using namespace medclick;
 

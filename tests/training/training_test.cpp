@@ -7,9 +7,9 @@
 
 #include "clicks/error_click_sampler.h"
 #include "clicks/simulated_automatic_mask.h"
-#include "data/augmentation.h"
-#include "data/segmentation_samples.h"
-#include "ikan/ikan_engine.h"
+#include "training/data/augmentation.h"
+#include "training/data/segmentation_samples.h"
+#include "inference/ikan/ikan_engine.h"
 #include "jobs/ikan_training_job.h"
 
 #include <algorithm>

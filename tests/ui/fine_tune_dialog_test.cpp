@@ -43,15 +43,15 @@ struct FakeJob {
 };
 
 FineTuneRunner fakeRunner(const std::shared_ptr<FakeJob>& job) {
-  return [job](const FineTuneSettings& settings, const ProgressCallback& progress, const std::atomic<bool>& cancel) {
+  return [job](const FineTuneSettings& settings, const FineTuneProgressCallback& progress, const std::atomic<bool>& cancel) {
     ++job->calls;
     job->received = settings;
     if (job->fail) throw std::runtime_error("disk full while writing the tensor cache");
-    TrainingSummary summary;
+    FineTuneOutcome summary;
     int steps = 0;
     for (int epoch = 1; epoch <= settings.epochs; ++epoch) {
       for (int step = 1; step <= kStepsPerEpoch; ++step) {
-        TrainingProgress report;
+        FineTuneProgress report;
         report.epoch = epoch;
         report.epochs = settings.epochs;
         report.step = step;
@@ -69,7 +69,7 @@ FineTuneRunner fakeRunner(const std::shared_ptr<FakeJob>& job) {
           return summary;
         }
       }
-      TrainingProgress validation;
+      FineTuneProgress validation;
       validation.epoch = epoch;
       validation.epochs = settings.epochs;
       validation.step = kStepsPerEpoch;

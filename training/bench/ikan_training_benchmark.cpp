@@ -1,16 +1,16 @@
-#include "bench/ikan_training_benchmark.h"
+#include "training/bench/ikan_training_benchmark.h"
 
-#include "bench/repeated_timing.h"
+#include "inference/bench/repeated_timing.h"
 #include "clicks/error_click_sampler.h"
-#include "data/augmentation.h"
+#include "training/data/augmentation.h"
 #include "distributed/data_shard.h"
 #include "distributed/gradient_averager.h"
 #include "distributed/training_job_context.h"
 #include "engine/device.h"
-#include "ikan/ikan_network.h"
+#include "inference/ikan/ikan_network.h"
 #include "losses/soft_iou_loss.h"
 #include "runtime/cpu_tuning.h"
-#include "weights/json_value.h"
+#include "json/json_value.h"
 
 #include <chrono>
 #include <cstdio>
@@ -110,7 +110,7 @@ std::vector<TrainingBenchmarkResult> benchmarkIkanTraining(const TrainingBenchma
           previous = probability.detach();
           if (t + 1 < options.gradientRounds) addErrorClicks(clicks, previous, target, random);
         }
-        const auto loss = iterationLoss(predictions, target, weights); // IKAN eq. (1)
+        const auto loss = iterationLoss(predictions, target, weights); // the iteration loss (soft_iou_loss.h)
         optimizer.zero_grad();
         loss.backward();
         gradients.average();

@@ -2,7 +2,7 @@
 // simulated rounds per batch with the loss of eq. (12) on the last, Adam (lr 1e-3, L2 1e-4) with a
 // step decay, validation Dice after three rounds, checkpoints every epoch.
 
-#include "caiseg/caiseg_trainer.h"
+#include "training/caiseg/caiseg_trainer.h"
 
 #include "checkpoint/training_checkpoint.h"
 #include "checkpoint/training_run_record.h"

@@ -3,10 +3,10 @@
 // exposed for tests: a batch of augmented patches, the iterative rounds with the loss on the last,
 // and the validation protocol.
 
-#include "caiseg/caiseg_network.h"
+#include "inference/caiseg/caiseg_network.h"
 #include "clicks/caiseg_click_simulator.h"
-#include "data/volume_augmentation.h"
-#include "data/volume_samples.h"
+#include "training/data/volume_augmentation.h"
+#include "training/data/volume_samples.h"
 #include "losses/focus_guided_loss.h"
 
 #include <torch/torch.h>

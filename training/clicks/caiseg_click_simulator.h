@@ -16,7 +16,7 @@
 // the erosion removes entirely is sampled un-eroded (a lesion thinner than the erosion still gets its
 // clicks).
 
-#include "caiseg/caiseg_prompt.h"
+#include "inference/caiseg/caiseg_prompt.h"
 
 #include <torch/torch.h>
 

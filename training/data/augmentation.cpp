@@ -1,4 +1,4 @@
-#include "data/augmentation.h"
+#include "training/data/augmentation.h"
 
 #include <stdexcept>
 

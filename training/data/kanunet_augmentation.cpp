@@ -1,4 +1,4 @@
-#include "data/kanunet_augmentation.h"
+#include "training/data/kanunet_augmentation.h"
 
 #include <cmath>
 

@@ -1,4 +1,4 @@
-#include "data/segmentation_samples.h"
+#include "training/data/segmentation_samples.h"
 #include "jobs/ikan_training_job.h"
 
 namespace medclick {

@@ -1,6 +1,6 @@
-#include "data/segmentation_samples.h"
+#include "training/data/segmentation_samples.h"
 
-#include "data/metadata_lines.h"
+#include "training/data/metadata_lines.h"
 #include "weights/safetensors.h"
 
 #include <algorithm>

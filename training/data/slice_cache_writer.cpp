@@ -2,7 +2,7 @@
 // kanunet_preprocessing.h), min–max scaled to uint8 per modality (the network input min–max scales
 // again, so only the quantisation is lost), and one binary map per class.
 
-#include "data/segmentation_samples.h"
+#include "training/data/segmentation_samples.h"
 #include "jobs/segmenter_training_job.h"
 #include "kanunet/kanunet_preprocessing.h"
 

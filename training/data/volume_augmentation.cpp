@@ -1,4 +1,4 @@
-#include "data/volume_augmentation.h"
+#include "training/data/volume_augmentation.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 

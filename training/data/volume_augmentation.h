@@ -7,7 +7,7 @@
 // trilinear for the image, nearest for the mask (grid_sample), zeros outside. Intensity transforms
 // touch only the image. Runs before the z-score normalisation, as in the paper.
 
-#include "caiseg/caiseg_prompt.h"
+#include "inference/caiseg/caiseg_prompt.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,4 @@
-#include "data/volume_samples.h"
+#include "training/data/volume_samples.h"
 #include "jobs/caiseg_training_job.h"
 
 #include <algorithm>

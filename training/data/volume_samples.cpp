@@ -1,7 +1,7 @@
-#include "data/volume_samples.h"
+#include "training/data/volume_samples.h"
 
-#include "caiseg/caiseg_engine.h"
-#include "data/metadata_lines.h"
+#include "inference/caiseg/caiseg_engine.h"
+#include "training/data/metadata_lines.h"
 #include "weights/safetensors.h"
 
 #include <algorithm>

@@ -4,8 +4,8 @@
 // lesion mask ([D, H, W] uint8 0/1), the voxel spacing, a name and a group (one patient's cases stay
 // in one split). Cases keep their own sizes; the trainer cuts patches from them.
 
-#include "caiseg/caiseg_prompt.h"
-#include "data/segmentation_samples.h"
+#include "inference/caiseg/caiseg_prompt.h"
+#include "training/data/segmentation_samples.h"
 
 #include <torch/torch.h>
 

@@ -8,14 +8,14 @@
 #include "checkpoint/training_run_record.h"
 #include "clicks/error_click_sampler.h"
 #include "clicks/simulated_automatic_mask.h"
-#include "data/augmentation.h"
-#include "data/segmentation_samples.h"
+#include "training/data/augmentation.h"
+#include "training/data/segmentation_samples.h"
 #include "distributed/data_shard.h"
 #include "distributed/gradient_averager.h"
 #include "distributed/training_job_context.h"
 #include "engine/device.h"
-#include "ikan/ikan_engine.h"
-#include "ikan/ikan_network.h"
+#include "inference/ikan/ikan_engine.h"
+#include "inference/ikan/ikan_network.h"
 #include "losses/soft_iou_loss.h"
 #include "weights/safetensors.h"
 
@@ -218,7 +218,7 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
         previous = probability.detach();
         if (t + 1 < o.gradientRounds) addErrorClicks(clicks, previous, target, &random);
       }
-      const auto loss = iterationLoss(predictions, target, weights); // IKAN eq. (1), the mean over this rank's share
+      const auto loss = iterationLoss(predictions, target, weights); // the iteration loss (soft_iou_loss.h), the mean over this rank's share
       optimizer.zero_grad();
       loss.backward();
       gradients.average(); // equal shares: the mean of the ranks' means is the global batch's mean

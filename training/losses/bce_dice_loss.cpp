@@ -1,5 +1,7 @@
 #include "losses/bce_dice_loss.h"
 
+#include "losses/soft_dice_loss.h"
+
 #include <stdexcept>
 
 namespace medclick {
@@ -16,10 +18,7 @@ torch::Tensor bceDiceLoss(const torch::Tensor& logits, const torch::Tensor& targ
   // without log(0) when p saturates.
   const auto bce = F::binary_cross_entropy_with_logits(z, g, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(torch::kNone))
                        .mean(2); // (1/N) Σ_i
-  const auto p = torch::sigmoid(z);
-  const auto overlap = (p * g).sum(2);
-  const auto total = p.sum(2) + g.sum(2);
-  const auto dice = torch::where(total > 0, 1.0 - 2.0 * overlap / total.clamp_min(1e-12), torch::zeros_like(total));
+  const auto dice = softDiceLoss(torch::sigmoid(z), g, 2); // [B, K]
   return (alpha * bce + (1.0 - alpha) * dice).mean(); // KANU-Net: α · L_BCE + (1 − α) · L_Dice
 }
 

@@ -55,15 +55,6 @@ torch::Tensor focusGuidedLoss(const torch::Tensor& probability, const torch::Ten
   return (weights.to(probability.dtype()) * bce).flatten(1).mean(1); // CAISeg eq. (8), mean over voxels
 }
 
-torch::Tensor softDiceLoss(const torch::Tensor& probability, const torch::Tensor& target) {
-  if (probability.sizes() != target.sizes()) throw std::invalid_argument("softDiceLoss: probability and target shapes differ");
-  const auto p = probability.flatten(1);
-  const auto y = target.to(probability.dtype()).flatten(1);
-  const auto overlap = (p * y).sum(1);
-  const auto total = p.sum(1) + y.sum(1);
-  return torch::where(total > 0, 1.0 - 2.0 * overlap / total.clamp_min(1e-12), torch::zeros_like(total));
-}
-
 double focusGuidedMu(double progress, const FocusGuidedLossOptions& options) {
   return options.muStart + (options.muEnd - options.muStart) * std::clamp(progress, 0.0, 1.0);
 }

@@ -6,9 +6,9 @@
 
 #include "checkpoint/training_checkpoint.h"
 #include "checkpoint/training_run_record.h"
-#include "data/augmentation.h"
-#include "data/kanunet_augmentation.h"
-#include "data/segmentation_samples.h"
+#include "training/data/augmentation.h"
+#include "training/data/kanunet_augmentation.h"
+#include "training/data/segmentation_samples.h"
 #include "distributed/data_shard.h"
 #include "distributed/gradient_averager.h"
 #include "distributed/training_job_context.h"

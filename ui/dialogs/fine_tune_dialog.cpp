@@ -286,12 +286,12 @@ void FineTuneDialog::start() {
 
   const FineTuneRunner runner = options_.runner;
   worker_ = QThread::create([this, runner, s] {
-    TrainingSummary summary;
+    FineTuneOutcome summary;
     QString error;
     try {
       // Reports arrive on this worker thread; the widgets are updated on the GUI thread.
       summary = runner(
-          s, [this](const TrainingProgress& report) { QMetaObject::invokeMethod(this, [this, report] { showProgress(report); }, Qt::QueuedConnection); },
+          s, [this](const FineTuneProgress& report) { QMetaObject::invokeMethod(this, [this, report] { showProgress(report); }, Qt::QueuedConnection); },
           cancel_);
     } catch (const std::exception& e) {
       error = QString::fromLocal8Bit(e.what());
@@ -320,7 +320,7 @@ void FineTuneDialog::reject() {
   QDialog::reject();
 }
 
-void FineTuneDialog::showProgress(const TrainingProgress& report) {
+void FineTuneDialog::showProgress(const FineTuneProgress& report) {
   if (!report.note.empty()) { // set-up lines (the dialog offers no --transfer): for the log, not the chart
     qInfo("fine-tune: %s", report.note.c_str());
     return;
@@ -356,7 +356,7 @@ void FineTuneDialog::showProgress(const TrainingProgress& report) {
                          .arg(durationText(report.etaSeconds)));
 }
 
-void FineTuneDialog::finishJob(const TrainingSummary& summary, const QString& error) {
+void FineTuneDialog::finishJob(const FineTuneOutcome& summary, const QString& error) {
   if (worker_) {
     worker_->wait(); // the thread is past its last report: this returns at once
     delete worker_;

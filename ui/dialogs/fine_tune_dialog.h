@@ -6,7 +6,7 @@
 // Cancel stops the job cleanly after its current step. When the job ends, weightsReady names the
 // best weights so the owner can add them to the model chooser.
 
-#include "jobs/training_progress.h"
+#include "dialogs/fine_tune_report.h"
 
 #include <QDialog>
 #include <QList>
@@ -43,7 +43,7 @@ struct FineTuneSettings {
 // Runs the job on the worker thread: reports through progress (any thread is fine), checks cancel
 // after every step, returns the summary or throws with a message.
 using FineTuneRunner =
-    std::function<TrainingSummary(const FineTuneSettings& settings, const ProgressCallback& progress, const std::atomic<bool>& cancel)>;
+    std::function<FineTuneOutcome(const FineTuneSettings& settings, const FineTuneProgressCallback& progress, const std::atomic<bool>& cancel)>;
 
 struct FineTuneModel {
   QString model;          // the name the runner and weightsReady use, e.g. "ikan"
@@ -85,8 +85,8 @@ private:
   void modelChosen(int index);
   void setRunning(bool running);
   void showStatus(const QString& text, bool error = false);
-  void showProgress(const TrainingProgress& report);
-  void finishJob(const TrainingSummary& summary, const QString& error);
+  void showProgress(const FineTuneProgress& report);
+  void finishJob(const FineTuneOutcome& summary, const QString& error);
 
   FineTuneDialogOptions options_;
   QButtonGroup* sourceGroup_ = nullptr;

@@ -1,6 +1,6 @@
 #include "window/main_window.h"
 
-#include "data/modality_files.h"
+#include "core/data/modality_files.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
 #include "view/surface_view.h"
