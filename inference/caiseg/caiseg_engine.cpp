@@ -28,6 +28,7 @@
 #include "engine/device.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
+#include "weights/weights_metadata.h"
 
 #include <algorithm>
 #include <cmath>
@@ -314,16 +315,12 @@ std::unique_ptr<CaisegEngine> createCaisegEngine(const CaisegEngineOptions& opti
   }
   const auto content = loadSafetensors(options.weightsPath);
   const auto& metadata = content.metadata;
-  const auto model = metadata.find("model");
-  if (model == metadata.end())
-    throw WeightsError(options.weightsPath, "has no 'model' in its metadata; CAISeg weights say model=caiseg, variant and anisotropic");
-  if (model->second != "caiseg") throw WeightsError(options.weightsPath, "holds weights of model '" + model->second + "', not CAISeg");
-  const auto variant = metadata.find("variant");
-  if (variant == metadata.end()) throw WeightsError(options.weightsPath, "has no CAISeg 'variant' (slim or paper) in its metadata");
+  requireModelName(metadata, "caiseg", "CAISeg", options.weightsPath);
+  const std::string variant = requiredMetadataText(metadata, "variant", "CAISeg's slim or paper", options.weightsPath);
   const auto anisotropic = metadata.find("anisotropic");
   CaisegOptions networkOptions;
   try {
-    networkOptions = CaisegOptions::named(variant->second, anisotropic != metadata.end() && anisotropic->second == "1");
+    networkOptions = CaisegOptions::named(variant, anisotropic != metadata.end() && anisotropic->second == "1");
   } catch (const std::invalid_argument& e) {
     throw WeightsError(options.weightsPath, e.what());
   }

@@ -5,6 +5,7 @@
 #include "nn/resize.h"
 #include "runtime/cpu_tuning.h"
 #include "weights/safetensors.h"
+#include "weights/weights_metadata.h"
 
 #include <mutex>
 #include <optional>
@@ -120,13 +121,15 @@ std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& opt
     return std::make_unique<IkanEngine>(IkanNetwork(IkanOptions::named(options.variant)), device, options.zoomIn, options.flipAveraging);
   }
   const auto content = loadSafetensors(options.weightsPath);
-  const auto model = content.metadata.find("model");
-  if (model != content.metadata.end() && model->second != "ikan")
-    throw WeightsError(options.weightsPath, "holds weights of model '" + model->second + "', not IKAN");
+  requireModelName(content.metadata, "ikan", "IKAN", options.weightsPath, true); // early IKAN files name no model
   const auto variant = content.metadata.find("variant");
-  IkanOptions networkOptions = IkanOptions::named(variant != content.metadata.end() ? variant->second : options.variant);
-  if (const auto size = content.metadata.find("input_size"); size != content.metadata.end())
-    networkOptions.inputSize = std::stoi(size->second);
+  IkanOptions networkOptions;
+  try {
+    networkOptions = IkanOptions::named(variant != content.metadata.end() ? variant->second : options.variant);
+  } catch (const std::invalid_argument& e) {
+    throw WeightsError(options.weightsPath, e.what());
+  }
+  if (content.metadata.count("input_size")) networkOptions.inputSize = positiveMetadataInt(content.metadata, "input_size", options.weightsPath);
   IkanNetwork network(networkOptions);
   loadModuleWeights(*network, content, options.weightsPath);
   return std::make_unique<IkanEngine>(std::move(network), device, options.zoomIn, options.flipAveraging);

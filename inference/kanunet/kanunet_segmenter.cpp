@@ -109,14 +109,11 @@ std::unique_ptr<AutomaticSegmenter> createKanUnetSegmenter(const KanUnetSegmente
   const torch::Device device = chooseDevice(options.device);
   const std::string& path = options.weightsPath;
   const auto content = loadSafetensors(path);
-  const auto model = content.metadata.find("model");
-  if (model == content.metadata.end()) throw WeightsError(path, "names no model in its metadata; KANU-Net weights say model 'kanunet'");
-  if (model->second != "kanunet") throw WeightsError(path, "holds weights of model '" + model->second + "', not KANU-Net");
-  const auto variant = content.metadata.find("variant");
-  if (variant == content.metadata.end()) throw WeightsError(path, "names no KANU-Net variant in its metadata");
+  requireModelName(content.metadata, "kanunet", "KANU-Net", path);
+  const std::string variant = requiredMetadataText(content.metadata, "variant", "a KANU-Net variant", path);
   KanUnetOptions networkOptions;
   try {
-    networkOptions = KanUnetOptions::named(variant->second);
+    networkOptions = KanUnetOptions::named(variant);
   } catch (const std::invalid_argument& e) {
     throw WeightsError(path, e.what());
   }

@@ -80,14 +80,11 @@ std::unique_ptr<AutomaticSegmenter> createKmUnetSegmenter(const KmUnetSegmenterO
   const torch::Device device = chooseDevice(options.device);
   const std::string& path = options.weightsPath;
   const auto content = loadSafetensors(path);
-  const auto model = content.metadata.find("model");
-  if (model == content.metadata.end()) throw WeightsError(path, "names no model in its metadata; KM-UNet weights say model 'kmunet'");
-  if (model->second != "kmunet") throw WeightsError(path, "holds weights of model '" + model->second + "', not KM-UNet");
-  const auto variant = content.metadata.find("variant");
-  if (variant == content.metadata.end()) throw WeightsError(path, "names no KM-UNet variant in its metadata");
+  requireModelName(content.metadata, "kmunet", "KM-UNet", path);
+  const std::string variant = requiredMetadataText(content.metadata, "variant", "a KM-UNet variant", path);
   KmUnetOptions networkOptions;
   try {
-    networkOptions = KmUnetOptions::named(variant->second);
+    networkOptions = KmUnetOptions::named(variant);
   } catch (const std::invalid_argument& e) {
     throw WeightsError(path, e.what());
   }

@@ -4,6 +4,23 @@
 
 namespace medclick {
 
+void requireModelName(const std::map<std::string, std::string>& metadata, const std::string& expected, const std::string& label,
+                      const std::string& path, bool allowMissing) {
+  const auto model = metadata.find("model");
+  if (model == metadata.end()) {
+    if (allowMissing) return;
+    throw WeightsError(path, "has no 'model' in its metadata; " + label + " weights say model '" + expected + "'");
+  }
+  if (model->second != expected) throw WeightsError(path, "holds weights of model '" + model->second + "', not " + label);
+}
+
+std::string requiredMetadataText(const std::map<std::string, std::string>& metadata, const std::string& key, const std::string& what,
+                                 const std::string& path) {
+  const auto found = metadata.find(key);
+  if (found == metadata.end()) throw WeightsError(path, "has no '" + key + "' in its metadata (" + what + ")");
+  return found->second;
+}
+
 int positiveMetadataInt(const std::map<std::string, std::string>& metadata, const std::string& key, const std::string& path) {
   const auto found = metadata.find(key);
   if (found == metadata.end()) throw WeightsError(path, "has no '" + key + "' in its metadata");

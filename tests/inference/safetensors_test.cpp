@@ -7,6 +7,7 @@
 #include "json/json_value.h"
 #include "weights/safetensors.h"
 #include "weights/weight_transfer.h"
+#include "weights/weights_metadata.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -229,6 +230,21 @@ MEDCLICK_TEST(json_parser_rejects_malformed_headers_and_decodes_escapes) {
   EXPECT_THROWS_WITH(json::ParseError, json::parse(R"({"a":1} x)"), "unexpected text");
   EXPECT_THROWS_WITH(json::ParseError, json::parse(std::string(100, '[')), "nested too deeply");
   EXPECT(json::parse(json::quote("line\nbreak \"q\"")).string == "line\nbreak \"q\"");
+}
+
+// The one model-name check every engine makes before it builds a network.
+MEDCLICK_TEST(weights_metadata_names_the_model_or_the_file_is_refused) {
+  const std::map<std::string, std::string> kmunet{{"model", "kmunet"}, {"variant", "small"}, {"input_size", "256"}};
+  requireModelName(kmunet, "kmunet", "KM-UNet", "w.safetensors");
+  EXPECT_THROWS_WITH(WeightsError, requireModelName(kmunet, "caiseg", "CAISeg", "w.safetensors"),
+                     "w.safetensors: holds weights of model 'kmunet', not CAISeg");
+  const std::map<std::string, std::string> unnamed{{"variant", "small"}};
+  EXPECT_THROWS_WITH(WeightsError, requireModelName(unnamed, "kmunet", "KM-UNet", "w.safetensors"), "has no 'model' in its metadata");
+  requireModelName(unnamed, "ikan", "IKAN", "w.safetensors", true); // early IKAN files: accepted
+  EXPECT(requiredMetadataText(kmunet, "variant", "a KM-UNet variant", "w.safetensors") == "small");
+  EXPECT_THROWS_WITH(WeightsError, requiredMetadataText(unnamed, "model", "the model", "w.safetensors"), "has no 'model' in its metadata (the model)");
+  EXPECT(positiveMetadataInt(kmunet, "input_size", "w.safetensors") == 256);
+  EXPECT_THROWS_WITH(WeightsError, positiveMetadataInt(kmunet, "variant", "w.safetensors"), "is not a positive integer");
 }
 
 MEDCLICK_TEST_MAIN()
