@@ -75,18 +75,22 @@ void requireFiniteGeometry(const std::string& path, const unsigned char* header,
   };
   const int width = nifti2 ? 8 : 4;
   const int pixdim = nifti2 ? 104 : 76;
+  // Magnitudes beyond any scanner's (or tiny non-zero spacings) made VNL's SVD run for minutes (tests/fuzz).
+  auto plausible = [](double v) { return std::isfinite(v) && std::abs(v) <= 1e7; };
   for (int i = 0; i < 8; ++i)
     if (!std::isfinite(real(pixdim + width * i))) throw ImageIOError(path, "header declares a non-finite voxel spacing (pixdim)");
+  for (int i = 1; i < 4; ++i)
+    if (!plausible(real(pixdim + width * i)) || (real(pixdim + width * i) != 0.0 && std::abs(real(pixdim + width * i)) < 1e-7)) throw ImageIOError(path, "header declares an implausible voxel spacing (pixdim)");
   const int qformCode = nifti2 ? readValue<std::int32_t>(header + 344, swapped) : readValue<std::int16_t>(header + 252, swapped);
   const int sformCode = nifti2 ? readValue<std::int32_t>(header + 348, swapped) : readValue<std::int16_t>(header + 254, swapped);
   const int quaternion = nifti2 ? 352 : 256; // quatern_b, c, d, qoffset_x, y, z
   if (qformCode > 0)
     for (int i = 0; i < 6; ++i)
-      if (!std::isfinite(real(quaternion + width * i))) throw ImageIOError(path, "header declares a non-finite qform (orientation)");
+      if (!plausible(real(quaternion + width * i))) throw ImageIOError(path, "header declares a non-finite qform (orientation) or one beyond 10^7 mm");
   const int rows = nifti2 ? 400 : 280; // srow_x, srow_y, srow_z
   if (sformCode > 0)
     for (int i = 0; i < 12; ++i)
-      if (!std::isfinite(real(rows + width * i))) throw ImageIOError(path, "header declares a non-finite sform (orientation)");
+      if (!plausible(real(rows + width * i))) throw ImageIOError(path, "header declares a non-finite sform (orientation) or one beyond 10^7 mm");
 }
 
 } // namespace

@@ -33,7 +33,6 @@ namespace {
 
 constexpr int kAutosaveIntervalMs = 30'000;
 constexpr int kAutosaveDebounceMs = 1'000; // after a change: soon, but not once per brush dab
-constexpr int kMaxRecentFiles = 10;
 
 QString imageFileFilter() {
   return MainWindow::tr("Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.png *.jpg *.jpeg *.bmp *.tif *.tiff *.dcm);;All files (*)");
@@ -46,7 +45,7 @@ bool isVolumeGeometry(const ImageGeometry& g) { return g.dimension == 3 && g.siz
 MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
     : QMainWindow(parent), services_(std::move(services)), controller_(new SessionController(this)), viewer_(new OrthoViewer(this)),
       autosave_(QDir(services_.dataFolder).filePath("autosave").toStdString()), autosaveTimer_(new QTimer(this)),
-      autosaveDebounce_(new QTimer(this)), surfaceDebounce_(new QTimer(this)), surface_(new SurfaceView) {
+      autosaveDebounce_(new QTimer(this)), surfaceDebounce_(new QTimer(this)), surface_(new SurfaceView), models_(services_.models) {
   if (!services_.confirm)
     services_.confirm = [this](const QString& q) { return QMessageBox::question(this, tr("MedClick"), q) == QMessageBox::Yes; };
   if (!services_.showError) services_.showError = [this](const QString& m) { QMessageBox::critical(this, tr("MedClick"), m); };
@@ -59,17 +58,6 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
   surfaceDebounce_->setInterval(300);
   connect(surfaceDebounce_, &QTimer::timeout, this, &MainWindow::updateSurface);
   resize(1200, 800);
-
-  models_ = services_.models;
-  QSettings settings;
-  const int customCount = settings.beginReadArray("models");
-  for (int i = 0; i < customCount; ++i) {
-    settings.setArrayIndex(i);
-    const ModelEntry entry{settings.value("label").toString(), settings.value("model").toString(), settings.value("weights").toString(),
-                           settings.value("volume", false).toBool(), settings.value("automatic", false).toBool()};
-    if (QFileInfo::exists(entry.weightsPath)) models_.append(entry);
-  }
-  settings.endArray();
 
   buildActions();
   buildToolBar();
@@ -272,7 +260,7 @@ void MainWindow::buildToolBar() {
   bar->addWidget(new QLabel(tr(" Model: ")));
   modelCombo_ = new QComboBox;
   modelCombo_->setObjectName("modelCombo");
-  for (const auto& m : models_) modelCombo_->addItem(m.label);
+  for (const auto& m : models_.entries()) modelCombo_->addItem(m.label);
   bar->addWidget(modelCombo_);
   bar->addAction(tr("Weights…"), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Choose Weights"), QString(), tr("Safetensors (*.safetensors)"));
@@ -336,9 +324,9 @@ void MainWindow::updateActions() {
   redo_->setEnabled(snapshot && snapshot->canRedo);
 }
 
-bool MainWindow::volumeModelChosen() const { return models_.value(modelCombo_->currentIndex()).volume; }
+bool MainWindow::volumeModelChosen() const { return models_.at(modelCombo_->currentIndex()).volume; }
 
-bool MainWindow::automaticModelChosen() const { return models_.value(modelCombo_->currentIndex()).automatic; }
+bool MainWindow::automaticModelChosen() const { return models_.at(modelCombo_->currentIndex()).automatic; }
 
 void MainWindow::autoSegment() {
   if (!controller_->hasImage()) return;
@@ -387,8 +375,8 @@ void MainWindow::setTool(ViewTool tool) { viewer_->setTool(tool); }
 void MainWindow::applyWindowPreset(double window, double level) { viewer_->setWindowLevel({window, level}); }
 
 void MainWindow::chooseEngine() {
-  if (models_.isEmpty()) return;
-  const ModelEntry entry = models_.value(modelCombo_->currentIndex());
+  if (models_.size() == 0) return;
+  const ModelEntry entry = models_.at(modelCombo_->currentIndex());
   const QString device = deviceCombo_->currentText();
   QSettings settings;
   settings.setValue("engine/modelIndex", modelCombo_->currentIndex());
@@ -410,11 +398,10 @@ void MainWindow::chooseEngine() {
     // The clicks after the automatic mask need a 2D interactive model: the last one chosen, or the
     // first offered (IKAN) when none was. Loaded first, so the label ends on the automatic model.
     if (interactiveModelIndex_ < 0 || controller_->engineName().isEmpty() || interactiveDevice_ != device) {
-      for (int i = 0; i < models_.size() && interactiveModelIndex_ < 0; ++i)
-        if (!models_[i].volume && !models_[i].automatic) interactiveModelIndex_ = i;
+      if (interactiveModelIndex_ < 0) interactiveModelIndex_ = models_.firstInteractive();
       if (interactiveModelIndex_ >= 0) {
         auto createInteractive = services_.createEngine;
-        const ModelEntry interactive = models_[interactiveModelIndex_];
+        const ModelEntry interactive = models_.at(interactiveModelIndex_);
         interactiveDevice_ = device;
         controller_->setEngine([createInteractive, interactive, device] { return createInteractive(interactive, device); });
       }
@@ -430,7 +417,7 @@ void MainWindow::chooseEngine() {
 }
 
 bool MainWindow::addWeightsFile(const QString& path) {
-  const ModelEntry current = models_.value(modelCombo_->currentIndex());
+  const ModelEntry current = models_.at(modelCombo_->currentIndex());
   std::optional<ModelEntry> named;
   if (services_.describeWeights) {
     try {
@@ -447,20 +434,8 @@ bool MainWindow::addWeightsFile(const QString& path) {
 }
 
 void MainWindow::addModel(const ModelEntry& entry) {
-  models_.append(entry);
+  models_.add(entry);
   modelCombo_->addItem(entry.label);
-  QSettings settings;
-  QList<ModelEntry> custom = models_.mid(services_.models.size());
-  settings.beginWriteArray("models", int(custom.size()));
-  for (int i = 0; i < custom.size(); ++i) {
-    settings.setArrayIndex(i);
-    settings.setValue("label", custom[i].label);
-    settings.setValue("model", custom[i].model);
-    settings.setValue("weights", custom[i].weightsPath);
-    settings.setValue("volume", custom[i].volume);
-    settings.setValue("automatic", custom[i].automatic);
-  }
-  settings.endArray();
   modelCombo_->setCurrentIndex(modelCombo_->count() - 1);
 }
 
@@ -531,7 +506,7 @@ SavedSession MainWindow::currentState() const {
   SavedSession s;
   s.imagePath = imagePath_.toStdString();
   s.dicomSeriesUid = seriesUid_.toStdString();
-  const ModelEntry entry = models_.value(modelCombo_->currentIndex());
+  const ModelEntry entry = models_.at(modelCombo_->currentIndex());
   s.model = entry.model.toStdString();
   s.weightsPath = entry.weightsPath.toStdString();
   if (const auto& snapshot = controller_->snapshot()) {
@@ -684,18 +659,13 @@ void MainWindow::dropEvent(QDropEvent* event) {
 }
 
 void MainWindow::rememberRecent(const QString& path) {
-  QSettings settings;
-  QStringList recent = settings.value("recentFiles").toStringList();
-  recent.removeAll(path);
-  recent.prepend(path);
-  while (recent.size() > kMaxRecentFiles) recent.removeLast();
-  settings.setValue("recentFiles", recent);
+  recentFiles_.remember(path);
   updateRecentMenu();
 }
 
 void MainWindow::updateRecentMenu() {
   recentMenu_->clear();
-  const QStringList recent = QSettings().value("recentFiles").toStringList();
+  const QStringList recent = recentFiles_.list();
   for (const QString& path : recent) recentMenu_->addAction(path, this, [this, path] { openPath(path); });
   recentMenu_->setEnabled(!recent.isEmpty());
 }

@@ -5,6 +5,8 @@
 // recovery. Whatever needs the app layer (engines by name, fine-tuning) comes in through
 // MainWindowServices, so ui/ links no model code.
 
+#include "model/model_registry.h"
+#include "model/recent_files.h"
 #include "engine/interactive_engine.h"
 #include "model/session_controller.h"
 #include "session/autosave_store.h"
@@ -29,16 +31,6 @@ class QTimer;
 namespace medclick::ui {
 
 class SurfaceView;
-
-struct ModelEntry {
-  QString label;       // what the chooser shows
-  QString model;       // engine name: "ikan", "classic", ...
-  QString weightsPath; // empty: the model's bundled weights
-  bool volume = false; // a 3D engine (CAISeg): clicks in any view refine the whole lesion
-  // A clickless 2D segmenter (KM-UNet, KANU-Net): Auto proposes a mask, the 2D interactive model's
-  // clicks refine it.
-  bool automatic = false;
-};
 
 struct MainWindowServices {
   // Builds an engine (runs on the session worker thread; throws with a message on failure).
@@ -124,7 +116,8 @@ private:
   bool dirty_ = false;          // changed since the last save or export
   bool autosaveDirty_ = false;  // changed since the last autosave
   QString imagePath_, seriesUid_;
-  QList<ModelEntry> models_;
+  ModelRegistry models_;
+  RecentFiles recentFiles_;
   int interactiveModelIndex_ = -1; // the 2D model whose clicks refine an automatic mask
   QString interactiveDevice_;      // the device it was loaded on
 
