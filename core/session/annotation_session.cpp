@@ -1,6 +1,7 @@
 #include "session/annotation_session.h"
 
 #include "segmentation/largest_component.h"
+#include "session/region_values.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -47,10 +48,15 @@ void AnnotationSession::refineVolume(const VolumeClickList& clicks) {
   if (result.size() != probability_.size()) throw std::runtime_error("the 3D engine returned a probability of the wrong size");
   for (float& p : result)
     if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
-  SliceState before{probability_, {}, volumeClicks_};
-  SliceState after{std::move(result), {}, clicks};
-  restore(SliceRef::wholeVolume(), after);
-  history_.record(SliceRef::wholeVolume(), before, after);
+  // Only the changed region goes into the history: the engine's patch, not the whole volume twice.
+  const auto& size = image_.geometry().size;
+  const VoxelBox box = changedBox(probability_.data(), result.data(), size);
+  RegionState before{copyRegion(probability_, size, box), {}, volumeClicks_};
+  RegionState after{copyRegion(result, size, box), {}, clicks};
+  probability_ = std::move(result);
+  volumeClicks_ = clicks;
+  lastChange_ = box;
+  history_.record(SliceRef::wholeVolume(), box, before, after);
 }
 
 void AnnotationSession::setAutomaticSegmenter(std::shared_ptr<AutomaticSegmenter> segmenter) {
@@ -86,11 +92,9 @@ void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
   plane.dimension = 2;
   plane.size = {shape.width, shape.height, 1};
   keepLargestComponent(result, plane, kMaskThreshold);
-  const SliceState before = stateOf(slice);
+  const RegionState before = stateOf(slice);
   // No clicks: the next click is round one, with this probability as its previous one.
-  const SliceState after{std::move(result), {}};
-  restore(slice, after);
-  history_.record(slice, before, after);
+  commitSlice(slice, before, {std::move(result), {}, {}});
 }
 
 void AnnotationSession::setExtraModalities(std::vector<Image> modalities) {
@@ -108,13 +112,26 @@ void AnnotationSession::setEngine(std::shared_ptr<InteractiveEngine> engine) {
 
 LabelMask AnnotationSession::mask() const {
   LabelMask mask(image_.geometry());
-  for (std::size_t i = 0; i < probability_.size(); ++i) mask.labels()[i] = probability_[i] > kMaskThreshold ? 1 : 0;
+  updateMask(mask, VoxelBox::whole(image_.geometry().size));
   return mask;
+}
+
+void AnnotationSession::updateMask(LabelMask& mask, const VoxelBox& box) const {
+  requireSameGrid(image_.geometry(), mask.geometry(), "mask");
+  const auto& size = image_.geometry().size;
+  if (box.empty()) return;
+  for (std::size_t k = box.begin[2]; k < box.end[2]; ++k)
+    for (std::size_t j = box.begin[1]; j < box.end[1]; ++j) {
+      const std::size_t row = (k * size[1] + j) * size[0];
+      for (std::size_t i = box.begin[0]; i < box.end[0] && i < size[0]; ++i)
+        mask.labels()[row + i] = probability_[row + i] > kMaskThreshold ? 1 : 0;
+    }
 }
 
 void AnnotationSession::loadMask(const LabelMask& mask) {
   requireSameGrid(image_.geometry(), mask.geometry(), "mask");
   for (std::size_t i = 0; i < probability_.size(); ++i) probability_[i] = mask.labels()[i] ? 1.0f : 0.0f;
+  lastChange_ = VoxelBox::whole(image_.geometry().size);
   clicks_.clear();
   volumeClicks_.clear();
   history_ = UndoHistory();
@@ -153,21 +170,34 @@ void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<
     if (!sliceClicks.empty()) clicks_[keyOf(slice)] = sliceClicks;
 }
 
-SliceState AnnotationSession::stateOf(const SliceRef& slice) const {
-  return {extractSlice(probability_, image_.geometry(), slice), clicks(slice)};
+RegionState AnnotationSession::stateOf(const SliceRef& slice) const {
+  return {extractSlice(probability_, image_.geometry(), slice), clicks(slice), {}};
 }
 
-void AnnotationSession::restore(const SliceRef& slice, const SliceState& state) {
-  if (slice.isWholeVolume()) {
-    probability_ = state.probability;
-    volumeClicks_ = state.volumeClicks;
-    return;
-  }
-  insertSlice(probability_, image_.geometry(), slice, state.probability);
-  if (state.clicks.empty())
+void AnnotationSession::commitSlice(const SliceRef& slice, const RegionState& before, const RegionState& after) {
+  const VoxelBox box = sliceBox(image_.geometry(), slice); // a slice's pixels are its box's values (region_values.h)
+  pasteRegion(probability_, image_.geometry().size, box, after.values);
+  lastChange_ = box;
+  if (after.clicks.empty())
     clicks_.erase(keyOf(slice));
   else
-    clicks_[keyOf(slice)] = state.clicks;
+    clicks_[keyOf(slice)] = after.clicks;
+  history_.record(slice, box, before, after);
+}
+
+void AnnotationSession::restore(const UndoStep& step) {
+  pasteRegion(probability_, image_.geometry().size, step.box, step.values);
+  lastChange_ = step.box;
+  if (step.scope.isWholeVolume()) {
+    step.volumeClicks.applyTo(volumeClicks_);
+    return;
+  }
+  ClickList sliceClicks = clicks(step.scope);
+  step.clicks.applyTo(sliceClicks);
+  if (sliceClicks.empty())
+    clicks_.erase(keyOf(step.scope));
+  else
+    clicks_[keyOf(step.scope)] = std::move(sliceClicks);
 }
 
 void AnnotationSession::requireEngineOn(const SliceRef& slice) {
@@ -193,14 +223,13 @@ void AnnotationSession::addClick(const SliceRef& slice, const Click& click) {
   if (!sliceExists(image_.geometry(), slice) || click.x < 0 || click.y < 0 || click.x > static_cast<double>(shape.width - 1) ||
       click.y > static_cast<double>(shape.height - 1))
     throw std::out_of_range("click outside the slice");
-  const SliceState before = stateOf(slice);
-  SliceState after;
+  const RegionState before = stateOf(slice);
+  RegionState after;
   after.clicks = before.clicks;
   after.clicks.push_back(click);
   // The slice's current probability is the previous one: zeros in round one, or a manual edit.
-  after.probability = refineSlice(slice, after.clicks, before.probability);
-  restore(slice, after);
-  history_.record(slice, before, after);
+  after.values = refineSlice(slice, after.clicks, before.values);
+  commitSlice(slice, before, after);
 }
 
 void AnnotationSession::paint(const SliceRef& slice, double x, double y, double radius, bool object) {
@@ -210,8 +239,8 @@ void AnnotationSession::paint(const SliceRef& slice, double x, double y, double 
 void AnnotationSession::paintStroke(const SliceRef& slice, const std::vector<std::pair<double, double>>& points, double radius,
                                     bool object) {
   const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
-  const SliceState before = stateOf(slice);
-  SliceState after = before;
+  const RegionState before = stateOf(slice);
+  RegionState after = before;
   const double r2 = radius * radius;
   const auto clampIndex = [](double v, std::size_t n) {
     return static_cast<std::size_t>(std::clamp(v, 0.0, static_cast<double>(n) - 1.0));
@@ -220,34 +249,31 @@ void AnnotationSession::paintStroke(const SliceRef& slice, const std::vector<std
     for (std::size_t v = clampIndex(std::floor(y - radius), shape.height); v <= clampIndex(std::ceil(y + radius), shape.height); ++v)
       for (std::size_t u = clampIndex(std::floor(x - radius), shape.width); u <= clampIndex(std::ceil(x + radius), shape.width); ++u) {
         const double du = static_cast<double>(u) - x, dv = static_cast<double>(v) - y;
-        if (du * du + dv * dv <= r2) after.probability[v * shape.width + u] = object ? 1.0f : 0.0f;
+        if (du * du + dv * dv <= r2) after.values[v * shape.width + u] = object ? 1.0f : 0.0f;
       }
-  restore(slice, after);
-  history_.record(slice, before, after);
+  commitSlice(slice, before, after);
 }
 
 void AnnotationSession::clearSlice(const SliceRef& slice) {
-  const SliceState before = stateOf(slice);
-  SliceState after{std::vector<float>(before.probability.size(), 0.0f), {}};
-  restore(slice, after);
-  history_.record(slice, before, after);
+  const RegionState before = stateOf(slice);
+  RegionState after{std::vector<float>(before.values.size(), 0.0f), {}, {}};
+  commitSlice(slice, before, after);
 }
 
 void AnnotationSession::fillHoles(const SliceRef& slice) {
   const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
-  const SliceState before = stateOf(slice);
+  const RegionState before = stateOf(slice);
   // Flood the background from a 1-px frame around the slice; what the flood misses is a hole.
   cv::Mat framed = cv::Mat::zeros(static_cast<int>(shape.height) + 2, static_cast<int>(shape.width) + 2, CV_8U);
   for (std::size_t v = 0; v < shape.height; ++v)
     for (std::size_t u = 0; u < shape.width; ++u)
-      framed.at<uint8_t>(static_cast<int>(v) + 1, static_cast<int>(u) + 1) = before.probability[v * shape.width + u] > kMaskThreshold ? 255 : 0;
+      framed.at<uint8_t>(static_cast<int>(v) + 1, static_cast<int>(u) + 1) = before.values[v * shape.width + u] > kMaskThreshold ? 255 : 0;
   cv::floodFill(framed, cv::Point(0, 0), cv::Scalar(128));
-  SliceState after = before;
+  RegionState after = before;
   for (std::size_t v = 0; v < shape.height; ++v)
     for (std::size_t u = 0; u < shape.width; ++u)
-      if (framed.at<uint8_t>(static_cast<int>(v) + 1, static_cast<int>(u) + 1) == 0) after.probability[v * shape.width + u] = 1.0f;
-  restore(slice, after);
-  history_.record(slice, before, after);
+      if (framed.at<uint8_t>(static_cast<int>(v) + 1, static_cast<int>(u) + 1) == 0) after.values[v * shape.width + u] = 1.0f;
+  commitSlice(slice, before, after);
 }
 
 std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int direction, bool addCentreClick) {
@@ -272,23 +298,21 @@ std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int d
     cv::minMaxLoc(distance, nullptr, nullptr, nullptr, &deepest);
     clicks.push_back({static_cast<double>(deepest.x), static_cast<double>(deepest.y), true});
   }
-  const SliceState before = stateOf(to);
-  SliceState after{refineSlice(to, clicks, carried), clicks};
-  restore(to, after);
-  history_.record(to, before, after);
+  const RegionState before = stateOf(to);
+  commitSlice(to, before, {refineSlice(to, clicks, carried), clicks, {}});
   return to;
 }
 
 SliceRef AnnotationSession::undo() {
-  const auto [slice, state] = history_.undo();
-  restore(slice, state);
-  return slice;
+  const UndoStep step = history_.undo();
+  restore(step);
+  return step.scope;
 }
 
 SliceRef AnnotationSession::redo() {
-  const auto [slice, state] = history_.redo();
-  restore(slice, state);
-  return slice;
+  const UndoStep step = history_.redo();
+  restore(step);
+  return step.scope;
 }
 
 } // namespace medclick

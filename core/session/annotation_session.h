@@ -37,6 +37,9 @@ public:
 
   const std::vector<float>& probability() const { return probability_; }
   LabelMask mask() const;                      // probability > 0.5, on the image's grid
+  // mask() within `box` only, into a mask on the image's grid: what a view's mask needs after an
+  // operation that changed `box` (lastChange()).
+  void updateMask(LabelMask& mask, const VoxelBox& box) const;
   void loadMask(const LabelMask& mask);        // starts over from an existing mask (history cleared)
   const ClickList& clicks(const SliceRef& slice) const;
   // Every slice that has clicks, in slice order: what a saved session keeps besides the mask.
@@ -88,11 +91,15 @@ public:
   SliceRef undo(); // returns the slice that changed (or SliceRef::wholeVolume())
   SliceRef redo();
   const UndoHistory& history() const { return history_; }
+  // Where the last operation (or undo, redo, load) changed the probability: what a view redraws.
+  const VoxelBox& lastChange() const { return lastChange_; }
 
 private:
   static long long keyOf(const SliceRef& slice) { return static_cast<long long>(slice.axis) * (1ll << 40) + static_cast<long long>(slice.index); }
-  SliceState stateOf(const SliceRef& slice) const;
-  void restore(const SliceRef& slice, const SliceState& state);
+  RegionState stateOf(const SliceRef& slice) const; // the slice's probability and clicks
+  // Applies `after` to the slice and records the step (the slice's plane is its box).
+  void commitSlice(const SliceRef& slice, const RegionState& before, const RegionState& after);
+  void restore(const UndoStep& step);
   void requireEngineOn(const SliceRef& slice);
   std::vector<float> refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous);
 
@@ -108,6 +115,7 @@ private:
   VolumeClickList volumeClicks_;
   std::optional<SliceRef> engineSlice_; // the slice the engine holds (set once per slice, not per click)
   UndoHistory history_;
+  VoxelBox lastChange_;
 };
 
 } // namespace medclick

@@ -3,44 +3,75 @@
 #include <zlib.h>
 
 #include <stdexcept>
+#include <type_traits>
 
 namespace medclick {
 
 UndoHistory::UndoHistory(std::size_t byteBudget) : budget_(byteBudget) {}
 
-UndoHistory::Packed UndoHistory::pack(const SliceState& state) {
-  Packed packed;
-  packed.values = state.probability.size();
-  packed.clicks = state.clicks;
-  packed.volumeClicks = state.volumeClicks;
-  const auto sourceBytes = static_cast<uLong>(state.probability.size() * sizeof(float));
+std::size_t UndoHistory::Packed::bytes() const {
+  return values.capacity() + clickTail.capacity() * sizeof(Click) + volumeClickTail.capacity() * sizeof(VolumeClick);
+}
+
+namespace {
+
+template <typename C>
+bool sameClick(const C& a, const C& b) {
+  if constexpr (std::is_same_v<C, Click>) return a.x == b.x && a.y == b.y && a.positive == b.positive;
+  else return a.i == b.i && a.j == b.j && a.k == b.k && a.positive == b.positive;
+}
+
+template <typename C>
+std::size_t commonPrefix(const std::vector<C>& a, const std::vector<C>& b) {
+  std::size_t n = 0;
+  while (n < a.size() && n < b.size() && sameClick(a[n], b[n])) ++n;
+  return n;
+}
+
+} // namespace
+
+std::string UndoHistory::compress(const std::vector<float>& values) {
+  const auto sourceBytes = static_cast<uLong>(values.size() * sizeof(float));
   uLongf compressedBytes = compressBound(sourceBytes);
-  packed.probability.resize(compressedBytes);
-  if (compress2(reinterpret_cast<Bytef*>(packed.probability.data()), &compressedBytes,
-                reinterpret_cast<const Bytef*>(state.probability.data()), sourceBytes, Z_BEST_SPEED) != Z_OK)
+  std::string buffer(compressedBytes, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(buffer.data()), &compressedBytes, reinterpret_cast<const Bytef*>(values.data()), sourceBytes,
+                Z_BEST_SPEED) != Z_OK)
     throw std::runtime_error("undo history: compression failed");
-  packed.probability.resize(compressedBytes);
-  return packed;
+  // A new string of the compressed length: resizing the buffer would keep its worst-case capacity,
+  // and the history would hold the uncompressed size of every step whatever it counted.
+  return std::string(buffer.data(), compressedBytes);
 }
 
-SliceState UndoHistory::unpack(const Packed& packed) {
-  SliceState state;
-  state.clicks = packed.clicks;
-  state.volumeClicks = packed.volumeClicks;
-  state.probability.resize(packed.values);
-  uLongf bytes = static_cast<uLongf>(packed.values * sizeof(float));
-  if (uncompress(reinterpret_cast<Bytef*>(state.probability.data()), &bytes, reinterpret_cast<const Bytef*>(packed.probability.data()),
-                 static_cast<uLong>(packed.probability.size())) != Z_OK)
+std::vector<float> UndoHistory::decompress(const std::string& packed, std::size_t count) {
+  std::vector<float> values(count);
+  uLongf bytes = static_cast<uLongf>(count * sizeof(float));
+  if (uncompress(reinterpret_cast<Bytef*>(values.data()), &bytes, reinterpret_cast<const Bytef*>(packed.data()),
+                 static_cast<uLong>(packed.size())) != Z_OK ||
+      bytes != count * sizeof(float))
     throw std::runtime_error("undo history: corrupt step");
-  return state;
+  return values;
 }
 
-void UndoHistory::record(const SliceRef& slice, const SliceState& before, const SliceState& after) {
+UndoStep UndoHistory::unpack(const Step& step, const Packed& side) const {
+  UndoStep out{step.scope, step.box, decompress(side.values, step.box.voxelCount()), {}, {}};
+  out.clicks = {step.keptClicks, side.clickTail};
+  out.volumeClicks = {step.keptVolumeClicks, side.volumeClickTail};
+  return out;
+}
+
+void UndoHistory::record(const SliceRef& scope, const VoxelBox& box, const RegionState& before, const RegionState& after) {
+  if (before.values.size() != box.voxelCount() || after.values.size() != box.voxelCount())
+    throw std::invalid_argument("undo history: a step's values do not fill its box");
   while (steps_.size() > cursor_) {
     bytes_ -= steps_.back().bytes();
     steps_.pop_back();
   }
-  steps_.push_back({slice, pack(before), pack(after)});
+  Step step{scope, box, commonPrefix(before.clicks, after.clicks), commonPrefix(before.volumeClicks, after.volumeClicks), {}, {}};
+  step.before = {compress(before.values), ClickList(before.clicks.begin() + step.keptClicks, before.clicks.end()),
+                 VolumeClickList(before.volumeClicks.begin() + step.keptVolumeClicks, before.volumeClicks.end())};
+  step.after = {compress(after.values), ClickList(after.clicks.begin() + step.keptClicks, after.clicks.end()),
+                VolumeClickList(after.volumeClicks.begin() + step.keptVolumeClicks, after.volumeClicks.end())};
+  steps_.push_back(std::move(step));
   bytes_ += steps_.back().bytes();
   ++cursor_;
   while (bytes_ > budget_ && steps_.size() > 1) { // the oldest steps go first; the newest always stays
@@ -50,16 +81,16 @@ void UndoHistory::record(const SliceRef& slice, const SliceState& before, const 
   }
 }
 
-std::pair<SliceRef, SliceState> UndoHistory::undo() {
+UndoStep UndoHistory::undo() {
   if (!canUndo()) throw std::logic_error("nothing to undo");
   const Step& step = steps_[--cursor_];
-  return {step.slice, unpack(step.before)};
+  return unpack(step, step.before);
 }
 
-std::pair<SliceRef, SliceState> UndoHistory::redo() {
+UndoStep UndoHistory::redo() {
   if (!canRedo()) throw std::logic_error("nothing to redo");
   const Step& step = steps_[cursor_++];
-  return {step.slice, unpack(step.after)};
+  return unpack(step, step.after);
 }
 
 } // namespace medclick

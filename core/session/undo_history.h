@@ -1,53 +1,86 @@
 #pragma once
-// Bounded undo/redo of slice edits. Each step keeps the slice's probability before and after, and
-// the slice's clicks before and after, zlib-compressed (probability maps are mostly exact 0s and 1s
-// and compress tens of times). When the compressed total passes the budget the oldest steps go, as
-// ITK-SNAP's UndoDataManager caps its run-length deltas.
+// Bounded undo/redo of session operations. A step keeps only the region the operation changed (a
+// voxel box: a slice's plane for a slice edit, the engine's patch for a 3D click) before and after,
+// zlib-compressed (probability maps are mostly exact 0s and 1s and compress tens of times), with the
+// change to the clicks of the step's scope (the common prefix is kept once, so a 1,000-click session
+// does not store 1,000 growing copies of its click list). When the stored bytes pass the budget the oldest
+// steps go, as ITK-SNAP's UndoDataManager caps its run-length deltas. A 3D click on a 512×512×300
+// volume thus costs the history its patch, not two whole volumes.
 
 #include "engine/click.h"
 #include "engine/volume_engine.h"
+#include "engine/voxel_box.h"
 #include "session/slice_access.h"
 
 #include <cstddef>
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <vector>
 
 namespace medclick {
 
-struct SliceState {
-  std::vector<float> probability;
+// What an operation changed within its scope: the probability inside `box` (copyRegion's order)
+// and the clicks of the scope (a slice's clicks, or the 3D engine's for a whole-volume step).
+struct RegionState {
+  std::vector<float> values;
   ClickList clicks;
-  VolumeClickList volumeClicks; // whole-volume steps only: the 3D engine's clicks
+  VolumeClickList volumeClicks;
+};
+
+// A click list's change: keep its first `keep` entries, then append `tail`.
+template <typename C>
+struct ListEdit {
+  std::size_t keep = 0;
+  std::vector<C> tail;
+  void applyTo(std::vector<C>& list) const {
+    list.resize(std::min(keep, list.size()));
+    list.insert(list.end(), tail.begin(), tail.end());
+  }
+};
+
+// What undo or redo restores: the values inside `box`, and the edits that turn the scope's current
+// clicks into the restored ones.
+struct UndoStep {
+  SliceRef scope;   // a slice, or SliceRef::wholeVolume() for a 3D engine's step
+  VoxelBox box;     // where the probability changed (may be empty: only clicks changed)
+  std::vector<float> values;
+  ListEdit<Click> clicks;
+  ListEdit<VolumeClick> volumeClicks;
 };
 
 class UndoHistory {
 public:
   explicit UndoHistory(std::size_t byteBudget = 256u << 20);
 
-  void record(const SliceRef& slice, const SliceState& before, const SliceState& after); // clears the redo side
+  // before/after hold box.voxelCount() values each. Clears the redo side.
+  void record(const SliceRef& scope, const VoxelBox& box, const RegionState& before, const RegionState& after);
   bool canUndo() const { return cursor_ > 0; }
   bool canRedo() const { return cursor_ < steps_.size(); }
-  // The slice and the state to restore there; throws std::logic_error when there is nothing to do.
-  std::pair<SliceRef, SliceState> undo();
-  std::pair<SliceRef, SliceState> redo();
-  std::size_t storedBytes() const { return bytes_; }
+  // The step's scope, box and the state to restore there; throws std::logic_error when there is nothing to do.
+  UndoStep undo();
+  UndoStep redo();
+  std::size_t storedBytes() const { return bytes_; } // what the steps hold: compressed values and clicks
+  std::size_t budget() const { return budget_; }
   std::size_t size() const { return steps_.size(); }
 
 private:
   struct Packed {
-    std::string probability; // zlib
-    std::size_t values = 0;
-    ClickList clicks;
-    VolumeClickList volumeClicks;
+    std::string values; // zlib, exactly as long as the compressed stream
+    ClickList clickTail;             // the scope's clicks after the common prefix
+    VolumeClickList volumeClickTail;
+    std::size_t bytes() const;
   };
   struct Step {
-    SliceRef slice;
+    SliceRef scope;
+    VoxelBox box;
+    std::size_t keptClicks = 0, keptVolumeClicks = 0; // common prefixes of before and after
     Packed before, after;
-    std::size_t bytes() const { return before.probability.size() + after.probability.size(); }
+    std::size_t bytes() const { return sizeof(Step) + before.bytes() + after.bytes(); }
   };
-  static Packed pack(const SliceState& state);
-  static SliceState unpack(const Packed& packed);
+  static std::string compress(const std::vector<float>& values);
+  static std::vector<float> decompress(const std::string& packed, std::size_t count);
+  UndoStep unpack(const Step& step, const Packed& side) const;
 
   std::deque<Step> steps_;
   std::size_t cursor_ = 0; // steps_[0..cursor_) are done

@@ -70,6 +70,32 @@ private:
   std::array<std::size_t, 3> size_{};
 };
 
+// Like a patch-wise 3D network (CAISeg): a ball of `radius` voxels around the newest click set to
+// 0.9 (positive) or 0.1 (negative); every other voxel keeps the previous probability.
+class PatchEngine : public VolumeInteractiveEngine {
+public:
+  explicit PatchEngine(double radius) : radius_(radius) {}
+  std::string name() const override { return "patch"; }
+  std::string deviceName() const override { return "cpu"; }
+  void setVolume(const float*, const std::array<std::size_t, 3>& size, const std::array<double, 3>&) override { size_ = size; }
+  std::vector<float> refine(const VolumeClickList& clicks, const float* previous) override {
+    std::vector<float> p(previous, previous + size_[0] * size_[1] * size_[2]);
+    if (clicks.empty()) return p;
+    const VolumeClick& c = clicks.back();
+    const long r = static_cast<long>(radius_);
+    for (long k = std::max(0l, long(c.k) - r); k <= std::min(long(size_[2]) - 1, long(c.k) + r); ++k)
+      for (long j = std::max(0l, long(c.j) - r); j <= std::min(long(size_[1]) - 1, long(c.j) + r); ++j)
+        for (long i = std::max(0l, long(c.i) - r); i <= std::min(long(size_[0]) - 1, long(c.i) + r); ++i)
+          if ((i - c.i) * (i - c.i) + (j - c.j) * (j - c.j) + (k - c.k) * (k - c.k) <= radius_ * radius_)
+            p[(std::size_t(k) * size_[1] + std::size_t(j)) * size_[0] + std::size_t(i)] = c.positive ? 0.9f : 0.1f;
+    return p;
+  }
+
+private:
+  double radius_;
+  std::array<std::size_t, 3> size_{};
+};
+
 // A deterministic stand-in for KM-UNet: 0.8 inside the middle third of the image, 0.1 elsewhere.
 // It keeps the size and first pixel of what it was given.
 class SquareSegmenter : public AutomaticSegmenter {
@@ -369,6 +395,47 @@ private slots:
     for (int i = 0; i < 50; ++i) session.paint({}, random() % 256, random() % 256, 20, i % 3 != 0);
     QVERIFY(session.history().storedBytes() <= 64u * 1024u + 1024u);
     QVERIFY(session.history().size() < 50);
+    QVERIFY(session.canUndo());
+  }
+
+  // Issue 22: a 3D click stores its patch, not two volumes, and the click list is stored as edits,
+  // so 1,000 clicks on a volume stay far inside the budget and every step can still be undone.
+  void a_long_3d_session_stores_only_changed_regions() {
+    Image big(ImageGeometry{3, {96, 96, 64}}, 1, PixelType::Int16);
+    const std::size_t budget = 8u << 20;
+    AnnotationSession session(big, budget);
+    session.setVolumeEngine(std::make_shared<PatchEngine>(3.0));
+    std::mt19937 random(22);
+    std::vector<std::vector<float>> probabilities{session.probability()};
+    for (int n = 0; n < 1000; ++n) {
+      session.addVolumeClick({double(random() % 96), double(random() % 96), double(random() % 64), n % 4 != 3});
+      if (n < 20) probabilities.push_back(session.probability());
+      // A 7-voxel ball's box in the history, never the volume (96*96*64 floats = 2.4 MB).
+      QVERIFY(session.lastChange().voxelCount() <= 7u * 7u * 7u);
+    }
+    QCOMPARE(session.history().size(), std::size_t{1000}); // nothing had to go
+    // Each step: its compressed patch twice and one click, about 1 KB; whole volumes would be 5 MB.
+    QVERIFY2(session.history().storedBytes() < 1000u * 2048u, qPrintable(QString::number(session.history().storedBytes())));
+    QVERIFY(session.history().storedBytes() <= budget);
+    for (int n = 0; n < 980; ++n) session.undo();
+    for (int n = 20; n >= 0; --n) {
+      QVERIFY(session.probability() == probabilities[std::size_t(n)]);
+      QCOMPARE(session.volumeClicks().size(), std::size_t(n));
+      if (n > 0) session.undo();
+    }
+    QVERIFY(!session.canUndo());
+    session.redo();
+    QVERIFY(session.probability() == probabilities[1]);
+  }
+
+  void the_history_drops_its_oldest_3d_steps_at_the_budget() {
+    Image big(ImageGeometry{3, {64, 64, 32}}, 1, PixelType::Int16);
+    AnnotationSession session(big, 64u * 1024u);
+    session.setVolumeEngine(std::make_shared<PatchEngine>(6.0));
+    std::mt19937 random(5);
+    for (int n = 0; n < 400; ++n) session.addVolumeClick({double(random() % 64), double(random() % 64), double(random() % 32), true});
+    QVERIFY(session.history().storedBytes() <= 64u * 1024u);
+    QVERIFY(session.history().size() < 400);
     QVERIFY(session.canUndo());
   }
 

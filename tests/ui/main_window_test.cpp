@@ -98,7 +98,7 @@ void clickOnPixel(MainWindow& window, SliceAxis axis, QPointF pixel, Qt::MouseBu
 
 std::size_t maskCount(MainWindow& window) {
   const auto& s = window.controller().snapshot();
-  return s ? s->mask.countNonZero() : 0;
+  return s ? s->mask().countNonZero() : 0;
 }
 
 } // namespace
@@ -128,16 +128,16 @@ private slots:
     QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
     const auto afterClick = window.controller().snapshot();
     QVERIFY(afterClick);
-    QVERIFY(afterClick->mask.at(403, 222) == 1); // the clicked pixel is object
-    const std::size_t area = afterClick->mask.countNonZero();
-    QVERIFY2(area > 500 && area < afterClick->mask.labels().size() / 2, qPrintable(QString::number(area)));
+    QVERIFY(afterClick->mask().at(403, 222) == 1); // the clicked pixel is object
+    const std::size_t area = afterClick->mask().countNonZero();
+    QVERIFY2(area > 500 && area < afterClick->mask().labels().size() / 2, qPrintable(QString::number(area)));
     QCOMPARE(afterClick->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(1));
 
     // A right click outside the head is a negative click: the object there stays background.
     clickOnPixel(window, SliceAxis::Axial, {60, 400}, Qt::RightButton);
     QCOMPARE(window.controller().snapshot()->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(2));
     QVERIFY(!window.controller().snapshot()->clicksOf({SliceAxis::Axial, 0})[1].positive);
-    QVERIFY(window.controller().snapshot()->mask.at(60, 400) == 0);
+    QVERIFY(window.controller().snapshot()->mask().at(60, 400) == 0);
 
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
     window.controller().waitUntilIdle();
@@ -189,7 +189,7 @@ private slots:
     QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
     QCOMPARE(window.viewer().cursor()[2], cursor[2] + 1); // the view followed to the new slice
     std::size_t onNext = 0;
-    const auto& mask = window.controller().snapshot()->mask;
+    const auto& mask = window.controller().snapshot()->mask();
     for (std::size_t j = 0; j < mask.geometry().size[1]; ++j)
       for (std::size_t i = 0; i < mask.geometry().size[0]; ++i) onNext += mask.at(i, j, cursor[2] + 1);
     QVERIFY2(onNext > 0, "propagation left the next slice empty");
@@ -230,8 +230,8 @@ private slots:
     QCOMPARE(snapshot.volumeClicks.size(), std::size_t(1));
     QCOMPARE(snapshot.volumeClicks[0].j, double(cursor[1]));
     // The ball spans neighbouring coronal planes too: the whole lesion, not one slice.
-    QCOMPARE(snapshot.mask.at(cursor[0], cursor[1] + 2, cursor[2]), std::uint8_t{1});
-    QCOMPARE(snapshot.mask.at(cursor[0], cursor[1], cursor[2]), std::uint8_t{1});
+    QCOMPARE(snapshot.mask().at(cursor[0], cursor[1] + 2, cursor[2]), std::uint8_t{1});
+    QCOMPARE(snapshot.mask().at(cursor[0], cursor[1], cursor[2]), std::uint8_t{1});
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
     window.controller().waitUntilIdle();
     QCOMPARE(maskCount(window), std::size_t(0));
@@ -315,7 +315,7 @@ private slots:
     window.controller().waitUntilIdle();
     QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
     const auto automatic = window.controller().snapshot();
-    const std::size_t automaticArea = automatic->mask.countNonZero();
+    const std::size_t automaticArea = automatic->mask().countNonZero();
     QVERIFY2(automaticArea > 0, "the automatic mask is empty");
     QVERIFY(automatic->clicksOf({SliceAxis::Axial, 0}).empty());
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
@@ -325,7 +325,7 @@ private slots:
     // For comparison: IKAN's answer to a click on the empty mask (then undone).
     const QPointF lesion(280, 230);
     clickOnPixel(window, SliceAxis::Axial, lesion);
-    const std::vector<std::uint8_t> fromNothing = window.controller().snapshot()->mask.labels();
+    const std::vector<std::uint8_t> fromNothing = window.controller().snapshot()->mask().labels();
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
     window.controller().waitUntilIdle();
 
@@ -333,13 +333,13 @@ private slots:
     // gets the automatic probability as its previous one, so the answer differs from the one above.
     QTest::keyClick(&window, Qt::Key_A, Qt::ControlModifier | Qt::ShiftModifier);
     window.controller().waitUntilIdle();
-    QVERIFY(window.controller().snapshot()->mask.labels() == automatic->mask.labels());
+    QVERIFY(window.controller().snapshot()->mask().labels() == automatic->mask().labels());
     clickOnPixel(window, SliceAxis::Axial, lesion);
     QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
     const auto refined = window.controller().snapshot();
     QCOMPARE(refined->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(1));
-    QVERIFY(refined->mask.labels() != automatic->mask.labels());
-    QVERIFY(refined->mask.labels() != fromNothing);
+    QVERIFY(refined->mask().labels() != automatic->mask().labels());
+    QVERIFY(refined->mask().labels() != fromNothing);
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier); // the click's step, then the automatic one
     window.controller().waitUntilIdle();
     QCOMPARE(maskCount(window), automaticArea);
@@ -355,7 +355,7 @@ private slots:
       waitForEngine(*window);
       clickOnPixel(*window, SliceAxis::Axial, {403, 222});
       QTRY_VERIFY_WITH_TIMEOUT(window->autosaveStore().hasRecovery(), 5000);
-      labels = window->controller().snapshot()->mask.labels();
+      labels = window->controller().snapshot()->mask().labels();
       // Destroyed without a close event: what a crash leaves behind.
     }
     MainWindow next(h.services());
@@ -363,7 +363,7 @@ private slots:
     QVERIFY(next.offerRecovery());
     QCOMPARE(h.questions.size(), 1);
     QVERIFY(next.controller().snapshot());
-    QVERIFY(next.controller().snapshot()->mask.labels() == labels);
+    QVERIFY(next.controller().snapshot()->mask().labels() == labels);
     QCOMPARE(next.controller().snapshot()->clicksOf({SliceAxis::Axial, 0}).size(), std::size_t(1));
 
     // A clean close discards the autosave: nothing is offered next time.

@@ -44,6 +44,7 @@ void SessionController::openImage(std::shared_ptr<const Image> image, std::vecto
   auto extras = std::make_shared<std::vector<Image>>(std::move(extraModalities));
   enqueue({Kind::Other, [this, image, extras](Outcome&) {
              session_ = std::make_unique<AnnotationSession>(*image);
+             mask_.reset(); // the next snapshot makes the new image's mask whole
              session_->setExtraModalities(std::move(*extras));
              if (engine_) session_->setEngine(engine_);
              if (volumeEngine_) session_->setVolumeEngine(volumeEngine_);
@@ -185,7 +186,8 @@ void SessionController::startNext() {
     outcome->milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (outcome->changesSession && session_) {
       auto snapshot = std::make_shared<SessionSnapshot>();
-      snapshot->mask = session_->mask();
+      snapshot->changed = updateMask();
+      snapshot->sharedMask = mask_;
       snapshot->clicks = session_->allClicks();
       snapshot->volumeClicks = session_->volumeClicks();
       snapshot->canUndo = session_->canUndo();
@@ -194,6 +196,21 @@ void SessionController::startNext() {
     }
     QMetaObject::invokeMethod(this, [this, outcome] { finish(outcome); }, Qt::QueuedConnection);
   }, Qt::QueuedConnection);
+}
+
+VoxelBox SessionController::updateMask() {
+  const ImageGeometry& geometry = session_->geometry();
+  if (!mask_) {
+    mask_ = std::make_shared<LabelMask>(session_->mask());
+    return VoxelBox::whole(geometry.size);
+  }
+  const VoxelBox box = session_->lastChange();
+  if (box.empty()) return box;
+  // A snapshot the GUI still shows holds this mask: write a copy, never what a view is reading.
+  // (Only this thread makes new references, so a count of 1 cannot grow while it is written.)
+  if (mask_.use_count() > 1) mask_ = std::make_shared<LabelMask>(*mask_);
+  session_->updateMask(*mask_, box);
+  return box;
 }
 
 void SessionController::finish(const std::shared_ptr<Outcome>& outcome) {

@@ -91,6 +91,7 @@ private:
   void enqueue(Operation operation);
   void startNext();
   void finish(const std::shared_ptr<Outcome>& outcome);
+  VoxelBox updateMask(); // worker thread: mask_ after the last operation; returns the box that changed
 
   QThread thread_;
   QObject* worker_ = nullptr; // lives in thread_: the context of the worker's queued calls
@@ -100,6 +101,7 @@ private:
   std::shared_ptr<AutomaticSegmenter> automaticSegmenter_; // idem
   std::shared_ptr<const Image> image_;
   SnapshotPtr snapshot_;
+  std::shared_ptr<LabelMask> mask_; // worker thread: the newest mask, shared by snapshots until it changes
   std::deque<Operation> queue_;
   bool running_ = false;
   QString engineName_, engineDevice_;

@@ -1,10 +1,11 @@
 #pragma once
-// What the views draw after each session operation: an immutable copy of the mask, the clicks of
+// What the views draw after each session operation: an immutable mask (shared, see sharedMask), the clicks of
 // every slice and the undo/redo state. The worker thread makes one after every operation; the GUI
 // thread only ever reads snapshots, so it never touches the session the worker is changing.
 
 #include "engine/click.h"
 #include "engine/volume_engine.h"
+#include "engine/voxel_box.h"
 #include "image/label_mask.h"
 #include "session/slice_access.h"
 
@@ -16,11 +17,16 @@
 namespace medclick::ui {
 
 struct SessionSnapshot {
-  LabelMask mask;
+  // The mask, shared with the snapshots before it while it did not change there: an operation copies
+  // it once, when a snapshot still holds it, and rewrites only the changed box (copy-on-write).
+  std::shared_ptr<const LabelMask> sharedMask;
+  VoxelBox changed; // where this snapshot's mask differs from the previous one's (the views redraw it)
   std::vector<std::pair<SliceRef, ClickList>> clicks;
   VolumeClickList volumeClicks; // the 3D engine's clicks, drawn on the views they lie in
   bool canUndo = false;
   bool canRedo = false;
+
+  const LabelMask& mask() const { return *sharedMask; }
 
   const ClickList& clicksOf(const SliceRef& slice) const {
     static const ClickList none;

@@ -193,7 +193,7 @@ void OrthoViewer::refresh() {
 void OrthoViewer::refreshView(SliceAxis axis) {
   SliceView* view = views_[static_cast<int>(axis)];
   const SliceRef slice = sliceOf(axis);
-  const LabelMask* mask = snapshot_ ? &snapshot_->mask : nullptr;
+  const LabelMask* mask = snapshot_ ? &snapshot_->mask() : nullptr;
   view->setPicture(renderSlice(*image_, slice, windowLevel_, mask, style_), pixelAspectOf(image_->geometry(), axis));
   ClickList markers = snapshot_ ? snapshot_->clicksOf(slice) : ClickList{};
   if (snapshot_)

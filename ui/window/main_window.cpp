@@ -364,7 +364,7 @@ void MainWindow::updateSurface() {
   const auto& snapshot = controller_->snapshot();
   if (!snapshot || !viewer_->isVolume()) return;
   try {
-    surface_->setMask(snapshot->mask, snapshot->mask.geometry());
+    surface_->setMask(snapshot->mask(), snapshot->mask().geometry());
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("The 3D surface cannot be shown: %1").arg(QString::fromStdString(e.what())), 10'000);
   }
@@ -510,7 +510,7 @@ SavedSession MainWindow::currentState() const {
   s.model = entry.model.toStdString();
   s.weightsPath = entry.weightsPath.toStdString();
   if (const auto& snapshot = controller_->snapshot()) {
-    s.mask = snapshot->mask;
+    s.mask = snapshot->mask();
     s.clicks = snapshot->clicks;
     s.volumeClicks = snapshot->volumeClicks;
   } else {
