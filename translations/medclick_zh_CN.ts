@@ -657,14 +657,6 @@
         <translation>Ctrl+Shift+A</translation>
     </message>
     <message>
-        <source>%1 segments volumes; choose a 2D model for this image.</source>
-        <translation>%1 用于分割三维体数据；请为此图像选择二维模型。</translation>
-    </message>
-    <message>
-        <source>This build offers no 3D models.</source>
-        <translation>此版本不提供三维模型。</translation>
-    </message>
-    <message>
         <source>%1 on %2, clicks: %3</source>
         <translation>%1（运行于 %2），点击：%3</translation>
     </message>
@@ -685,10 +677,6 @@
         <translation>请选择自动模型（KM-UNet、KANU-Net）或三维模型以生成自动掩膜。</translation>
     </message>
     <message>
-        <source>This build offers no automatic models.</source>
-        <translation>此版本不提供自动模型。</translation>
-    </message>
-    <message>
         <source>These weights cannot be used.
 
 %1</source>
@@ -701,6 +689,10 @@
         <translation>
             <numerusform>已为自动模型载入本病例的另外 %n 个模态</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>This build offers no models.</source>
+        <translation>此版本未提供任何模型。</translation>
     </message>
 </context>
 <context>

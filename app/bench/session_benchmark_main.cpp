@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -24,32 +25,32 @@ namespace {
 
 // Sets a ball of `radius` voxels around the newest click to 0.9 (positive) or 0.1 (negative);
 // every other voxel keeps the previous probability.
-class PatchEngine : public VolumeInteractiveEngine {
+class PatchEngine : public SegmentationEngine {
 public:
   explicit PatchEngine(double radius) : radius_(radius) {}
   std::string name() const override { return "patch"; }
   std::string deviceName() const override { return "cpu"; }
-  void setVolume(const float*, const std::array<std::size_t, 3>& size, const std::array<double, 3>&) override { size_ = size; }
-  std::vector<float> refine(const VolumeClickList& clicks, const float* previous) override {
-    const std::size_t n = size_[0] * size_[1] * size_[2];
-    std::vector<float> p = previous ? std::vector<float>(previous, previous + n) : std::vector<float>(n, 0.0f);
-    if (clicks.empty()) return p;
+  EngineCapabilities capabilities() const override {
+    EngineCapabilities c;
+    c.dimension = 3;
+    return c;
+  }
+  void setImage(const EngineImage& image) override { size_ = image.size; }
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* p) override {
     const VolumeClick& c = clicks.back();
-    const auto range = [&](double centre, int axis) {
-      const long lo = std::max(0l, static_cast<long>(centre - radius_));
-      const long hi = std::min(static_cast<long>(size_[axis]) - 1, static_cast<long>(centre + radius_));
-      return std::pair<long, long>(lo, hi);
-    };
-    const auto [i0, i1] = range(c.i, 0);
-    const auto [j0, j1] = range(c.j, 1);
-    const auto [k0, k1] = range(c.k, 2);
-    for (long k = k0; k <= k1; ++k)
-      for (long j = j0; j <= j1; ++j)
-        for (long i = i0; i <= i1; ++i) {
+    VoxelBox box;
+    const double centre[3] = {c.i, c.j, c.k};
+    for (int a = 0; a < 3; ++a) {
+      box.begin[a] = static_cast<std::size_t>(std::max(0.0, std::ceil(centre[a] - radius_)));
+      box.end[a] = std::min(size_[a], static_cast<std::size_t>(std::floor(centre[a] + radius_)) + 1);
+    }
+    for (std::size_t k = box.begin[2]; k < box.end[2]; ++k)
+      for (std::size_t j = box.begin[1]; j < box.end[1]; ++j)
+        for (std::size_t i = box.begin[0]; i < box.end[0]; ++i) {
           const double d2 = (i - c.i) * (i - c.i) + (j - c.j) * (j - c.j) + (k - c.k) * (k - c.k);
-          if (d2 <= radius_ * radius_) p[(static_cast<std::size_t>(k) * size_[1] + j) * size_[0] + i] = c.positive ? 0.9f : 0.1f;
+          if (d2 <= radius_ * radius_) p[(k * size_[1] + j) * size_[0] + i] = c.positive ? 0.9f : 0.1f;
         }
-    return p;
+    return box;
   }
 
 private:
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
   std::printf("peak RSS with the image open: %.0f MiB\n", peakRssMiB());
 
   ui::SessionController controller;
-  controller.setVolumeEngine([radius] { return std::make_shared<PatchEngine>(radius); });
+  controller.chooseEngine([radius] { return std::make_shared<PatchEngine>(radius); });
   controller.openImage(image);
   controller.waitUntilIdle();
   const double rssOpen = peakRssMiB();
@@ -91,11 +92,12 @@ int main(int argc, char** argv) {
   std::mt19937 random(22);
   std::vector<double> ms;
   for (int n = 0; n < clicks; ++n) {
-    const VolumeClick click{std::uniform_real_distribution<double>(0, size[0] - 1)(random),
-                            std::uniform_real_distribution<double>(0, size[1] - 1)(random),
-                            std::uniform_real_distribution<double>(0, size[2] - 1)(random), n % 3 != 2};
+    // A click on an axial slice, as the viewer sends it: the session makes it a 3D click.
+    const Click click{std::uniform_real_distribution<double>(0, size[0] - 1)(random),
+                      std::uniform_real_distribution<double>(0, size[1] - 1)(random), n % 3 != 2};
+    const SliceRef slice{SliceAxis::Axial, static_cast<std::size_t>(random() % size[2])};
     const auto start = std::chrono::steady_clock::now();
-    controller.addVolumeClick(click);
+    controller.addClick(slice, click);
     controller.waitUntilIdle(); // the snapshot has reached the GUI thread
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
     if ((n + 1) % std::max(1, clicks / 10) == 0)

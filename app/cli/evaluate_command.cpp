@@ -119,18 +119,20 @@ public:
     if (volumeModel && p.isSet(init)) throw UsageError("--init starts 2D clicks from an automatic mask; " + modelName + " has its own automatic round");
 
     // The models first: a wrong weights file is reported before any case is read.
-    std::unique_ptr<AutomaticSegmenter> segmenter;
+    app::EngineChoices choices;
+    choices.zoomIn = !p.isSet(noZoom);
+    choices.flipAveraging = !p.isSet(noFlip);
+    choices.keepClickedObjectsOnly = !p.isSet(allComponents);
+    std::unique_ptr<SegmentationEngine> segmenter; // the automatic model, or the one whose masks start the clicks
     if (automatic || p.isSet(init))
-      segmenter = app::createAutomaticSegmenterByName(automatic ? modelName : initName,
-                                                      (automatic ? p.value(weights) : p.value(initWeights)).toStdString(),
-                                                      p.value(device).toStdString(), !p.isSet(noFlip));
-    std::unique_ptr<VolumeInteractiveEngine> volumeEngine;
-    if (volumeModel) volumeEngine = app::createVolumeEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), {0, 0, 0},
-                                                                !p.isSet(allComponents));
-    std::unique_ptr<InteractiveEngine> engine;
+      segmenter = app::createAutomaticEngine(automatic ? modelName : initName,
+                                             (automatic ? p.value(weights) : p.value(initWeights)).toStdString(),
+                                             p.value(device).toStdString(), choices);
+    std::unique_ptr<SegmentationEngine> volumeEngine;
+    if (volumeModel) volumeEngine = app::createVolumeEngine(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), choices);
+    std::unique_ptr<SegmentationEngine> engine;
     if (!automatic && !volumeModel)
-      engine = app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(),
-                                       app::IkanInferenceChoices{!p.isSet(noZoom), !p.isSet(noFlip)});
+      engine = app::createInteractive2dEngine(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), choices);
 
     std::vector<LabeledCase> cases;
     for (const QString& folder : p.values(data)) {
@@ -153,7 +155,7 @@ public:
     if (automatic) return evaluateAutomatic(*segmenter, cases, p.value(label).toInt(), !p.isSet(allComponents), outDir);
     // classic follows the data: volumes get the 3D watershed and the 3D protocol.
     if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImageDimension(cases.front().imagePath) == 3)
-      volumeEngine = app::createVolumeEngineByName("classic", "", "cpu", {0, 0, 0}, !p.isSet(allComponents));
+      volumeEngine = app::createVolumeEngine("classic", "", "cpu", choices);
     if (volumeEngine)
       return evaluateVolumes(*volumeEngine, volumeModel && !p.isSet(clicksOnly), cases, p.value(label).toInt(), clicks, outDir);
     std::vector<CaseResult> results;
@@ -173,8 +175,8 @@ public:
       if (segmenter) { // round one refines the automatic mask, as segment --then ikan does
         const auto start = std::chrono::steady_clock::now();
         const ImageGeometry& g = image.geometry();
-        std::vector<float> initial = segmenter->predict(image.voxels().data(), static_cast<int>(g.size[0]), static_cast<int>(g.size[1]),
-                                                        static_cast<int>(image.components()));
+        segmenter->setImage(planeImage(image.voxels().data(), g.size[0], g.size[1], static_cast<int>(image.components())));
+        std::vector<float> initial = refinedMap(*segmenter, {}, 0, nullptr, g.voxelCount());
         if (!p.isSet(allComponents)) keepLargestComponent(initial, g, kEvaluationThreshold);
         initSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         results.push_back(evaluateCase(*engine, image, mask, cases[i].name, clicks, &initial));
@@ -217,7 +219,7 @@ public:
 private:
   // The 3D protocol (volume_interactive_evaluation.h) on every volume with a non-empty reference;
   // automaticFirstRound: the engine segments once without clicks first (CAISeg's protocol).
-  static int evaluateVolumes(VolumeInteractiveEngine& engine, bool automaticFirstRound, const std::vector<LabeledCase>& cases, int label,
+  static int evaluateVolumes(SegmentationEngine& engine, bool automaticFirstRound, const std::vector<LabeledCase>& cases, int label,
                              int clicks, const std::filesystem::path& outDir) {
     std::vector<VolumeCaseResult> results;
     int skipped = 0;
@@ -276,7 +278,7 @@ private:
 
   // Dice, IoU, HD95 of the automatic mask of each case with a non-empty reference: 2D images whole,
   // volumes slice by slice with an MSD case's modalities (NAME_0000, NAME_0001, ...) as channels.
-  static int evaluateAutomatic(AutomaticSegmenter& segmenter, const std::vector<LabeledCase>& cases, int label, bool largestComponent,
+  static int evaluateAutomatic(SegmentationEngine& segmenter, const std::vector<LabeledCase>& cases, int label, bool largestComponent,
                                const std::filesystem::path& outDir) {
     std::vector<AutomaticCaseResult> results;
     int skipped = 0;

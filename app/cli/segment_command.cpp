@@ -150,28 +150,32 @@ public:
     }
 
     const int width = static_cast<int>(g.size[0]), height = static_cast<int>(g.size[1]);
-    std::vector<float> probability;
+    const EngineImage engineImage = planeImage(image.voxels().data(), g.size[0], g.size[1], static_cast<int>(image.components()));
+    std::vector<float> probability(g.voxelCount(), 0.0f); // refined in place by each round
     std::ostringstream report; // "<model> on <device>: ..." per stage
+    app::EngineChoices choices;
+    choices.zoomIn = !p.isSet(noZoom);
+    choices.flipAveraging = !p.isSet(noFlip);
     if (automatic) {
-      const auto segmenter =
-          app::createAutomaticSegmenterByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), !p.isSet(noFlip));
+      const auto segmenter = app::createAutomaticEngine(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), choices);
       const auto start = std::chrono::steady_clock::now();
-      probability = segmenter->predict(image.voxels().data(), width, height, static_cast<int>(image.components()));
+      segmenter->setImage(engineImage);
+      segmenter->refine({}, 0, probability.data());
       if (!p.isSet(allComponents)) keepLargestComponent(probability, g, cut);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       report << segmenter->name() << " on " << segmenter->deviceName() << ": automatic mask in " << static_cast<long>(ms + 0.5) << " ms";
     }
     if (!clicks.empty()) {
-      const auto engine = automatic ? app::createEngineByName(p.value(then).toStdString(), p.value(thenWeights).toStdString(),
-                                                              p.value(device).toStdString(), app::IkanInferenceChoices{!p.isSet(noZoom), !p.isSet(noFlip)})
-                                    : app::createEngineByName(modelName, p.value(weights).toStdString(), p.value(device).toStdString(),
-                                                              app::IkanInferenceChoices{!p.isSet(noZoom), !p.isSet(noFlip)});
-      engine->setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
+      const auto engine = automatic ? app::createInteractive2dEngine(p.value(then).toStdString(), p.value(thenWeights).toStdString(),
+                                                                     p.value(device).toStdString(), choices)
+                                    : app::createInteractive2dEngine(modelName, p.value(weights).toStdString(), p.value(device).toStdString(),
+                                                                     choices);
+      engine->setImage(engineImage);
       const auto start = std::chrono::steady_clock::now();
       // Round one refines the automatic probability when there is one (X_prev), an empty mask otherwise.
       for (size_t round = 0; round < clicks.size(); ++round) {
         const ClickList upToNow(clicks.begin(), clicks.begin() + static_cast<std::ptrdiff_t>(round + 1));
-        probability = engine->refine(upToNow, round, probability.empty() ? nullptr : probability.data());
+        engine->refine(planeClicks(upToNow), round, probability.data());
       }
       const double msPerClick =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(clicks.size());
@@ -198,7 +202,9 @@ private:
   static int segmentAutomaticSlices(const std::string& modelName, const std::vector<Image>& modalities, const std::string& weights,
                                  const std::string& device, const std::string& out, const std::string& prob, double threshold,
                                  bool largestComponent, bool flipAveraging) {
-    const auto segmenter = app::createAutomaticSegmenterByName(modelName, weights, device, flipAveraging);
+    app::EngineChoices choices;
+    choices.flipAveraging = flipAveraging;
+    const auto segmenter = app::createAutomaticEngine(modelName, weights, device, choices);
     const auto start = std::chrono::steady_clock::now();
     std::vector<float> probability = medclick::segmentSliceBySlice(*segmenter, modalities);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -239,16 +245,18 @@ private:
                            std::to_string(g.size[1]) + "x" + std::to_string(g.size[2]) + ")");
       clicks.push_back(c);
     }
-    const auto engine = app::createVolumeEngineByName(request.model, request.weights, request.device, request.patch,
-                                                      request.keepClickedObjectsOnly);
-    engine->setVolume(image.voxels().data(), g.size, g.spacing);
+    app::EngineChoices choices;
+    choices.patch = request.patch;
+    choices.keepClickedObjectsOnly = request.keepClickedObjectsOnly;
+    const auto engine = app::createVolumeEngine(request.model, request.weights, request.device, choices);
+    engine->setImage(volumeImage(image.voxels().data(), g.size, g.spacing));
 
-    std::vector<float> probability;
+    std::vector<float> probability(g.voxelCount(), 0.0f); // refined in place by each round
     std::vector<double> seconds;
     for (size_t round = 0; round < clicks.size(); ++round) {
       const VolumeClickList upToNow(clicks.begin(), clicks.begin() + static_cast<std::ptrdiff_t>(round + 1));
       const auto start = std::chrono::steady_clock::now();
-      probability = engine->refine(upToNow, probability.empty() ? nullptr : probability.data());
+      engine->refine(upToNow, round, probability.data());
       seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
 

@@ -1,11 +1,11 @@
 #pragma once
-// The engine a command asks for by name (--model), shared by the CLI (segment, evaluate) and the GUI:
-// 2D: "ikan" with given or bundled weights, or "classic" (watershed, no weights); 3D: "caiseg";
-// automatic 2D masks without clicks: "kmunet", "kanunet".
+// The engine a command asks for by name (--model), shared by the CLI (segment, evaluate) and the GUI.
+// Every model with weights comes from the registry (inference/engine/engine_registry.h), which also
+// says what it can do; "classic" is ITK's/OpenCV's watershed of the image's dimension (no weights).
+// The role helpers below only check that the named model fits the role a command gives it
+// (2D clicks, 3D clicks, automatic), so each command's message names the mismatch.
 
-#include "engine/automatic_segmenter.h"
-#include "engine/interactive_engine.h"
-#include "engine/volume_engine.h"
+#include "engine/segmentation_engine.h"
 
 #include <array>
 #include <memory>
@@ -13,33 +13,30 @@
 
 namespace medclick::app {
 
-// IKAN's inference choices (inference/ikan/ikan_engine.h): zoom-in after the first clicks, and the
-// mean of the image's and its mirror image's logits. Both on unless a command turns them off.
-struct IkanInferenceChoices {
-  bool zoomIn = true;
-  bool flipAveraging = true;
+struct EngineChoices {
+  bool zoomIn = true;                 // IKAN: zoom-in after the first clicks
+  bool flipAveraging = true;          // IKAN, KM-UNet: mean of the image's and its mirror image's logits
+  std::array<int, 3> patch{0, 0, 0};  // CAISeg: D, H, W voxels, 0 = from the spacing
+  bool keepClickedObjectsOnly = true; // 3D: results keep only objects that hold a positive click
+  int dimension = 2;                  // "classic": the 2D or the 3D watershed
 };
 
-// weightsPath empty: the bundled weights. Throws std::invalid_argument for an unknown model.
-std::unique_ptr<InteractiveEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device,
-                                                      const IkanInferenceChoices& ikan = {});
+// weightsPath empty: the bundled weights (resources/models/MODEL.safetensors). Throws
+// std::invalid_argument for an unknown model, WeightsError for a file that is not the model's.
+std::unique_ptr<SegmentationEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device,
+                                                       const EngineChoices& choices = {});
+// What the named model can do ("classic": the watershed of `dimension`), without loading it.
+EngineCapabilities capabilitiesOfModel(const std::string& model, int dimension = 2);
 
-// True for the models that refine whole volumes (VolumeInteractiveEngine): "caiseg".
-bool isVolumeModel(const std::string& model);
-// "caiseg" (weightsPath empty: the bundled weights, resources/models/caiseg.safetensors; patch: D, H, W voxels, 0 = chosen from the volume's
-// spacing) or "classic" (ITK's 3D marker watershed, no weights). keepClickedObjectsOnly: results keep
-// only the objects that hold a positive click (segmentation/clicked_objects.h; off for --all-components).
-// Throws std::invalid_argument for an unknown model.
-std::unique_ptr<VolumeInteractiveEngine> createVolumeEngineByName(const std::string& model, const std::string& weightsPath,
-                                                                  const std::string& device, const std::array<int, 3>& patch = {0, 0, 0},
-                                                                  bool keepClickedObjectsOnly = true);
+bool isVolumeModel(const std::string& model);    // refines whole volumes: "caiseg"
+bool isAutomaticModel(const std::string& model); // segments without clicks only: "kmunet", "kanunet"
 
-// True for the automatic (clickless) 2D segmenters (AutomaticSegmenter): "kmunet", "kanunet".
-bool isAutomaticModel(const std::string& model);
-// weightsPath empty: the bundled weights (kmunet.safetensors, kanunet.safetensors). flipAveraging:
-// KM-UNet's mean of the image's and its mirror image's logits (KANU-Net has none).
-// Throws std::invalid_argument for an unknown model, WeightsError for a file that is not the model's.
-std::unique_ptr<AutomaticSegmenter> createAutomaticSegmenterByName(const std::string& model, const std::string& weightsPath,
-                                                                   const std::string& device, bool flipAveraging = true);
+// The roles commands give a model; each throws std::invalid_argument naming the mismatch.
+std::unique_ptr<SegmentationEngine> createInteractive2dEngine(const std::string& model, const std::string& weightsPath,
+                                                              const std::string& device, const EngineChoices& choices = {});
+std::unique_ptr<SegmentationEngine> createVolumeEngine(const std::string& model, const std::string& weightsPath, const std::string& device,
+                                                       EngineChoices choices = {});
+std::unique_ptr<SegmentationEngine> createAutomaticEngine(const std::string& model, const std::string& weightsPath,
+                                                          const std::string& device, const EngineChoices& choices = {});
 
 } // namespace medclick::app

@@ -3,6 +3,7 @@
 #include "common/engine_choice.h"
 #include "common/fine_tune_job.h"
 #include "common/model_weights.h"
+#include "engine/engine_registry.h"
 #include "dialogs/fine_tune_dialog.h"
 
 #include <QDir>
@@ -35,11 +36,14 @@ ui::FineTuneOutcome runFineTune(const ui::FineTuneSettings& settings, const ui::
 
 QString automaticModelLabel(const std::string& model) { return model == "kmunet" ? QStringLiteral("KM-UNet") : QStringLiteral("KANU-Net"); }
 
-// The chooser's entry for a weights file that names its model (KM-UNet, KANU-Net: an automatic one).
+// The chooser's entry for a weights file that names its model; what it can do comes from the
+// file's metadata through the engine registry (KM-UNet, KANU-Net: automatic; CAISeg: 3D).
 std::optional<ui::ModelEntry> describeWeights(const QString& path) {
   const std::string model = app::modelNamedInWeights(path.toStdString());
   if (model.empty()) return std::nullopt;
-  ui::ModelEntry entry{QString(), QString::fromStdString(model), path, app::isVolumeModel(model), app::isAutomaticModel(model)};
+  const WeightsDescription described = medclick::describeWeights(path.toStdString());
+  ui::ModelEntry entry{QString(), QString::fromStdString(model), path, described.capabilities.dimension == 3,
+                       !described.capabilities.takesClicks};
   const QString stem = QFileInfo(path).completeBaseName();
   entry.label = entry.automatic ? QObject::tr("%1 (automatic, %2)").arg(automaticModelLabel(model), stem)
                                 : QStringLiteral("%1 (%2)").arg(entry.model, stem);
@@ -74,16 +78,10 @@ void openFineTuneDialog(QWidget* parent, const QString& annotatedCasesFolder, co
 medclick::ui::MainWindowServices makeServices() {
   medclick::ui::MainWindowServices services;
   services.createEngine = [](const medclick::ui::ModelEntry& entry, const QString& device) {
-    return std::shared_ptr<InteractiveEngine>(
-        app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
-  };
-  services.createVolumeEngine = [](const medclick::ui::ModelEntry& entry, const QString& device) {
-    return std::shared_ptr<VolumeInteractiveEngine>(
-        app::createVolumeEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
-  };
-  services.createAutomaticSegmenter = [](const medclick::ui::ModelEntry& entry, const QString& device) {
-    return std::shared_ptr<AutomaticSegmenter>(
-        app::createAutomaticSegmenterByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
+    app::EngineChoices choices;
+    choices.dimension = entry.volume ? 3 : 2; // only "classic" has one of each
+    return std::shared_ptr<SegmentationEngine>(
+        app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString(), choices));
   };
   services.describeWeights = describeWeights;
   services.models = {{QObject::tr("IKAN (bundled weights)"), "ikan", QString()},

@@ -19,13 +19,24 @@ constexpr unsigned char kBackground = 1, kObject = 2;
 constexpr double kSeedRadiusMm = 2.0;      // around each click the label is certain (2D: 3 px)
 constexpr double kSmoothingSigmaMm = 1.5;  // noise would make a basin per grain
 
-class VolumeWatershedEngine : public VolumeInteractiveEngine {
+class VolumeWatershedEngine : public SegmentationEngine {
 public:
   std::string name() const override { return "classic (3D watershed)"; }
   std::string deviceName() const override { return "cpu"; }
 
-  void setVolume(const float* voxels, const std::array<std::size_t, 3>& size, const std::array<double, 3>& spacing) override {
+  EngineCapabilities capabilities() const override {
+    EngineCapabilities c;
+    c.dimension = 3;
+    c.channels = {1};
+    return c;
+  }
+
+  void setImage(const EngineImage& given) override {
+    const auto& size = given.size;
+    const auto& spacing = given.spacing;
+    const float* voxels = given.voxels;
     if (size[0] == 0 || size[1] == 0 || size[2] == 0) throw std::invalid_argument("3D watershed: the volume is empty");
+    if (given.channels != 1) throw std::invalid_argument("3D watershed: takes one grey volume");
     auto image = VolumeImage::New();
     VolumeImage::SizeType itkSize;
     VolumeImage::SpacingType itkSpacing;
@@ -48,9 +59,9 @@ public:
     spacing_ = spacing;
   }
 
-  std::vector<float> refine(const VolumeClickList& clicks, const float*) override {
-    if (!gradient_) throw std::logic_error("3D watershed: refine() before setVolume()");
-    if (clicks.empty()) throw std::invalid_argument("3D watershed: needs at least one click (it has no automatic mode)");
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* probability) override {
+    if (!gradient_) throw std::logic_error("3D watershed: refine() before setImage()");
+    if (clicks.empty()) throw std::logic_error("3D watershed: needs at least one click (it has no automatic mode)");
     auto markers = MarkerImage::New();
     markers->CopyInformation(gradient_);
     markers->SetRegions(gradient_->GetBufferedRegion());
@@ -73,9 +84,8 @@ public:
     watershed->SetFullyConnected(false);
     watershed->Update();
     const unsigned char* labels = watershed->GetOutput()->GetBufferPointer();
-    std::vector<float> probability(nx * ny * nz);
-    for (std::size_t v = 0; v < probability.size(); ++v) probability[v] = labels[v] == kObject ? 1.0f : 0.0f;
-    return probability;
+    for (std::size_t v = 0; v < nx * ny * nz; ++v) probability[v] = labels[v] == kObject ? 1.0f : 0.0f;
+    return VoxelBox::whole(size_);
   }
 
 private:
@@ -107,6 +117,6 @@ private:
 
 } // namespace
 
-std::unique_ptr<VolumeInteractiveEngine> createVolumeWatershedEngine() { return std::make_unique<VolumeWatershedEngine>(); }
+std::unique_ptr<SegmentationEngine> createVolumeWatershedEngine() { return std::make_unique<VolumeWatershedEngine>(); }
 
 } // namespace medclick

@@ -5,12 +5,12 @@
 // basin flooded from the positive seeds. It is the reference row of the 3D NoC table (evaluate
 // --model classic on volumes) and works before any CAISeg weights exist.
 
-#include "engine/volume_engine.h"
+#include "engine/segmentation_engine.h"
 
 #include <memory>
 
 namespace medclick {
 
-std::unique_ptr<VolumeInteractiveEngine> createVolumeWatershedEngine();
+std::unique_ptr<SegmentationEngine> createVolumeWatershedEngine();
 
 } // namespace medclick

@@ -4,12 +4,12 @@
 // flooded from the positive seeds over the smoothed image's gradient. It is the reference row of
 // every NoC table and lets MedClick work before any model is trained.
 
-#include "engine/interactive_engine.h"
+#include "engine/segmentation_engine.h"
 
 #include <memory>
 
 namespace medclick {
 
-std::unique_ptr<InteractiveEngine> createWatershedEngine();
+std::unique_ptr<SegmentationEngine> createWatershedEngine();
 
 } // namespace medclick

@@ -12,13 +12,13 @@
 
 namespace medclick {
 
-AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const Image& image, const LabelMask& groundTruth,
+AutomaticCaseResult evaluateAutomaticCase(SegmentationEngine& segmenter, const Image& image, const LabelMask& groundTruth,
                                           const std::string& name, bool largestComponent) {
   if (image.geometry().dimension != 2) throw std::invalid_argument(name + ": give a volume as its modalities (slice by slice)");
   return evaluateAutomaticCase(segmenter, std::vector<Image>{image}, groundTruth, name, largestComponent);
 }
 
-AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
+AutomaticCaseResult evaluateAutomaticCase(SegmentationEngine& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
                                           const std::string& name, bool largestComponent) {
   if (modalities.empty()) throw std::invalid_argument(name + ": no image");
   const Image& image = modalities.front();
@@ -30,7 +30,8 @@ AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const s
   // One 2D image goes whole (an RGB picture keeps its channels); anything else slice by slice.
   std::vector<float> probability =
       modalities.size() == 1 && g.dimension == 2
-          ? segmenter.predict(image.voxels().data(), static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(image.components()))
+          ? (segmenter.setImage(planeImage(image.voxels().data(), g.size[0], g.size[1], static_cast<int>(image.components()))),
+             refinedMap(segmenter, {}, 0, nullptr, g.voxelCount()))
           : segmentSliceBySlice(segmenter, modalities);
   if (largestComponent && probability.size() == g.voxelCount()) keepLargestComponent(probability, g, kEvaluationThreshold);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

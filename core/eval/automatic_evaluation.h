@@ -4,7 +4,7 @@
 // The summary averages over cases; HD95 only over the cases where it is finite (both masks
 // non-empty), with the others counted.
 
-#include "engine/automatic_segmenter.h"
+#include "engine/segmentation_engine.h"
 #include "eval/overlap_metrics.h"
 #include "image/image.h"
 #include "image/label_mask.h"
@@ -21,12 +21,12 @@ struct AutomaticCaseResult {
 };
 
 // largestComponent: keep only the largest connected object of the mask (segmentation/largest_component.h).
-AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const Image& image, const LabelMask& groundTruth,
+AutomaticCaseResult evaluateAutomaticCase(SegmentationEngine& segmenter, const Image& image, const LabelMask& groundTruth,
                                           const std::string& name, bool largestComponent = false);
 // A case of one or more modalities on one grid (readModalities): a 2D image is predicted whole, a
 // volume or a multi-modal case slice by slice (segmentation/slice_by_slice.h); Dice, IoU and HD95 are
 // then those of the volume, in mm.
-AutomaticCaseResult evaluateAutomaticCase(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
+AutomaticCaseResult evaluateAutomaticCase(SegmentationEngine& segmenter, const std::vector<Image>& modalities, const LabelMask& groundTruth,
                                           const std::string& name, bool largestComponent = false);
 
 struct AutomaticSummary {

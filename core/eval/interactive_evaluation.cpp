@@ -7,7 +7,7 @@
 
 namespace medclick {
 
-CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
+CaseResult evaluateCase(SegmentationEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
                         int maxClicks, const std::vector<float>* initialProbability) {
   const ImageGeometry& g = image.geometry();
   if (g.dimension != 2) throw std::invalid_argument(name + ": the 2D protocol needs a 2D image");
@@ -16,12 +16,12 @@ CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const Lab
   CaseResult result;
   result.name = name;
   const auto start = std::chrono::steady_clock::now();
-  engine.setImage(image.voxels().data(), width, height, static_cast<int>(image.components()));
+  engine.setImage(planeImage(image.voxels().data(), g.size[0], g.size[1], static_cast<int>(image.components())));
   double engineSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   EvaluationClicker clicker(groundTruth.labels(), width, height);
   std::vector<unsigned char> prediction(groundTruth.labels().size(), 0);
-  std::vector<float> probability;
+  std::vector<float> probability(prediction.size(), 0.0f); // refined in place, round after round
   if (initialProbability) {
     if (initialProbability->size() != prediction.size())
       throw std::invalid_argument(name + ": the initial probability has " + std::to_string(initialProbability->size()) +
@@ -38,7 +38,7 @@ CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const Lab
       continue;
     }
     const auto roundStart = std::chrono::steady_clock::now();
-    probability = engine.refine(clicker.clicks(), clicker.clicks().size() - 1, probability.empty() ? nullptr : probability.data());
+    engine.refine(planeClicks(clicker.clicks()), clicker.clicks().size() - 1, probability.data());
     engineSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - roundStart).count();
     for (size_t i = 0; i < prediction.size(); ++i) prediction[i] = probability[i] > kEvaluationThreshold ? 1 : 0;
     result.iouPerClick.push_back(intersectionOverUnion(prediction, groundTruth.labels()));

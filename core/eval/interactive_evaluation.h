@@ -5,13 +5,13 @@
 // first corrects that mask, round one refines it, and the result records its IoU as IoU@0.
 
 #include "eval/noc_metrics.h"
-#include "engine/interactive_engine.h"
+#include "engine/segmentation_engine.h"
 #include "image/image.h"
 #include "image/label_mask.h"
 
 namespace medclick {
 
-CaseResult evaluateCase(InteractiveEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
+CaseResult evaluateCase(SegmentationEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
                         int maxClicks = 20, const std::vector<float>* initialProbability = nullptr);
 
 } // namespace medclick

@@ -10,7 +10,7 @@
 //            in ITK's buffer order (i fastest)
 // With an empty prediction the first click is therefore positive, deep inside the largest lesion part.
 
-#include "engine/volume_engine.h"
+#include "engine/click.h"
 #include "image/label_mask.h"
 
 #include <optional>

@@ -22,12 +22,14 @@ double diceCoefficient(const std::vector<unsigned char>& prediction, const std::
   return total == 0 ? 1.0 : 2.0 * static_cast<double>(both) / static_cast<double>(total);
 }
 
-VolumeCaseResult evaluateVolumeCase(VolumeInteractiveEngine& engine, const Image& volume, const LabelMask& reference,
+VolumeCaseResult evaluateVolumeCase(SegmentationEngine& engine, const Image& volume, const LabelMask& reference,
                                     const std::string& name, int maxClicks, bool automaticFirstRound) {
   const ImageGeometry& g = volume.geometry();
   if (g.dimension != 3) throw std::invalid_argument(name + ": the 3D protocol needs a volume");
   if (volume.components() != 1) throw std::invalid_argument(name + ": the 3D protocol needs a single-channel volume");
   requireSameGrid(g, reference.geometry(), name);
+  if (automaticFirstRound && !engine.capabilities().segmentsWithoutClicks)
+    throw std::invalid_argument(name + ": " + engine.name() + " has no automatic round");
   VolumeCaseResult result;
   result.clicks.name = name;
   const auto timed = [&](auto&& work) {
@@ -35,16 +37,16 @@ VolumeCaseResult evaluateVolumeCase(VolumeInteractiveEngine& engine, const Image
     work();
     result.clicks.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  timed([&] { engine.setVolume(volume.voxels().data(), g.size, {g.spacing[0], g.spacing[1], g.spacing[2]}); });
+  timed([&] { engine.setImage(volumeImage(volume.voxels().data(), g.size, {g.spacing[0], g.spacing[1], g.spacing[2]})); });
 
   const auto& truth = reference.labels();
   std::vector<unsigned char> prediction(truth.size(), 0);
-  std::vector<float> probability;
+  std::vector<float> probability(truth.size(), 0.0f); // refined in place, round after round
   const auto threshold = [&] {
     for (std::size_t v = 0; v < prediction.size(); ++v) prediction[v] = probability[v] > kEvaluationThreshold ? 1 : 0;
   };
   if (automaticFirstRound) {
-    timed([&] { probability = engine.refine({}, nullptr); });
+    timed([&] { engine.refine({}, 0, probability.data()); });
     threshold();
     result.clicks.initialIou = diceCoefficient(prediction, truth);
   }
@@ -55,7 +57,7 @@ VolumeCaseResult evaluateVolumeCase(VolumeInteractiveEngine& engine, const Image
                                                                             : result.clicks.iouPerClick.back());
       continue;
     }
-    timed([&] { probability = engine.refine(clicker.clicks(), probability.empty() ? nullptr : probability.data()); });
+    timed([&] { engine.refine(clicker.clicks(), clicker.clicks().size() - 1, probability.data()); });
     threshold();
     result.clicks.iouPerClick.push_back(diceCoefficient(prediction, truth));
   }

@@ -8,7 +8,7 @@
 
 #include "eval/noc_metrics.h"
 #include "eval/overlap_metrics.h"
-#include "engine/volume_engine.h"
+#include "engine/segmentation_engine.h"
 #include "image/image.h"
 #include "image/label_mask.h"
 
@@ -24,7 +24,7 @@ struct VolumeCaseResult {
 
 // automaticFirstRound: the engine segments once without clicks first and the clicks correct that
 // mask (its Dice is clicks.initialIou, and a case it already solves needs 0 clicks).
-VolumeCaseResult evaluateVolumeCase(VolumeInteractiveEngine& engine, const Image& volume, const LabelMask& reference,
+VolumeCaseResult evaluateVolumeCase(SegmentationEngine& engine, const Image& volume, const LabelMask& reference,
                                     const std::string& name, int maxClicks = 20, bool automaticFirstRound = false);
 
 // The means after the last click over the cases: Dice, Jaccard, precision and recall over all of them,

@@ -15,6 +15,11 @@ std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeome
   if (probability.size() != g.voxelCount())
     throw std::invalid_argument("keepClickedObjects: " + std::to_string(probability.size()) + " values for " +
                                 std::to_string(g.voxelCount()) + " voxels");
+  return keepClickedObjects(probability.data(), g, clicks, threshold).removed;
+}
+
+RemovedObjects keepClickedObjects(float* probabilityData, const ImageGeometry& g, const VolumeClickList& clicks, double threshold) {
+  const std::size_t count = g.voxelCount();
   using ProbabilityVolume = itk::Image<float, 3>;
   using KeptVolume = itk::Image<std::uint8_t, 3>;
   auto grow = itk::ConnectedThresholdImageFilter<ProbabilityVolume, KeptVolume>::New();
@@ -29,7 +34,7 @@ std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeome
     grow->AddSeed(ProbabilityVolume::IndexType{{index(c.i, 0), index(c.j, 1), index(c.k, 2)}});
     anyPositive = true;
   }
-  if (!anyPositive || probability.empty()) return 0;
+  if (!anyPositive || count == 0) return {};
 
   // The object voxels are those above `threshold`; the filter keeps [lower, upper], so lower is the
   // smallest float above it.
@@ -39,7 +44,7 @@ std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeome
   ProbabilityVolume::RegionType region;
   region.SetSize(ProbabilityVolume::SizeType{{g.size[0], g.size[1], g.size[2]}});
   volume->SetRegion(region);
-  volume->SetImportPointer(probability.data(), probability.size(), false); // read in place, not copied
+  volume->SetImportPointer(probabilityData, count, false); // read in place, not copied
   grow->SetInput(volume->GetOutput());
   grow->SetLower(lower);
   grow->SetUpper(std::numeric_limits<float>::max());
@@ -48,46 +53,52 @@ std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeome
   grow->Update();
 
   const std::uint8_t* kept = grow->GetOutput()->GetBufferPointer(); // 1: reached from a positive click
-  std::size_t removed = 0;
-  for (std::size_t v = 0; v < probability.size(); ++v)
-    if (probability[v] >= lower && !kept[v]) {
-      probability[v] = 0.0f;
-      ++removed;
-    }
-  return removed;
+  RemovedObjects result;
+  for (std::size_t k = 0, v = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i, ++v)
+        if (probabilityData[v] >= lower && !kept[v]) {
+          probabilityData[v] = 0.0f;
+          ++result.removed;
+          result.box = result.box.united(VoxelBox{{i, j, k}, {i + 1, j + 1, k + 1}});
+        }
+  return result;
 }
 
 namespace {
 
-class ClickedObjectsEngine : public VolumeInteractiveEngine {
+class ClickedObjectsEngine : public SegmentationEngine {
 public:
-  explicit ClickedObjectsEngine(std::unique_ptr<VolumeInteractiveEngine> inner) : inner_(std::move(inner)) {}
+  explicit ClickedObjectsEngine(std::unique_ptr<SegmentationEngine> inner) : inner_(std::move(inner)) {}
 
   std::string name() const override { return inner_->name(); }
   std::string deviceName() const override { return inner_->deviceName(); }
 
-  void setVolume(const float* voxels, const std::array<std::size_t, 3>& size, const std::array<double, 3>& spacing) override {
-    inner_->setVolume(voxels, size, spacing);
+  EngineCapabilities capabilities() const override { return inner_->capabilities(); }
+
+  void setImage(const EngineImage& image) override {
+    inner_->setImage(image);
     grid_ = ImageGeometry{};
     grid_.dimension = 3;
-    grid_.size = size;
-    grid_.spacing = spacing;
+    grid_.size = image.size;
+    grid_.spacing = image.spacing;
   }
 
-  std::vector<float> refine(const VolumeClickList& clicks, const float* previousProbability) override {
-    std::vector<float> probability = inner_->refine(clicks, previousProbability);
-    if (probability.size() == grid_.voxelCount()) keepClickedObjects(probability, grid_, clicks, 0.5);
-    return probability; // a wrong size is the caller's error to report, untouched here
+  // The objects without a positive click may lie anywhere, outside the inner engine's box too: the
+  // box returned covers what was removed as well.
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t firstNewClick, float* probability) override {
+    VoxelBox box = inner_->refine(clicks, firstNewClick, probability);
+    return box.united(keepClickedObjects(probability, grid_, clicks, 0.5).box);
   }
 
 private:
-  std::unique_ptr<VolumeInteractiveEngine> inner_;
+  std::unique_ptr<SegmentationEngine> inner_;
   ImageGeometry grid_;
 };
 
 } // namespace
 
-std::unique_ptr<VolumeInteractiveEngine> keepingClickedObjects(std::unique_ptr<VolumeInteractiveEngine> engine) {
+std::unique_ptr<SegmentationEngine> keepingClickedObjects(std::unique_ptr<SegmentationEngine> engine) {
   if (!engine) throw std::invalid_argument("keepingClickedObjects: no engine");
   return std::make_unique<ClickedObjectsEngine>(std::move(engine));
 }

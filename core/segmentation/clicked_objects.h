@@ -13,7 +13,7 @@
 // bench --model clicked-objects`, one core: 52 -> 8 ms on a BraTS grid, 428 -> 90 ms on 512x512x300). Without a positive click nothing is
 // removed: an automatic round, or negative clicks alone, say nothing about which object is meant.
 
-#include "engine/volume_engine.h"
+#include "engine/segmentation_engine.h"
 #include "image/image_geometry.h"
 
 #include <cstddef>
@@ -29,8 +29,15 @@ namespace medclick {
 std::size_t keepClickedObjects(std::vector<float>& probability, const ImageGeometry& geometry, const VolumeClickList& clicks,
                        double threshold);
 
-// Any VolumeInteractiveEngine whose results go through keepClickedObjects (threshold 0.5, the mask's)
+// The same on a caller's buffer of geometry.voxelCount() values; says where voxels were removed.
+struct RemovedObjects {
+  std::size_t removed = 0;
+  VoxelBox box; // around every voxel set to 0
+};
+RemovedObjects keepClickedObjects(float* probability, const ImageGeometry& geometry, const VolumeClickList& clicks, double threshold);
+
+// Any 3D SegmentationEngine whose results go through keepClickedObjects (threshold 0.5, the mask's)
 // before they are returned: the engine the CLI and the GUI drive unless told to keep every object.
-std::unique_ptr<VolumeInteractiveEngine> keepingClickedObjects(std::unique_ptr<VolumeInteractiveEngine> engine);
+std::unique_ptr<SegmentationEngine> keepingClickedObjects(std::unique_ptr<SegmentationEngine> engine);
 
 } // namespace medclick

@@ -5,7 +5,7 @@
 
 namespace medclick {
 
-std::vector<float> segmentSliceBySlice(AutomaticSegmenter& segmenter, const std::vector<Image>& modalities) {
+std::vector<float> segmentSliceBySlice(SegmentationEngine& segmenter, const std::vector<Image>& modalities) {
   if (modalities.empty()) throw std::invalid_argument("no image to segment");
   const ImageGeometry& g = modalities.front().geometry();
   const size_t width = g.size[0], height = g.size[1], depth = g.dimension == 3 ? g.size[2] : 1;
@@ -21,9 +21,8 @@ std::vector<float> segmentSliceBySlice(AutomaticSegmenter& segmenter, const std:
       for (size_t i = 0; i < plane; ++i) interleaved[i * channels + c] = slice[i];
     }
     if (!anyStructure) continue;
-    const auto sliceProbability =
-        segmenter.predict(interleaved.data(), static_cast<int>(width), static_cast<int>(height), static_cast<int>(channels));
-    std::copy(sliceProbability.begin(), sliceProbability.end(), probability.begin() + static_cast<std::ptrdiff_t>(k * plane));
+    segmenter.setImage(planeImage(interleaved.data(), width, height, static_cast<int>(channels)));
+    segmenter.refine({}, 0, probability.data() + k * plane); // the slice's part of the volume's map
   }
   return probability;
 }

@@ -19,74 +19,123 @@ const ClickList kNoClicks;
 AnnotationSession::AnnotationSession(Image image, std::size_t historyByteBudget)
     : image_(std::move(image)), probability_(image_.geometry().voxelCount(), 0.0f), history_(historyByteBudget) {}
 
-void AnnotationSession::setVolumeEngine(std::shared_ptr<VolumeInteractiveEngine> engine) {
-  volumeEngine_ = std::move(engine);
-  volumeEngineHasImage_ = false;
+void AnnotationSession::setEngine(std::shared_ptr<SegmentationEngine> engine) {
+  if (engine && !engine->capabilities().takesClicks)
+    throw std::invalid_argument(engine->name() + " segments without clicks: choose it as the automatic model");
+  clickEngine_ = {std::move(engine), std::nullopt};
 }
 
+void AnnotationSession::setAutomaticEngine(std::shared_ptr<SegmentationEngine> engine) {
+  if (engine && !engine->capabilities().segmentsWithoutClicks)
+    throw std::invalid_argument(engine->name() + " makes no mask without clicks");
+  automaticEngine_ = {std::move(engine), std::nullopt};
+}
+
+bool AnnotationSession::clicksRefineVolume() const {
+  return clickEngine_.engine && clickEngine_.engine->capabilities().dimension == 3;
+}
+
+void AnnotationSession::prepare(EngineSlot& slot, const SliceRef& scope, bool withModalities) {
+  const ImageKey key{scope, withModalities};
+  if (slot.image && *slot.image == key) return;
+  const ImageGeometry& g = image_.geometry();
+  if (scope.isWholeVolume()) {
+    if (g.dimension != 3 || g.size[2] < 2) throw std::invalid_argument(slot.engine->name() + " segments volumes; this image is 2D");
+    const Image intensity = image_.toIntensity(); // once per image: the engine normalises and caches from here
+    slot.engine->setImage(volumeImage(intensity.voxels().data(), g.size, g.spacing));
+  } else {
+    if (slot.engine->capabilities().dimension != 2) throw std::invalid_argument(slot.engine->name() + " segments whole volumes, not slices");
+    const SliceShape shape = sliceShape(g, scope.axis);
+    std::vector<float> pixels = extractSlice(image_.voxels(), g, scope, image_.components());
+    std::size_t channels = image_.components();
+    if (withModalities && !extraModalities_.empty()) { // interleaved: a pixel's channels together, the image's own first
+      const std::size_t count = shape.width * shape.height, total = channels + extraModalities_.size();
+      std::vector<float> interleaved(count * total);
+      for (std::size_t i = 0; i < count; ++i)
+        for (std::size_t c = 0; c < channels; ++c) interleaved[i * total + c] = pixels[i * channels + c];
+      for (std::size_t m = 0; m < extraModalities_.size(); ++m) {
+        const auto plane = extractSlice(extraModalities_[m].voxels(), g, scope, 1);
+        for (std::size_t i = 0; i < count; ++i) interleaved[i * total + channels + m] = plane[i];
+      }
+      pixels = std::move(interleaved);
+      channels = total;
+    }
+    slot.engine->setImage(planeImage(pixels.data(), shape.width, shape.height, static_cast<int>(channels)));
+  }
+  slot.image = key;
+  // One engine in both roles (CAISeg clicks and proposes) holds one image: the other slot knows it.
+  for (EngineSlot* other : {&clickEngine_, &automaticEngine_})
+    if (other != &slot && other->engine == slot.engine) other->image = key;
+}
+
+namespace {
+// NaN from a broken model is background, never a crash.
+void sanitize(float* values, std::size_t count) {
+  for (std::size_t n = 0; n < count; ++n)
+    if (!(values[n] >= 0.0f && values[n] <= 1.0f)) values[n] = values[n] > 1.0f ? 1.0f : 0.0f;
+}
+
+VoxelBox clampedTo(VoxelBox box, const std::array<std::size_t, 3>& size) {
+  for (int a = 0; a < 3; ++a) {
+    box.end[a] = std::min(box.end[a], size[a]);
+    box.begin[a] = std::min(box.begin[a], box.end[a]);
+  }
+  return box;
+}
+} // namespace
+
 void AnnotationSession::addVolumeClick(const VolumeClick& click) {
+  if (!clicksRefineVolume()) throw std::logic_error("no 3D segmentation engine chosen");
   const auto& size = image_.geometry().size;
   if (!(click.i >= 0 && click.j >= 0 && click.k >= 0 && click.i <= size[0] - 1.0 && click.j <= size[1] - 1.0 && click.k <= size[2] - 1.0))
     throw std::out_of_range("click outside the volume");
   VolumeClickList clicks = volumeClicks_;
   clicks.push_back(click);
-  refineVolume(clicks);
+  refineVolume(clickEngine_, clicks);
 }
 
-void AnnotationSession::autoSegmentVolume() { refineVolume({}); }
+void AnnotationSession::autoSegmentVolume() {
+  if (!automaticEngine_.engine || automaticEngine_.engine->capabilities().dimension != 3)
+    throw std::logic_error("no automatic 3D segmentation model chosen");
+  refineVolume(automaticEngine_, {});
+}
 
-void AnnotationSession::refineVolume(const VolumeClickList& clicks) {
-  if (!volumeEngine_) throw std::logic_error("no 3D segmentation engine chosen");
-  if (image_.geometry().dimension != 3 || image_.geometry().size[2] < 2) throw std::invalid_argument("a 3D engine needs a volume");
-  if (!volumeEngineHasImage_) { // once per image: the engine normalises and caches from here
-    const Image intensity = image_.toIntensity();
-    const auto& g = image_.geometry();
-    volumeEngine_->setVolume(intensity.voxels().data(), g.size, g.spacing);
-    volumeEngineHasImage_ = true;
-  }
-  std::vector<float> result = volumeEngine_->refine(clicks, probability_.data());
-  if (result.size() != probability_.size()) throw std::runtime_error("the 3D engine returned a probability of the wrong size");
-  for (float& p : result)
-    if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
-  // Only the changed region goes into the history: the engine's patch, not the whole volume twice.
+void AnnotationSession::autoSegment(const SliceRef& slice) {
+  if (automaticEngine_.engine && automaticEngine_.engine->capabilities().dimension == 3)
+    autoSegmentVolume();
+  else
+    autoSegmentSlice(slice);
+}
+
+void AnnotationSession::refineVolume(EngineSlot& slot, const VolumeClickList& clicks) {
+  prepare(slot, SliceRef::wholeVolume(), false);
   const auto& size = image_.geometry().size;
-  const VoxelBox box = changedBox(probability_.data(), result.data(), size);
+  // The engine refines a working copy in place and says where it wrote; only that box is compared,
+  // kept for undo and copied back, so a click costs its patch, not the volume.
+  if (working_.size() != probability_.size()) working_ = probability_;
+  const VoxelBox box = clampedTo(slot.engine->refine(clicks, clicks.empty() ? 0 : clicks.size() - 1, working_.data()), size);
+  RegionState after{copyRegion(working_, size, box), {}, clicks};
+  sanitize(after.values.data(), after.values.size());
   RegionState before{copyRegion(probability_, size, box), {}, volumeClicks_};
-  RegionState after{copyRegion(result, size, box), {}, clicks};
-  probability_ = std::move(result);
+  writeRegion(box, after.values);
   volumeClicks_ = clicks;
   lastChange_ = box;
   history_.record(SliceRef::wholeVolume(), box, before, after);
 }
 
-void AnnotationSession::setAutomaticSegmenter(std::shared_ptr<AutomaticSegmenter> segmenter) {
-  automaticSegmenter_ = std::move(segmenter);
+void AnnotationSession::writeRegion(const VoxelBox& box, const std::vector<float>& values) {
+  pasteRegion(probability_, image_.geometry().size, box, values);
+  if (!working_.empty()) pasteRegion(working_, image_.geometry().size, box, values);
 }
 
 void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
-  if (!automaticSegmenter_) throw std::logic_error("no automatic segmentation model chosen");
+  if (!automaticEngine_.engine) throw std::logic_error("no automatic segmentation model chosen");
   if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("no such slice");
+  prepare(automaticEngine_, slice, true);
   const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
-  auto pixels = extractSlice(image_.voxels(), image_.geometry(), slice, image_.components());
-  std::size_t channels = image_.components();
-  if (!extraModalities_.empty()) { // interleave: the channels of a pixel together, the image's own first
-    const std::size_t count = shape.width * shape.height, total = channels + extraModalities_.size();
-    std::vector<float> interleaved(count * total);
-    for (std::size_t i = 0; i < count; ++i)
-      for (std::size_t c = 0; c < channels; ++c) interleaved[i * total + c] = pixels[i * channels + c];
-    for (std::size_t m = 0; m < extraModalities_.size(); ++m) {
-      const auto plane = extractSlice(extraModalities_[m].voxels(), image_.geometry(), slice, 1);
-      for (std::size_t i = 0; i < count; ++i) interleaved[i * total + channels + m] = plane[i];
-    }
-    pixels = std::move(interleaved);
-    channels = total;
-  }
-  std::vector<float> result = automaticSegmenter_->predict(pixels.data(), static_cast<int>(shape.width), static_cast<int>(shape.height),
-                                                           static_cast<int>(channels));
-  if (result.size() != shape.width * shape.height)
-    throw std::runtime_error(automaticSegmenter_->name() + " returned a probability of the wrong size");
-  for (float& p : result)
-    if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
+  std::vector<float> result(shape.width * shape.height, 0.0f);
+  automaticEngine_.engine->refine({}, 0, result.data());
+  sanitize(result.data(), result.size());
   // Only its largest object, as segment and evaluate propose it (segmentation/largest_component.h).
   ImageGeometry plane;
   plane.dimension = 2;
@@ -103,12 +152,9 @@ void AnnotationSession::setExtraModalities(std::vector<Image> modalities) {
     if (modality.components() != 1) throw std::invalid_argument("a further modality must be a grey image");
   }
   extraModalities_ = std::move(modalities);
+  automaticEngine_.image.reset(); // its slices now have more channels
 }
 
-void AnnotationSession::setEngine(std::shared_ptr<InteractiveEngine> engine) {
-  engine_ = std::move(engine);
-  engineSlice_.reset();
-}
 
 LabelMask AnnotationSession::mask() const {
   LabelMask mask(image_.geometry());
@@ -131,6 +177,7 @@ void AnnotationSession::updateMask(LabelMask& mask, const VoxelBox& box) const {
 void AnnotationSession::loadMask(const LabelMask& mask) {
   requireSameGrid(image_.geometry(), mask.geometry(), "mask");
   for (std::size_t i = 0; i < probability_.size(); ++i) probability_[i] = mask.labels()[i] ? 1.0f : 0.0f;
+  if (!working_.empty()) working_ = probability_;
   lastChange_ = VoxelBox::whole(image_.geometry().size);
   clicks_.clear();
   volumeClicks_.clear();
@@ -176,7 +223,7 @@ RegionState AnnotationSession::stateOf(const SliceRef& slice) const {
 
 void AnnotationSession::commitSlice(const SliceRef& slice, const RegionState& before, const RegionState& after) {
   const VoxelBox box = sliceBox(image_.geometry(), slice); // a slice's pixels are its box's values (region_values.h)
-  pasteRegion(probability_, image_.geometry().size, box, after.values);
+  writeRegion(box, after.values);
   lastChange_ = box;
   if (after.clicks.empty())
     clicks_.erase(keyOf(slice));
@@ -186,7 +233,7 @@ void AnnotationSession::commitSlice(const SliceRef& slice, const RegionState& be
 }
 
 void AnnotationSession::restore(const UndoStep& step) {
-  pasteRegion(probability_, image_.geometry().size, step.box, step.values);
+  writeRegion(step.box, step.values);
   lastChange_ = step.box;
   if (step.scope.isWholeVolume()) {
     step.volumeClicks.applyTo(volumeClicks_);
@@ -200,21 +247,13 @@ void AnnotationSession::restore(const UndoStep& step) {
     clicks_[keyOf(step.scope)] = std::move(sliceClicks);
 }
 
-void AnnotationSession::requireEngineOn(const SliceRef& slice) {
-  if (!engine_) throw std::logic_error("no segmentation engine chosen");
-  if (engineSlice_ && *engineSlice_ == slice) return;
-  const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
-  const auto pixels = extractSlice(image_.voxels(), image_.geometry(), slice, image_.components());
-  engine_->setImage(pixels.data(), static_cast<int>(shape.width), static_cast<int>(shape.height), static_cast<int>(image_.components()));
-  engineSlice_ = slice;
-}
-
 std::vector<float> AnnotationSession::refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous) {
-  requireEngineOn(slice);
-  const std::size_t firstNew = clicks.empty() ? 0 : clicks.size() - 1;
-  auto result = engine_->refine(clicks, firstNew, previous.data());
-  for (float& p : result)
-    if (!(p >= 0.0f && p <= 1.0f)) p = p > 1.0f ? 1.0f : 0.0f; // NaN from a broken model is background, never a crash
+  if (!clickEngine_.engine) throw std::logic_error("no segmentation engine chosen");
+  if (clicksRefineVolume()) throw std::logic_error(clickEngine_.engine->name() + " refines whole volumes; choose a 2D model for slice work");
+  prepare(clickEngine_, slice, false); // once per slice, not per click
+  std::vector<float> result = previous;
+  clickEngine_.engine->refine(planeClicks(clicks), clicks.empty() ? 0 : clicks.size() - 1, result.data());
+  sanitize(result.data(), result.size());
   return result;
 }
 
@@ -223,6 +262,14 @@ void AnnotationSession::addClick(const SliceRef& slice, const Click& click) {
   if (!sliceExists(image_.geometry(), slice) || click.x < 0 || click.y < 0 || click.x > static_cast<double>(shape.width - 1) ||
       click.y > static_cast<double>(shape.height - 1))
     throw std::out_of_range("click outside the slice");
+  if (clicksRefineVolume()) { // a 3D engine sees the click as the voxel under it, and refines the whole lesion
+    switch (slice.axis) {
+    case SliceAxis::Axial: addVolumeClick({click.x, click.y, static_cast<double>(slice.index), click.positive}); break;
+    case SliceAxis::Coronal: addVolumeClick({click.x, static_cast<double>(slice.index), click.y, click.positive}); break;
+    case SliceAxis::Sagittal: addVolumeClick({static_cast<double>(slice.index), click.x, click.y, click.positive}); break;
+    }
+    return;
+  }
   const RegionState before = stateOf(slice);
   RegionState after;
   after.clicks = before.clicks;

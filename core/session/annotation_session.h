@@ -6,9 +6,7 @@
 // automatic segmenter (KM-UNet, KANU-Net) gives a slice a first mask that the clicks then refine.
 // No Qt: the GUI observes it, the tests drive it headless.
 
-#include "engine/automatic_segmenter.h"
-#include "engine/interactive_engine.h"
-#include "engine/volume_engine.h"
+#include "engine/segmentation_engine.h"
 #include "image/image.h"
 #include "image/label_mask.h"
 #include "session/slice_access.h"
@@ -28,12 +26,15 @@ public:
 
   const Image& image() const { return image_; }
   const ImageGeometry& geometry() const { return image_.geometry(); }
-  void setEngine(std::shared_ptr<InteractiveEngine> engine);
-  bool hasEngine() const { return engine_ != nullptr; }
-
-  // A 3D engine (CAISeg) refines the whole lesion from clicks in any view; used beside the 2D one.
-  void setVolumeEngine(std::shared_ptr<VolumeInteractiveEngine> engine);
-  bool hasVolumeEngine() const { return volumeEngine_ != nullptr; }
+  // The engine the clicks go to (it must take clicks): a 2D one (IKAN, the watershed) refines the
+  // clicked slice, a 3D one (CAISeg) the whole volume from the voxel under the click.
+  void setEngine(std::shared_ptr<SegmentationEngine> engine);
+  bool hasEngine() const { return clickEngine_.engine != nullptr; }
+  bool clicksRefineVolume() const; // the click engine is a 3D one
+  // The engine that proposes a mask without clicks (KM-UNet, KANU-Net per slice; CAISeg for the
+  // volume); the click engine then refines it. May be the click engine itself.
+  void setAutomaticEngine(std::shared_ptr<SegmentationEngine> engine);
+  bool hasAutomaticEngine() const { return automaticEngine_.engine != nullptr; }
 
   const std::vector<float>& probability() const { return probability_; }
   LabelMask mask() const;                      // probability > 0.5, on the image's grid
@@ -52,21 +53,20 @@ public:
   // One refinement round on the slice: all its clicks, the new one last, and the slice's current
   // probability as the previous one. One undo step.
   void addClick(const SliceRef& slice, const Click& click);
-  // One whole-volume refinement round by the 3D engine: all volume clicks, the new one last, and
-  // the current probability as the previous one. One undo step (whole-volume scope).
+  // One whole-volume refinement round by the 3D click engine: all volume clicks, the new one last,
+  // and the current probability as the previous one. One undo step (whole-volume scope) that keeps
+  // only the box the engine wrote.
   void addVolumeClick(const VolumeClick& click);
-  // The 3D engine's first mask with no clicks (an engine that cannot segment automatically throws).
+  // The automatic engine's first mask: of the whole volume for a 3D engine (autoSegmentVolume),
+  // else of the slice (autoSegmentSlice).
+  void autoSegment(const SliceRef& slice);
   void autoSegmentVolume();
-
-  // A 2D automatic segmenter beside the interactive engine: it proposes, the clicks correct.
-  void setAutomaticSegmenter(std::shared_ptr<AutomaticSegmenter> segmenter);
-  bool hasAutomaticSegmenter() const { return automaticSegmenter_ != nullptr; }
   // Further modalities of the case on the image's grid (an nnU-Net case's NAME_0001, ... beside the
   // NAME_0000 that was opened): the automatic segmenter sees them as channels after the image's own.
   // Throws GeometryMismatchError for another grid, std::invalid_argument for a non-grey one.
   void setExtraModalities(std::vector<Image> modalities);
   std::size_t modalityCount() const { return 1 + extraModalities_.size(); }
-  // The automatic segmenter's mask of the slice (a 2D image is its one axial slice): it replaces the
+  // The automatic 2D engine's mask of the slice (a 2D image is its one axial slice): it replaces the
   // slice's probability and clicks, as one undo step, and is the previous probability of the next
   // click there, so round one of the interactive engine refines it.
   void autoSegmentSlice(const SliceRef& slice);
@@ -100,20 +100,32 @@ private:
   // Applies `after` to the slice and records the step (the slice's plane is its box).
   void commitSlice(const SliceRef& slice, const RegionState& before, const RegionState& after);
   void restore(const UndoStep& step);
-  void requireEngineOn(const SliceRef& slice);
+  // What image an engine holds: a slice (with the case's further modalities as channels, or not), or
+  // the whole volume. setImage runs again only when that changes.
+  struct ImageKey {
+    SliceRef scope;
+    bool withModalities = false;
+    bool operator==(const ImageKey& o) const { return scope == o.scope && withModalities == o.withModalities; }
+  };
+  struct EngineSlot {
+    std::shared_ptr<SegmentationEngine> engine;
+    std::optional<ImageKey> image;
+  };
+  void prepare(EngineSlot& slot, const SliceRef& scope, bool withModalities);
   std::vector<float> refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous);
+  void refineVolume(EngineSlot& slot, const VolumeClickList& clicks);
+  void writeRegion(const VoxelBox& box, const std::vector<float>& values); // into probability_ and working_
 
   Image image_;
   std::vector<float> probability_;
   std::map<long long, ClickList> clicks_;
-  void refineVolume(const VolumeClickList& clicks);
-  std::shared_ptr<InteractiveEngine> engine_;
-  std::shared_ptr<VolumeInteractiveEngine> volumeEngine_;
-  std::shared_ptr<AutomaticSegmenter> automaticSegmenter_;
-  std::vector<Image> extraModalities_; // channels after image_'s own, for the automatic segmenter
-  bool volumeEngineHasImage_ = false;
+  // A 3D engine refines this copy of probability_ in place; the two are equal between operations, so
+  // a round copies only the box the engine wrote (allocated at the first 3D round).
+  std::vector<float> working_;
+  EngineSlot clickEngine_;
+  EngineSlot automaticEngine_;
+  std::vector<Image> extraModalities_; // channels after image_'s own, for the automatic engine
   VolumeClickList volumeClicks_;
-  std::optional<SliceRef> engineSlice_; // the slice the engine holds (set once per slice, not per click)
   UndoHistory history_;
   VoxelBox lastChange_;
 };

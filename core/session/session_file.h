@@ -6,7 +6,6 @@
 // or half-written mask.
 
 #include "engine/click.h"
-#include "engine/volume_engine.h"
 #include "image/label_mask.h"
 #include "session/slice_access.h"
 

@@ -8,7 +8,6 @@
 // volume thus costs the history its patch, not two whole volumes.
 
 #include "engine/click.h"
-#include "engine/volume_engine.h"
 #include "engine/voxel_box.h"
 #include "session/slice_access.h"
 

@@ -144,8 +144,14 @@ public:
   }
   std::string deviceName() const override { return device_.str(); }
 
-  void setVolume(const float* voxels, const std::array<std::size_t, 3>& size, const std::array<double, 3>& spacing) override {
+  EngineCapabilities capabilities() const override { return caisegCapabilities(); }
+
+  void setImage(const EngineImage& image) override {
+    const auto& size = image.size;
+    const auto& spacing = image.spacing;
+    const float* voxels = image.voxels;
     if (size[0] == 0 || size[1] == 0 || size[2] == 0) throw std::invalid_argument("CAISeg: an empty volume");
+    if (image.channels != 1) throw std::invalid_argument("CAISeg takes one grey volume, not " + std::to_string(image.channels) + " channels");
     std::lock_guard<std::mutex> lock(mutex_);
     volumeSize_ = {static_cast<int64_t>(size[2]), static_cast<int64_t>(size[1]), static_cast<int64_t>(size[0])};
     spacing_ = {spacing[2], spacing[1], spacing[0]};
@@ -158,9 +164,9 @@ public:
     hasCache_ = false;
   }
 
-  std::vector<float> refine(const VolumeClickList& clicks, const float* previousProbability) override {
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* probability) override {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!volume_.defined()) throw std::logic_error("CAISeg: refine() before setVolume()");
+    if (!volume_.defined()) throw std::logic_error("CAISeg: refine() before setImage()");
     std::vector<std::array<double, 3>> points;
     for (const VolumeClick& c : clicks) {
       const std::array<double, 3> p{c.k, c.j, c.i};
@@ -171,18 +177,14 @@ public:
       points.push_back(p);
     }
     torch::InferenceMode inference;
-    const int64_t count = volume_.numel();
-    std::vector<float> result = previousProbability ? std::vector<float>(previousProbability, previousProbability + count)
-                                                    : std::vector<float>(static_cast<std::size_t>(count), 0.0f);
-    const auto output = torch::from_blob(result.data(), {volumeSize_[0], volumeSize_[1], volumeSize_[2]}, torch::kFloat32);
-    torch::Tensor previous;
-    if (previousProbability)
-      previous = torch::from_blob(const_cast<float*>(previousProbability), {volumeSize_[0], volumeSize_[1], volumeSize_[2]},
-                                  torch::kFloat32);
+    // Read (the patch's S_p) before it is written: each round reads its patch of the previous
+    // probability first and writes that patch last.
+    const auto output = torch::from_blob(probability, {volumeSize_[0], volumeSize_[1], volumeSize_[2]}, torch::kFloat32);
+    const torch::Tensor& previous = output;
 
     if (clicks.empty()) {
       automaticRound(previous, output);
-      return result;
+      return VoxelBox::whole(sizeInVoxels());
     }
     if (!(hasCache_ && keepsPatch(points.back()))) useFeaturesOf(placeCaisegPatch(points, patchSize_, volumeSize_));
     CaisegPrompt prompt;
@@ -195,7 +197,7 @@ public:
       (clicks[n].positive ? prompt.foreground : prompt.background).push_back(local);
     }
     writeBack(cachedPatch_, predict(prompt, previous), output);
-    return result;
+    return boxOf(cachedPatch_);
   }
 
   CaisegPatch lastPatch() const override { return cachedPatch_; }
@@ -203,6 +205,21 @@ public:
   std::array<int64_t, 3> patchSize() const override { return patchSize_; }
 
 private:
+  std::array<std::size_t, 3> sizeInVoxels() const {
+    return {static_cast<std::size_t>(volumeSize_[2]), static_cast<std::size_t>(volumeSize_[1]), static_cast<std::size_t>(volumeSize_[0])};
+  }
+
+  // A patch's valid part as a box of voxel indices (i, j, k): tensor order (z, y, x) reversed.
+  VoxelBox boxOf(const CaisegPatch& patch) const {
+    const auto e = validExtent(patch);
+    VoxelBox box;
+    for (int a = 0; a < 3; ++a) {
+      box.begin[2 - a] = static_cast<std::size_t>(patch.start[a]);
+      box.end[2 - a] = static_cast<std::size_t>(patch.start[a] + e[a]);
+    }
+    return box;
+  }
+
   // The valid (inside the volume) part of a patch along each axis.
   std::array<int64_t, 3> validExtent(const CaisegPatch& patch) const {
     std::array<int64_t, 3> extent{};
@@ -302,6 +319,15 @@ private:
 };
 
 } // namespace
+
+EngineCapabilities caisegCapabilities() {
+  EngineCapabilities c;
+  c.dimension = 3;
+  c.takesClicks = true;
+  c.segmentsWithoutClicks = true;
+  c.channels = {1};
+  return c;
+}
 
 std::unique_ptr<CaisegEngine> createCaisegEngine(const CaisegEngineOptions& options) {
   tuneCpuRuntime(options.threads);

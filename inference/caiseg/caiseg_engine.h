@@ -1,5 +1,5 @@
 #pragma once
-// CAISeg behind the VolumeInteractiveEngine interface: the whole volume is normalised once; each
+// CAISeg behind the SegmentationEngine interface (3D, clicks or none, one channel): the whole volume is normalised once; each
 // refinement runs the network on one patch around the clicks and writes the patch's probability back
 // into the full-size map. Torch-free, so core/ and app/ include it without torch headers.
 //
@@ -22,7 +22,7 @@
 // patch and binarised at 0.5 (the paper's S_p is the previous round's binary mask, §III-F). Voxels
 // outside the patch keep the previous probability (0 in round one).
 
-#include "engine/volume_engine.h"
+#include "engine/segmentation_engine.h"
 
 #include <array>
 #include <cstddef>
@@ -69,12 +69,14 @@ CaisegPatch placeCaisegPatch(const std::vector<std::array<double, 3>>& clicks, c
 void normalizeForCaiseg(std::vector<float>& voxels);
 
 // The engine with what its tests look at.
-class CaisegEngine : public VolumeInteractiveEngine {
+class CaisegEngine : public SegmentationEngine {
 public:
   virtual CaisegPatch lastPatch() const = 0;        // the patch of the last refinement (the last tile without clicks)
   virtual std::size_t encodeCount() const = 0;      // how many times the encoder ran (cache misses)
   virtual std::array<int64_t, 3> patchSize() const = 0; // (z, y, x) for the current volume
 };
+
+EngineCapabilities caisegCapabilities(); // 3D, clicks or none (the tiled automatic round), one channel
 
 // Throws WeightsError for a missing or mismatching weights file, std::invalid_argument otherwise.
 std::unique_ptr<CaisegEngine> createCaisegEngine(const CaisegEngineOptions& options);

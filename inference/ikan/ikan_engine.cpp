@@ -15,7 +15,7 @@ namespace medclick {
 
 namespace {
 
-class IkanEngine : public InteractiveEngine {
+class IkanEngine : public SegmentationEngine {
 public:
   IkanEngine(IkanNetwork network, torch::Device device, ZoomInOptions zoomIn, bool flipAveraging)
       : network_(std::move(network)), device_(device), zoomIn_(zoomIn), flipAveraging_(flipAveraging) {
@@ -26,9 +26,14 @@ public:
   std::string name() const override { return "IKAN (" + network_->options().variant + ")"; }
   std::string deviceName() const override { return device_.str(); }
 
-  void setImage(const float* pixels, int width, int height, int channels) override {
-    if (width <= 0 || height <= 0 || (channels != 1 && channels != 3))
+  EngineCapabilities capabilities() const override { return ikanCapabilities(); }
+
+  void setImage(const EngineImage& given) override {
+    const auto width = static_cast<int64_t>(given.size[0]), height = static_cast<int64_t>(given.size[1]);
+    const int channels = given.channels;
+    if (width <= 0 || height <= 0 || given.size[2] != 1 || (channels != 1 && channels != 3))
       throw std::invalid_argument("IKAN takes a 2D grey or RGB image");
+    const float* pixels = given.voxels;
     std::lock_guard<std::mutex> lock(mutex_);
     torch::InferenceMode inference;
     auto image = torch::from_blob(const_cast<float*>(pixels), {height, width, channels}, torch::kFloat32)
@@ -46,9 +51,13 @@ public:
     roiImage_ = torch::Tensor();
   }
 
-  std::vector<float> refine(const ClickList& clicks, size_t firstNewClick, const float* previousProbability) override {
+  VoxelBox refine(const VolumeClickList& voxelClicks, std::size_t firstNewClick, float* probabilityMap) override {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!image_.defined()) throw std::logic_error("IKAN: refine() before setImage()");
+    if (voxelClicks.empty()) throw std::logic_error("IKAN refines from clicks; it makes no mask without one");
+    ClickList clicks;
+    for (const VolumeClick& c : voxelClicks) clicks.push_back({c.i, c.j, c.positive});
+    const float* previousProbability = probabilityMap;
     torch::InferenceMode inference;
     const auto size = network_->options().inputSize;
     // The region the network looks at: the whole image, or the zoom-in crop (resized once per crop).
@@ -84,14 +93,18 @@ public:
       networkLogits = network_->forward(network_->prepareInput(image, previous, {scaled}, {firstNew}));
     }
     const auto logits = resizeBilinear(networkLogits, box.height(), box.width(), false);
-    auto probability = IkanNetworkImpl::foregroundProbability(logits).contiguous().to(torch::kCPU); // [1, h, w]
-    if (roi) { // pasted back; outside the crop nothing is predicted (RITM's inverse transform)
-      auto full = torch::zeros({1, height_, width_}, probability.options());
-      full.slice(1, box.y0, box.y1 + 1).slice(2, box.x0, box.x1 + 1).copy_(probability);
-      probability = full;
-    }
-    const float* data = probability.data_ptr<float>();
-    return std::vector<float>(data, data + probability.numel());
+    const auto probability = IkanNetworkImpl::foregroundProbability(logits).contiguous().to(torch::kCPU); // [1, h, w]
+    auto map = torch::from_blob(probabilityMap, {height_, width_}, torch::kFloat32);
+    auto inCrop = map.slice(0, box.y0, box.y1 + 1).slice(1, box.x0, box.x1 + 1);
+    // Outside the zoom-in crop nothing is predicted: it is background (RITM's inverse transform).
+    // The crop holds the previous mask, so usually only the crop changes; where the previous
+    // probability reached outside it, the whole image does.
+    const bool outsideHadObject = roi && (map.sum() - inCrop.sum()).item<float>() > 0.0f;
+    if (outsideHadObject) map.zero_();
+    inCrop.copy_(probability[0]);
+    if (outsideHadObject) return VoxelBox::whole({static_cast<std::size_t>(width_), static_cast<std::size_t>(height_), 1});
+    return VoxelBox{{static_cast<std::size_t>(box.x0), static_cast<std::size_t>(box.y0), 0},
+                    {static_cast<std::size_t>(box.x1) + 1, static_cast<std::size_t>(box.y1) + 1, 1}};
   }
 
 private:
@@ -113,7 +126,16 @@ std::map<std::string, std::string> ikanWeightsMetadata(const std::string& varian
   return {{"model", "ikan"}, {"variant", variant}, {"input_size", std::to_string(inputSize)}, {"format", "pt"}};
 }
 
-std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& options) {
+EngineCapabilities ikanCapabilities() {
+  EngineCapabilities c;
+  c.dimension = 2;
+  c.takesClicks = true;
+  c.segmentsWithoutClicks = false;
+  c.channels = {1, 3};
+  return c;
+}
+
+std::unique_ptr<SegmentationEngine> createIkanEngine(const IkanEngineOptions& options) {
   tuneCpuRuntime(options.threads);
   const torch::Device device = chooseDevice(options.device);
   if (options.weightsPath.empty()) {

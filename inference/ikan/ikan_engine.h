@@ -1,11 +1,11 @@
 #pragma once
-// IKAN behind the InteractiveEngine interface: the image is normalized and resized to the network's
+// IKAN behind the SegmentationEngine interface (2D, clicks, grey or RGB): the image is normalized and resized to the network's
 // resolution once; each click resizes the previous probability in, modulates it (eq. 3–5), runs the
 // network and up-samples the logits bilinearly to the image's size. From the second click on the
 // network sees a crop around the object instead (zoom-in, ikan/zoom_in.h), resized once per crop;
 // the logits are the mean of the image's and its mirror image's (flipAveraging).
 
-#include "engine/interactive_engine.h"
+#include "engine/segmentation_engine.h"
 #include "inference/ikan/zoom_in.h"
 
 #include <map>
@@ -29,7 +29,8 @@ struct IkanEngineOptions {
 };
 
 // Throws WeightsError for a missing or mismatching weights file, std::invalid_argument otherwise.
-std::unique_ptr<InteractiveEngine> createIkanEngine(const IkanEngineOptions& options);
+std::unique_ptr<SegmentationEngine> createIkanEngine(const IkanEngineOptions& options);
+EngineCapabilities ikanCapabilities();
 
 // The metadata MedClick writes into IKAN weights, so a file says what network it belongs to.
 std::map<std::string, std::string> ikanWeightsMetadata(const std::string& variant, int inputSize);

@@ -42,7 +42,7 @@ std::vector<double> metadataGamma(const std::map<std::string, std::string>& meta
   return gamma;
 }
 
-class KanUnetSegmenter : public AutomaticSegmenter {
+class KanUnetSegmenter : public SegmentationEngine {
 public:
   KanUnetSegmenter(KanUnetNetwork network, int64_t inputSize, std::vector<double> gamma, torch::Device device)
       : network_(std::move(network)), inputSize_(inputSize), device_(device) {
@@ -54,7 +54,38 @@ public:
   std::string name() const override { return "KANU-Net (" + network_->options().variant + ")"; }
   std::string deviceName() const override { return device_.str(); }
 
-  std::vector<float> predict(const float* pixels, int width, int height, int channels) override {
+  EngineCapabilities capabilities() const override {
+    EngineCapabilities c;
+    c.dimension = 2;
+    c.takesClicks = false;
+    c.segmentsWithoutClicks = true;
+    c.channels = {static_cast<int>(network_->options().inChannels)};
+    return c;
+  }
+
+  // The image is kept as it is given; the network runs in refine(), once per image and round.
+  void setImage(const EngineImage& image) override {
+    if (image.size[0] == 0 || image.size[1] == 0 || image.size[2] != 1 || image.channels <= 0)
+      throw std::invalid_argument("KANU-Net takes a non-empty 2D image");
+    if (!capabilities().acceptsChannels(image.channels))
+      throw std::invalid_argument("these KANU-Net weights take " + std::to_string(network_->options().inChannels) +
+                                  " channel(s) (modalities), not " + std::to_string(image.channels));
+    pixels_.assign(image.voxels, image.voxels + image.voxelCount() * static_cast<std::size_t>(image.channels));
+    width_ = static_cast<int>(image.size[0]);
+    height_ = static_cast<int>(image.size[1]);
+    channels_ = image.channels;
+  }
+
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* probabilityMap) override {
+    if (!clicks.empty()) throw std::logic_error("KANU-Net segments without clicks; an interactive model refines its mask");
+    if (pixels_.empty()) throw std::logic_error("KANU-Net: refine() before setImage()");
+    const auto probability = predict(pixels_.data(), width_, height_, channels_);
+    std::copy(probability.begin(), probability.end(), probabilityMap);
+    return VoxelBox::whole({static_cast<std::size_t>(width_), static_cast<std::size_t>(height_), 1});
+  }
+
+private:
+  std::vector<float> predict(const float* pixels, int width, int height, int channels) {
     const int64_t inChannels = network_->options().inChannels;
     if (width <= 0 || height <= 0) throw std::invalid_argument("KANU-Net takes a non-empty 2D image");
     if (channels != inChannels)
@@ -86,6 +117,8 @@ private:
   torch::Device device_;
   torch::Tensor gamma_; // [C]
   std::mutex mutex_;
+  std::vector<float> pixels_; // the image setImage was given
+  int width_ = 0, height_ = 0, channels_ = 0;
 };
 
 } // namespace
@@ -103,7 +136,7 @@ std::map<std::string, std::string> kanunetWeightsMetadata(const std::string& var
           {"format", "pt"}};
 }
 
-std::unique_ptr<AutomaticSegmenter> createKanUnetSegmenter(const KanUnetSegmenterOptions& options) {
+std::unique_ptr<SegmentationEngine> createKanUnetSegmenter(const KanUnetSegmenterOptions& options) {
   if (options.weightsPath.empty()) throw std::invalid_argument("KANU-Net needs a weights file");
   tuneCpuRuntime(options.threads);
   const torch::Device device = chooseDevice(options.device);

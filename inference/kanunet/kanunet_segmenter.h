@@ -1,12 +1,12 @@
 #pragma once
-// KANU-Net behind the AutomaticSegmenter interface, with the paper's pre-processing
+// KANU-Net behind the SegmentationEngine interface (2D, no clicks), with the paper's pre-processing
 // (kanu-net-small-samples-brain-mri.md, "Data preprocessing"; kanunet/kanunet_preprocessing.h, shared
 // with the trainer): the brain-centred crop of the network's input size (224 for BraTS's 240×240
 // slices; a brain wider than that is cropped whole and resized), per-modality min–max to [−1, 1] with
 // a gamma per modality. Foreground: the sigmoid of class 0 (BraTS's whole tumour; the only class of a
 // binary network); outside the crop the probability is 0.
 
-#include "engine/automatic_segmenter.h"
+#include "engine/segmentation_engine.h"
 
 #include <map>
 #include <memory>
@@ -23,7 +23,7 @@ struct KanUnetSegmenterOptions {
 
 // Throws WeightsError naming the file when it is missing, unreadable, of another model or of
 // another shape; never falls back to random weights.
-std::unique_ptr<AutomaticSegmenter> createKanUnetSegmenter(const KanUnetSegmenterOptions& options);
+std::unique_ptr<SegmentationEngine> createKanUnetSegmenter(const KanUnetSegmenterOptions& options);
 
 // The metadata MedClick writes into KANU-Net weights: model, variant (small, paper), input_size
 // (square side, a multiple of 16: four poolings), in_channels (modalities), classes, and gamma (one

@@ -7,6 +7,7 @@
 #include "weights/safetensors.h"
 #include "weights/weights_metadata.h"
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -14,7 +15,7 @@ namespace medclick {
 
 namespace {
 
-class KmUnetSegmenter : public AutomaticSegmenter {
+class KmUnetSegmenter : public SegmentationEngine {
 public:
   KmUnetSegmenter(KmUnetNetwork network, int64_t inputSize, torch::Device device, bool flipAveraging)
       : network_(std::move(network)), inputSize_(inputSize), device_(device), flipAveraging_(flipAveraging) {
@@ -25,7 +26,38 @@ public:
   std::string name() const override { return "KM-UNet (" + network_->options().variant + ")"; }
   std::string deviceName() const override { return device_.str(); }
 
-  std::vector<float> predict(const float* pixels, int width, int height, int channels) override {
+  EngineCapabilities capabilities() const override {
+    EngineCapabilities c;
+    c.dimension = 2;
+    c.takesClicks = false;
+    c.segmentsWithoutClicks = true;
+    c.channels = {1, static_cast<int>(network_->options().inChannels)};
+    return c;
+  }
+
+  // The image is kept as it is given; the network runs in refine(), once per image and round.
+  void setImage(const EngineImage& image) override {
+    if (image.size[0] == 0 || image.size[1] == 0 || image.size[2] != 1 || image.channels <= 0)
+      throw std::invalid_argument("KM-UNet takes a non-empty 2D image");
+    if (!capabilities().acceptsChannels(image.channels))
+      throw std::invalid_argument("these KM-UNet weights take " + std::to_string(network_->options().inChannels) +
+                                  " channel(s) (modalities), not " + std::to_string(image.channels));
+    pixels_.assign(image.voxels, image.voxels + image.voxelCount() * static_cast<std::size_t>(image.channels));
+    width_ = static_cast<int>(image.size[0]);
+    height_ = static_cast<int>(image.size[1]);
+    channels_ = image.channels;
+  }
+
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* probabilityMap) override {
+    if (!clicks.empty()) throw std::logic_error("KM-UNet segments without clicks; an interactive model refines its mask");
+    if (pixels_.empty()) throw std::logic_error("KM-UNet: refine() before setImage()");
+    const auto probability = predict(pixels_.data(), width_, height_, channels_);
+    std::copy(probability.begin(), probability.end(), probabilityMap);
+    return VoxelBox::whole({static_cast<std::size_t>(width_), static_cast<std::size_t>(height_), 1});
+  }
+
+private:
+  std::vector<float> predict(const float* pixels, int width, int height, int channels) {
     const int64_t inChannels = network_->options().inChannels;
     if (width <= 0 || height <= 0 || channels <= 0) throw std::invalid_argument("KM-UNet takes a non-empty 2D image");
     if (channels != inChannels && channels != 1)
@@ -61,6 +93,8 @@ private:
   torch::Device device_;
   bool flipAveraging_;
   std::mutex mutex_;
+  std::vector<float> pixels_; // the image setImage was given
+  int width_ = 0, height_ = 0, channels_ = 0;
 };
 
 } // namespace
@@ -74,7 +108,7 @@ std::map<std::string, std::string> kmunetWeightsMetadata(const std::string& vari
           {"format", "pt"}};
 }
 
-std::unique_ptr<AutomaticSegmenter> createKmUnetSegmenter(const KmUnetSegmenterOptions& options) {
+std::unique_ptr<SegmentationEngine> createKmUnetSegmenter(const KmUnetSegmenterOptions& options) {
   if (options.weightsPath.empty()) throw std::invalid_argument("KM-UNet needs a weights file");
   tuneCpuRuntime(options.threads);
   const torch::Device device = chooseDevice(options.device);

@@ -1,12 +1,12 @@
 #pragma once
-// KM-UNet behind the AutomaticSegmenter interface: the image is z-scored (per image, as IKAN's
+// KM-UNet behind the SegmentationEngine interface (2D, no clicks): the image is z-scored (per image, as IKAN's
 // engine: ultrasound intensities have no common scale), resized to the network's square input (a
 // multiple of 32: five down-samplings), run under InferenceMode, and the logits are up-sampled
 // bilinearly to the image's size before the sigmoid. The logits are the mean of the image's and its
 // mirror image's (flipAveraging), as IKAN's engine does: held-out IoU with the bundled weights HC18
 // 0.917 -> 0.927, BUSI 0.667 -> 0.669, for twice the network time (resources/models/kmunet.md).
 
-#include "engine/automatic_segmenter.h"
+#include "engine/segmentation_engine.h"
 
 #include <map>
 #include <memory>
@@ -23,7 +23,7 @@ struct KmUnetSegmenterOptions {
 
 // Throws WeightsError naming the file when it is missing, unreadable, of another model or of
 // another shape. There is no random-weights fallback: an automatic mask from noise is worse than none.
-std::unique_ptr<AutomaticSegmenter> createKmUnetSegmenter(const KmUnetSegmenterOptions& options);
+std::unique_ptr<SegmentationEngine> createKmUnetSegmenter(const KmUnetSegmenterOptions& options);
 
 // The metadata MedClick writes into KM-UNet weights: model, variant (small, paper, small++,
 // paper++), input_size (square side, a multiple of 32), in_channels, classes.

@@ -29,6 +29,15 @@ SafetensorsHeader readSafetensorsHeader(std::istream& in, std::uint64_t fileByte
   return result;
 }
 
+std::map<std::string, std::string> metadataInSafetensorsHeader(const SafetensorsHeader& header) {
+  std::map<std::string, std::string> values;
+  const auto metadata = header.header.object.find("__metadata__");
+  if (metadata == header.header.object.end() || metadata->second.kind != json::Value::Kind::Object) return values;
+  for (const auto& [key, value] : metadata->second.object)
+    if (value.kind == json::Value::Kind::String) values[key] = value.string;
+  return values;
+}
+
 std::string modelInSafetensorsHeader(const SafetensorsHeader& header) {
   const auto metadata = header.header.object.find("__metadata__");
   if (metadata == header.header.object.end() || metadata->second.kind != json::Value::Kind::Object) return {};

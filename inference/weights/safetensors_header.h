@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <istream>
+#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -25,6 +26,9 @@ struct SafetensorsHeader {
 // Reads from the start of `in` (a file of fileBytes bytes); leaves `in` at the first data byte.
 // Throws SafetensorsFormatError for a short file, a header length that does not fit, or bad JSON.
 SafetensorsHeader readSafetensorsHeader(std::istream& in, std::uint64_t fileBytes);
+
+// The header's "__metadata__" (its string values); empty when there is none.
+std::map<std::string, std::string> metadataInSafetensorsHeader(const SafetensorsHeader& header);
 
 // The "model" entry of the header's metadata; empty when there is none.
 std::string modelInSafetensorsHeader(const SafetensorsHeader& header);

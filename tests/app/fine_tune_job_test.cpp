@@ -89,8 +89,9 @@ private slots:
     QVERIFY(fs::is_regular_file(summary.bestWeightsPath));
     const auto engine = app::createEngineByName("ikan", summary.bestWeightsPath, "cpu");
     std::vector<float> pixels(64 * 56, 100.0f);
-    engine->setImage(pixels.data(), 64, 56, 1);
-    QCOMPARE(engine->refine({{30, 28, true}}, 0, nullptr).size(), size_t(64 * 56));
+    engine->setImage(planeImage(pixels.data(), 64, 56, 1));
+    std::vector<float> probability(64 * 56, 0.0f);
+    QVERIFY(engine->refine({{30, 28, 0, true}}, 0, probability.data()) == VoxelBox::whole({64, 56, 1}));
   }
 
   void cancel_while_decoding_trains_nothing() {

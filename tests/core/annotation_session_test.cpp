@@ -4,6 +4,7 @@
 #include "classic/watershed_engine.h"
 #include "io/image_reader.h"
 #include "session/annotation_session.h"
+#include "support/test_engines.h"
 
 #include <QtTest>
 
@@ -16,7 +17,7 @@ namespace {
 
 // A deterministic stand-in for a network, so the session's bookkeeping is tested on its own:
 // the previous probability, with disks of radius 2 set to 1 (positive) or 0 (negative) at each click.
-class DiskEngine : public InteractiveEngine {
+class DiskEngine : public test::PlaneTestEngine {
 public:
   std::string name() const override { return "disks"; }
   std::string deviceName() const override { return "cpu"; }
@@ -42,7 +43,7 @@ private:
 
 // A deterministic stand-in for a 3D network: the previous probability with balls of radius 1.5
 // voxels set to 0.8 (positive) or 0.2 (negative) at each click; with no clicks, the centre voxel.
-class BallEngine : public VolumeInteractiveEngine {
+class BallEngine : public test::VolumeTestEngine {
 public:
   std::string name() const override { return "balls"; }
   std::string deviceName() const override { return "cpu"; }
@@ -72,23 +73,32 @@ private:
 
 // Like a patch-wise 3D network (CAISeg): a ball of `radius` voxels around the newest click set to
 // 0.9 (positive) or 0.1 (negative); every other voxel keeps the previous probability.
-class PatchEngine : public VolumeInteractiveEngine {
+class PatchEngine : public SegmentationEngine {
 public:
   explicit PatchEngine(double radius) : radius_(radius) {}
   std::string name() const override { return "patch"; }
   std::string deviceName() const override { return "cpu"; }
-  void setVolume(const float*, const std::array<std::size_t, 3>& size, const std::array<double, 3>&) override { size_ = size; }
-  std::vector<float> refine(const VolumeClickList& clicks, const float* previous) override {
-    std::vector<float> p(previous, previous + size_[0] * size_[1] * size_[2]);
-    if (clicks.empty()) return p;
+  EngineCapabilities capabilities() const override {
+    EngineCapabilities c;
+    c.dimension = 3;
+    return c;
+  }
+  void setImage(const EngineImage& image) override { size_ = image.size; }
+  // Writes the ball's bounding box only, and says so.
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* p) override {
     const VolumeClick& c = clicks.back();
-    const long r = static_cast<long>(radius_);
-    for (long k = std::max(0l, long(c.k) - r); k <= std::min(long(size_[2]) - 1, long(c.k) + r); ++k)
-      for (long j = std::max(0l, long(c.j) - r); j <= std::min(long(size_[1]) - 1, long(c.j) + r); ++j)
-        for (long i = std::max(0l, long(c.i) - r); i <= std::min(long(size_[0]) - 1, long(c.i) + r); ++i)
+    const double centre[3] = {c.i, c.j, c.k};
+    VoxelBox box;
+    for (int a = 0; a < 3; ++a) {
+      box.begin[a] = static_cast<std::size_t>(std::max(0.0, std::ceil(centre[a] - radius_)));
+      box.end[a] = std::min(size_[a], static_cast<std::size_t>(std::floor(centre[a] + radius_)) + 1);
+    }
+    for (std::size_t k = box.begin[2]; k < box.end[2]; ++k)
+      for (std::size_t j = box.begin[1]; j < box.end[1]; ++j)
+        for (std::size_t i = box.begin[0]; i < box.end[0]; ++i)
           if ((i - c.i) * (i - c.i) + (j - c.j) * (j - c.j) + (k - c.k) * (k - c.k) <= radius_ * radius_)
-            p[(std::size_t(k) * size_[1] + std::size_t(j)) * size_[0] + std::size_t(i)] = c.positive ? 0.9f : 0.1f;
-    return p;
+            p[(k * size_[1] + j) * size_[0] + i] = c.positive ? 0.9f : 0.1f;
+    return box;
   }
 
 private:
@@ -98,7 +108,7 @@ private:
 
 // A deterministic stand-in for KM-UNet: 0.8 inside the middle third of the image, 0.1 elsewhere.
 // It keeps the size and first pixel of what it was given.
-class SquareSegmenter : public AutomaticSegmenter {
+class SquareSegmenter : public test::AutomaticTestEngine {
 public:
   std::string name() const override { return "squares"; }
   std::string deviceName() const override { return "cpu"; }
@@ -116,7 +126,7 @@ public:
 };
 
 // Keeps the channels and pixels it was given; answers "nothing".
-class ChannelRecorder : public AutomaticSegmenter {
+class ChannelRecorder : public test::AutomaticTestEngine {
 public:
   std::string name() const override { return "recorder"; }
   std::string deviceName() const override { return "cpu"; }
@@ -254,7 +264,7 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(std::logic_error, session.autoSegmentSlice(only));
     session.setEngine(std::make_shared<DiskEngine>());
     auto segmenter = std::make_shared<SquareSegmenter>();
-    session.setAutomaticSegmenter(segmenter);
+    session.setAutomaticEngine(segmenter);
     session.addClick(only, {2, 2, true}); // earlier work: the automatic mask replaces it
     const Snapshot clicked = snapshotOf(session);
 
@@ -287,7 +297,7 @@ private slots:
   void an_automatic_mask_of_a_volume_slice_changes_that_slice_only() {
     AnnotationSession session(volume());
     auto segmenter = std::make_shared<SquareSegmenter>();
-    session.setAutomaticSegmenter(segmenter);
+    session.setAutomaticEngine(segmenter);
     session.autoSegmentSlice({SliceAxis::Coronal, 4}); // i along the width, k along the height
     QCOMPARE(segmenter->seenWidth, 12);
     QCOMPARE(segmenter->seenHeight, 6);
@@ -304,7 +314,7 @@ private slots:
     session.setExtraModalities({second});
     QCOMPARE(session.modalityCount(), std::size_t{2});
     auto segmenter = std::make_shared<ChannelRecorder>();
-    session.setAutomaticSegmenter(segmenter);
+    session.setAutomaticEngine(segmenter);
     session.autoSegmentSlice({SliceAxis::Axial, 2});
     QCOMPARE(segmenter->channels, 2);
     // Pixel (x 3, y 1) of axial slice 2 is voxel (3, 1, 2): index (2·10 + 1)·12 + 3 = 255.
@@ -350,7 +360,8 @@ private slots:
   void volume_clicks_refine_the_whole_volume_as_one_undo_step() {
     AnnotationSession session(volume());
     auto engine = std::make_shared<BallEngine>();
-    session.setVolumeEngine(engine);
+    session.setEngine(engine);
+    session.setAutomaticEngine(engine); // the stand-in, like CAISeg, also segments without clicks
     session.paint({SliceAxis::Axial, 0}, 1, 1, 0.5, true); // a 2D edit first: it must survive the 3D steps' undo
     session.addVolumeClick({5, 4, 2, true});
     QCOMPARE(session.mask().at(5, 4, 2), std::uint8_t{1});
@@ -404,7 +415,7 @@ private slots:
     Image big(ImageGeometry{3, {96, 96, 64}}, 1, PixelType::Int16);
     const std::size_t budget = 8u << 20;
     AnnotationSession session(big, budget);
-    session.setVolumeEngine(std::make_shared<PatchEngine>(3.0));
+    session.setEngine(std::make_shared<PatchEngine>(3.0));
     std::mt19937 random(22);
     std::vector<std::vector<float>> probabilities{session.probability()};
     for (int n = 0; n < 1000; ++n) {
@@ -428,10 +439,30 @@ private slots:
     QVERIFY(session.probability() == probabilities[1]);
   }
 
+  // One click path for every engine: a 3D click engine takes the voxel under a slice click and
+  // refines the whole volume; slice work that needs a 2D model says so; an automatic-only engine
+  // cannot be the click engine.
+  void a_slice_click_goes_to_a_3d_engine_as_its_voxel() {
+    Image big(ImageGeometry{3, {40, 30, 20}}, 1, PixelType::Int16);
+    AnnotationSession session(big);
+    session.setEngine(std::make_shared<PatchEngine>(2.0));
+    QVERIFY(session.clicksRefineVolume());
+    session.addClick({SliceAxis::Coronal, 7}, {12, 5, true}); // coronal: column i, row k
+    QCOMPARE(session.volumeClicks().size(), std::size_t{1});
+    QCOMPARE(session.volumeClicks()[0].i, 12.0);
+    QCOMPARE(session.volumeClicks()[0].j, 7.0);
+    QCOMPARE(session.volumeClicks()[0].k, 5.0);
+    QCOMPARE(session.mask().at(12, 7, 5), std::uint8_t{1});
+    QVERIFY(session.clicks({SliceAxis::Coronal, 7}).empty()); // a 3D click, not the slice's
+    QVERIFY((session.lastChange().begin == std::array<std::size_t, 3>{10, 5, 3}));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, session.propagate({SliceAxis::Coronal, 7}, 1, true));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, session.setEngine(std::make_shared<SquareSegmenter>()));
+  }
+
   void the_history_drops_its_oldest_3d_steps_at_the_budget() {
     Image big(ImageGeometry{3, {64, 64, 32}}, 1, PixelType::Int16);
     AnnotationSession session(big, 64u * 1024u);
-    session.setVolumeEngine(std::make_shared<PatchEngine>(6.0));
+    session.setEngine(std::make_shared<PatchEngine>(6.0));
     std::mt19937 random(5);
     for (int n = 0; n < 400; ++n) session.addVolumeClick({double(random() % 64), double(random() % 64), double(random() % 32), true});
     QVERIFY(session.history().storedBytes() <= 64u * 1024u);

@@ -4,6 +4,8 @@
 
 #include "segmentation/clicked_objects.h"
 #include "segmentation/connected_components.h"
+#include "support/engine_calls.h"
+#include "support/test_engines.h"
 
 #include <QtTest>
 
@@ -35,7 +37,7 @@ std::vector<float> lesionAndFalseAlarm() {
 float at(const std::vector<float>& p, int i, int j, int k) { return p[static_cast<std::size_t>((k * 8 + j) * 8 + i)]; }
 
 // Returns a fixed probability whatever the clicks: what a network's patch would leave behind.
-class FixedEngine : public VolumeInteractiveEngine {
+class FixedEngine : public test::VolumeTestEngine {
 public:
   explicit FixedEngine(std::vector<float> result) : result_(std::move(result)) {}
   std::string name() const override { return "fixed"; }
@@ -140,11 +142,13 @@ private slots:
     auto engine = keepingClickedObjects(std::make_unique<FixedEngine>(lesionAndFalseAlarm()));
     QCOMPARE(engine->name(), std::string("fixed"));
     const std::vector<float> voxels(8 * 8 * 6, 0.0f);
-    engine->setVolume(voxels.data(), {8, 8, 6}, {1.0, 1.0, 2.5});
-    QCOMPARE(engine->refine({}, nullptr), lesionAndFalseAlarm()); // the automatic round: untouched
-    const auto clicked = engine->refine({{2, 2, 2, true}}, nullptr);
+    engine->setImage(volumeImage(voxels.data(), {8, 8, 6}, {1.0, 1.0, 2.5}));
+    QCOMPARE(test::refineVolume(*engine, {}, nullptr, voxels.size()), lesionAndFalseAlarm()); // the automatic round: untouched
+    std::vector<float> clicked(voxels.size(), 0.0f);
+    const VoxelBox written = engine->refine({{2, 2, 2, true}}, 0, clicked.data());
     QCOMPARE(at(clicked, 2, 2, 2), 0.9f);
     QCOMPARE(at(clicked, 7, 7, 5), 0.0f);
+    QVERIFY(written.contains(7, 7, 5)); // the box says where the false alarm was removed too
   }
 };
 

@@ -12,6 +12,7 @@
 #include "io/image_reader.h"
 #include "io/image_writer.h"
 #include "segmentation/slice_by_slice.h"
+#include "support/test_engines.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -35,7 +36,7 @@ std::string sharedData(const std::string& relative) { return std::string(MEDCLIC
 
 // A stand-in network: the previous probability with disks of radius 2 set to 1 (positive) or 0
 // (negative) at each click. It keeps the previous probability of round one.
-class DiskEngine : public InteractiveEngine {
+class DiskEngine : public test::PlaneTestEngine {
 public:
   std::string name() const override { return "disks"; }
   std::string deviceName() const override { return "cpu"; }
@@ -46,21 +47,21 @@ public:
   std::vector<float> refine(const ClickList& clicks, size_t, const float* previous) override {
     std::vector<float> p(static_cast<size_t>(width_) * height_, 0.0f);
     if (previous) p.assign(previous, previous + p.size());
-    if (clicks.size() == 1) firstPrevious = previous ? p : std::vector<float>();
+    if (clicks.size() == 1) firstPrevious = p;
     for (const Click& c : clicks)
       for (int y = 0; y < height_; ++y)
         for (int x = 0; x < width_; ++x)
           if ((x - c.x) * (x - c.x) + (y - c.y) * (y - c.y) <= 4.0) p[static_cast<size_t>(y) * width_ + x] = c.positive ? 1.0f : 0.0f;
     return p;
   }
-  std::vector<float> firstPrevious; // empty: round one had none
+  std::vector<float> firstPrevious; // what round one was given as the previous probability
 
 private:
   int width_ = 0, height_ = 0;
 };
 
 // A stand-in automatic segmenter: a fixed probability map.
-class FixedSegmenter : public AutomaticSegmenter {
+class FixedSegmenter : public test::AutomaticTestEngine {
 public:
   explicit FixedSegmenter(std::vector<float> probability) : probability_(std::move(probability)) {}
   std::string name() const override { return "fixed"; }
@@ -73,7 +74,7 @@ private:
 
 // A stand-in 2D segmenter that sees channels: object where channel 0 exceeds channel 1; it counts
 // its calls and the channels it was given.
-class ChannelComparingSegmenter : public AutomaticSegmenter {
+class ChannelComparingSegmenter : public test::AutomaticTestEngine {
 public:
   std::string name() const override { return "compare"; }
   std::string deviceName() const override { return "cpu"; }
@@ -167,10 +168,10 @@ private slots:
     QVERIFY(engine.firstPrevious == initial); // round one got the automatic probability
     QCOMPARE(r.iouPerClick.size(), size_t{3});
     QVERIFY(r.iouPerClick[0] > 0.7); // the first click went into the missed columns
-    // Without it, round one starts from nothing and records no IoU@0.
+    // Without it, round one starts from an empty map and records no IoU@0.
     DiskEngine plain;
     QVERIFY(!evaluateCase(plain, image, gt, "plain", 1).initialIou);
-    QVERIFY(plain.firstPrevious.empty());
+    QVERIFY(plain.firstPrevious == std::vector<float>(initial.size(), 0.0f));
     const std::vector<float> wrongSize(10, 0.5f);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, evaluateCase(engine, image, gt, "bad", 1, &wrongSize));
   }

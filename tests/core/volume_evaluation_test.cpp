@@ -7,6 +7,7 @@
 #include "eval/volume_evaluation_clicker.h"
 #include "eval/volume_interactive_evaluation.h"
 #include "io/image_reader.h"
+#include "support/test_engines.h"
 
 #include <QtTest>
 
@@ -37,7 +38,7 @@ void fill(std::vector<std::uint8_t>& voxels, const ImageGeometry& g, std::size_t
 }
 
 // Returns the reference itself once it has a click: a perfect engine; with no clicks, its left half.
-class ReferenceEngine : public VolumeInteractiveEngine {
+class ReferenceEngine : public test::VolumeTestEngine {
 public:
   explicit ReferenceEngine(const LabelMask& reference) : reference_(reference) {}
   std::string name() const override { return "reference"; }

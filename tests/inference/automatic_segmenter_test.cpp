@@ -1,4 +1,4 @@
-// KM-UNet and KANU-Net behind AutomaticSegmenter: weights files with metadata, probabilities at the
+// KM-UNet and KANU-Net behind SegmentationEngine (2D, no clicks): weights files with metadata, probabilities at the
 // image's own size, and refusal of files that are not theirs.
 
 #include "support/mirror_symmetry.h"
@@ -12,6 +12,7 @@
 #include "kmunet/kmunet_network.h"
 #include "kmunet/kmunet_segmenter.h"
 #include "weights/safetensors.h"
+#include "support/engine_calls.h"
 
 #include <filesystem>
 
@@ -81,7 +82,7 @@ MEDCLICK_TEST(kmunet_segmenter_returns_a_probability_per_pixel_of_a_non_square_i
   EXPECT(segmenter->deviceName() == "cpu");
   for (int channels : {1, 3}) {
     const auto image = discImage(70, 45, channels);
-    const auto probability = segmenter->predict(image.data(), 70, 45, channels);
+    const auto probability = test::predictPlane(*segmenter, image.data(), 70, 45, channels);
     EXPECT(probability.size() == 70u * 45u);
     EXPECT(allProbabilities(probability));
   }
@@ -97,7 +98,7 @@ MEDCLICK_TEST(kmunet_flip_averaging_makes_a_mirror_symmetric_image_symmetric) {
     options.weightsPath = kmunetWeights();
     options.device = "cpu";
     options.flipAveraging = flip;
-    return test::largestMirrorAsymmetry(createKmUnetSegmenter(options)->predict(pixels.data(), width, height, 1), width, height);
+    return test::largestMirrorAsymmetry(test::predictPlane(*createKmUnetSegmenter(options), pixels.data(), width, height, 1), width, height);
   };
   EXPECT(asymmetry(true) < 1e-5);
   EXPECT(asymmetry(false) > 1e-4);
@@ -110,10 +111,10 @@ MEDCLICK_TEST(kanunet_segmenter_returns_a_probability_per_pixel_of_a_non_square_
   const auto segmenter = createKanUnetSegmenter(options);
   EXPECT(segmenter->name() == "KANU-Net (small)");
   const auto image = discImage(37, 61, 2);
-  const auto probability = segmenter->predict(image.data(), 37, 61, 2);
+  const auto probability = test::predictPlane(*segmenter, image.data(), 37, 61, 2);
   EXPECT(probability.size() == 37u * 61u);
   EXPECT(allProbabilities(probability));
-  EXPECT_THROWS_WITH(std::invalid_argument, segmenter->predict(image.data(), 37, 61, 1), "take 2 channel(s)");
+  EXPECT_THROWS_WITH(std::invalid_argument, test::predictPlane(*segmenter, image.data(), 37, 61, 1), "take 2 channel(s)");
 }
 
 MEDCLICK_TEST(segmenters_refuse_weights_of_another_model_naming_the_file) {

@@ -7,6 +7,7 @@
 #include "inference/caiseg/caiseg_engine.h"
 #include "inference/caiseg/caiseg_network.h"
 #include "weights/safetensors.h"
+#include "support/engine_calls.h"
 
 #include <cmath>
 #include <filesystem>
@@ -114,9 +115,9 @@ MEDCLICK_TEST(click_lands_in_the_patch_at_its_z_y_x) {
   const std::array<std::size_t, 3> size{80, 64, 32}; // i, j, k
   const auto voxels = blobVolume(size);
   auto engine = randomEngine({16, 32, 32});
-  engine->setVolume(voxels.data(), size, {0.8, 0.9, 2.0});
+  test::setVolume(*engine, voxels.data(), size, {0.8, 0.9, 2.0});
   const VolumeClick click{30.0, 40.0, 20.0, true}; // i, j, k
-  const auto probability = engine->refine({click}, nullptr);
+  const auto probability = test::refineVolume(*engine, {click}, nullptr, voxels.size());
   const auto patch = engine->lastPatch();
   EXPECT(patch.contains(20, 40, 30));
 
@@ -152,33 +153,33 @@ MEDCLICK_TEST(features_are_reused_while_clicks_stay_in_the_patch) {
   const std::array<std::size_t, 3> size{80, 64, 32};
   const auto voxels = blobVolume(size);
   auto engine = randomEngine({16, 32, 32});
-  engine->setVolume(voxels.data(), size, {1.0, 1.0, 1.0});
+  test::setVolume(*engine, voxels.data(), size, {1.0, 1.0, 1.0});
   EXPECT((engine->patchSize() == Size3{16, 32, 32}));
   std::vector<float> previous(voxels.size(), 0.25f);
   VolumeClickList clicks{{10.0, 10.0, 5.0, true}};
-  auto probability = engine->refine(clicks, previous.data());
+  auto probability = test::refineVolume(*engine, clicks, previous.data(), voxels.size());
   EXPECT(probability.size() == voxels.size());
   EXPECT(engine->encodeCount() == 1);
   const auto first = engine->lastPatch();
   EXPECT((first.start == Size3{0, 0, 0}));
 
   clicks.push_back({14.0, 12.0, 6.0, false}); // the same patch (its faces at the volume's border)
-  probability = engine->refine(clicks, probability.data());
+  probability = test::refineVolume(*engine, clicks, probability.data(), voxels.size());
   EXPECT(engine->encodeCount() == 1);
   EXPECT(engine->lastPatch() == first);
 
   clicks.push_back({70.0, 50.0, 25.0, true}); // far away: a new patch, encoded once
-  probability = engine->refine(clicks, probability.data());
+  probability = test::refineVolume(*engine, clicks, probability.data(), voxels.size());
   EXPECT(engine->encodeCount() == 2);
   EXPECT(engine->lastPatch().contains(25, 50, 70));
 
   clicks.push_back({68.0, 52.0, 26.0, true});
-  engine->refine(clicks, probability.data());
+  test::refineVolume(*engine, clicks, probability.data(), voxels.size());
   EXPECT(engine->encodeCount() == 2);
 
   // A new volume forgets the features.
-  engine->setVolume(voxels.data(), size, {1.0, 1.0, 1.0});
-  engine->refine({{68.0, 52.0, 26.0, true}}, nullptr);
+  test::setVolume(*engine, voxels.data(), size, {1.0, 1.0, 1.0});
+  test::refineVolume(*engine, {{68.0, 52.0, 26.0, true}}, nullptr, voxels.size());
   EXPECT(engine->encodeCount() == 3);
 }
 
@@ -186,10 +187,16 @@ MEDCLICK_TEST(values_outside_the_patch_keep_the_previous_probability) {
   const std::array<std::size_t, 3> size{80, 64, 32};
   const auto voxels = blobVolume(size);
   auto engine = randomEngine({16, 32, 32});
-  engine->setVolume(voxels.data(), size, {1.0, 1.0, 1.0});
+  test::setVolume(*engine, voxels.data(), size, {1.0, 1.0, 1.0});
   std::vector<float> previous(voxels.size(), 0.25f);
-  const auto probability = engine->refine({{40.0, 30.0, 16.0, true}}, previous.data());
+  std::vector<float> probability = previous;
+  const VoxelBox written = engine->refine({{40.0, 30.0, 16.0, true}}, 0, probability.data());
   const auto patch = engine->lastPatch();
+  // The box written is the patch, in (i, j, k): the patch's (z, y, x) reversed.
+  for (int a = 0; a < 3; ++a) {
+    EXPECT(written.begin[2 - a] == std::size_t(patch.start[a]));
+    EXPECT(written.extent(2 - a) == std::size_t(patch.size[a]));
+  }
   std::size_t inside = 0, changed = 0, n = 0;
   for (int64_t k = 0; k < 32; ++k)
     for (int64_t j = 0; j < 64; ++j)
@@ -206,7 +213,7 @@ MEDCLICK_TEST(values_outside_the_patch_keep_the_previous_probability) {
   EXPECT(inside == 16u * 32u * 32u);
   EXPECT(changed > inside / 2);
   // Round one: zeros outside.
-  const auto fresh = engine->refine({{40.0, 30.0, 16.0, true}}, nullptr);
+  const auto fresh = test::refineVolume(*engine, {{40.0, 30.0, 16.0, true}}, nullptr, voxels.size());
   EXPECT(fresh[0] == 0.0f && fresh.back() == 0.0f);
 }
 
@@ -214,21 +221,21 @@ MEDCLICK_TEST(a_volume_smaller_than_the_patch_is_padded) {
   const std::array<std::size_t, 3> size{40, 20, 10}; // i, j, k
   const auto voxels = blobVolume(size);
   auto engine = randomEngine({16, 32, 32}, true);
-  engine->setVolume(voxels.data(), size, {0.7, 0.7, 3.0});
+  test::setVolume(*engine, voxels.data(), size, {0.7, 0.7, 3.0});
   EXPECT((engine->patchSize() == Size3{16, 32, 32}));
-  const auto probability = engine->refine({{39.0, 19.0, 9.0, true}}, nullptr);
+  const auto probability = test::refineVolume(*engine, {{39.0, 19.0, 9.0, true}}, nullptr, voxels.size());
   EXPECT(probability.size() == voxels.size());
   for (float p : probability) EXPECT(std::isfinite(p) && p >= 0.0f && p <= 1.0f);
   EXPECT((engine->lastPatch().start == Size3{0, 0, 8}));
-  EXPECT_THROWS_WITH(std::invalid_argument, engine->refine({{40.5, 0.0, 0.0, true}}, nullptr), "outside the volume");
+  EXPECT_THROWS_WITH(std::invalid_argument, test::refineVolume(*engine, {{40.5, 0.0, 0.0, true}}, nullptr, voxels.size()), "outside the volume");
 }
 
 MEDCLICK_TEST(no_clicks_tiles_the_whole_volume) {
   const std::array<std::size_t, 3> size{80, 64, 32};
   const auto voxels = blobVolume(size);
   auto engine = randomEngine({16, 32, 32});
-  engine->setVolume(voxels.data(), size, {1.0, 1.0, 1.0});
-  const auto probability = engine->refine({}, nullptr);
+  test::setVolume(*engine, voxels.data(), size, {1.0, 1.0, 1.0});
+  const auto probability = test::refineVolume(*engine, {}, nullptr, voxels.size());
   EXPECT(engine->encodeCount() == 2u * 2u * 3u); // x starts 0, 32, 48
   std::size_t zeros = 0;
   for (float p : probability) {

@@ -9,6 +9,7 @@
 #include "inference/ikan/ikan_engine.h"
 #include "inference/ikan/ikan_network.h"
 #include "weights/safetensors.h"
+#include "support/engine_calls.h"
 
 #include <cmath>
 #include <filesystem>
@@ -207,12 +208,14 @@ MEDCLICK_TEST(engine_returns_a_probability_per_pixel_of_a_non_square_image) {
   const auto engine = createIkanEngine(options);
   std::vector<float> pixels(70 * 50);
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<float>(i % 70);
-  engine->setImage(pixels.data(), 70, 50, 1);
-  const auto first = engine->refine({{30, 20, true}}, 0, nullptr);
-  EXPECT(first.size() == 70u * 50u);
+  test::setPlane(*engine, pixels.data(), 70, 50, 1);
+  std::vector<float> first(70 * 50, 0.0f);
+  const VoxelBox written = engine->refine({{30, 20, 0, true}}, 0, first.data());
+  EXPECT(written == VoxelBox::whole({70, 50, 1})); // round one sees the whole image
   EXPECT(*std::min_element(first.begin(), first.end()) >= 0.0f && *std::max_element(first.begin(), first.end()) <= 1.0f);
-  const auto second = engine->refine({{30, 20, true}, {60, 40, false}}, 1, first.data());
+  const auto second = test::refinePlane(*engine, {{30, 20, true}, {60, 40, false}}, 1, first.data(), first.size());
   EXPECT(second.size() == first.size());
+  EXPECT_THROWS_WITH(std::logic_error, engine->refine({}, 0, first.data()), "refines from clicks");
   EXPECT(engine->deviceName() == "cpu");
 }
 
@@ -256,12 +259,14 @@ MEDCLICK_TEST(engine_with_zoom_in_predicts_nothing_outside_the_crop) {
   const int width = 160, height = 120;
   std::vector<float> pixels(static_cast<size_t>(width * height));
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<float>((i * 7) % 255);
-  engine->setImage(pixels.data(), width, height, 1);
+  test::setPlane(*engine, pixels.data(), width, height, 1);
   std::vector<float> previous(pixels.size(), 0.0f);
   for (int y = 50; y < 60; ++y)
     for (int x = 70; x < 80; ++x) previous[static_cast<size_t>(y * width + x)] = 1.0f;
-  const auto zoomed = engine->refine({{75, 55, true}, {20, 20, false}}, 1, previous.data());
-  EXPECT(zoomed.size() == pixels.size());
+  std::vector<float> zoomed = previous;
+  const VoxelBox written = engine->refine({{75, 55, 0, true}, {20, 20, 0, false}}, 1, zoomed.data());
+  // The box written is the crop: the previous mask lies inside it, so nothing outside changes.
+  EXPECT((written.begin == std::array<std::size_t, 3>{51, 31, 0}) && (written.end == std::array<std::size_t, 3>{100, 80, 1}));
   // The crop: 48 × 48 (0.4 × 120) about (74.5, 54.5) → columns 51..99, rows 31..79.
   double outside = 0.0, inside = 0.0;
   for (int y = 0; y < height; ++y)
@@ -284,8 +289,9 @@ MEDCLICK_TEST(flip_averaging_makes_a_mirror_symmetric_case_symmetric) {
     options.flipAveraging = flip;
     torch::manual_seed(3);
     const auto engine = createIkanEngine(options);
-    engine->setImage(pixels.data(), width, height, 1);
-    return test::largestMirrorAsymmetry(engine->refine({{(width - 1) / 2.0, 20, true}}, 0, nullptr), width, height);
+    test::setPlane(*engine, pixels.data(), width, height, 1);
+    return test::largestMirrorAsymmetry(test::refinePlane(*engine, {{(width - 1) / 2.0, 20, true}}, 0, nullptr, pixels.size()), width,
+                                        height);
   };
   EXPECT(asymmetry(true) < 1e-5);
   EXPECT(asymmetry(false) > 1e-4);
@@ -315,8 +321,8 @@ MEDCLICK_TEST(engine_loads_weights_whose_metadata_names_the_variant) {
   const auto engine = createIkanEngine(options);
   EXPECT(engine->name() == "IKAN (small)");
   std::vector<float> pixels(40 * 40, 1.0f);
-  engine->setImage(pixels.data(), 40, 40, 1);
-  EXPECT(engine->refine({{20, 20, true}}, 0, nullptr).size() == 1600u);
+  test::setPlane(*engine, pixels.data(), 40, 40, 1);
+  EXPECT(test::refinePlane(*engine, {{20, 20, true}}, 0, nullptr, 1600).size() == 1600u);
 }
 
 MEDCLICK_TEST_MAIN()

@@ -13,6 +13,7 @@
 #include "kanunet/kanunet_segmenter.h"
 #include "kmunet/kmunet_segmenter.h"
 #include "weights/safetensors.h"
+#include "support/engine_calls.h"
 
 #include <unistd.h>
 
@@ -123,7 +124,7 @@ MEDCLICK_TEST(kmunet_training_lowers_the_loss_and_its_best_weights_load_into_the
   segmenterOptions.device = "cpu";
   const auto segmenter = createKmUnetSegmenter(segmenterOptions);
   std::vector<float> image(80 * 72, 60.0f);
-  const auto probability = segmenter->predict(image.data(), 80, 72, 1);
+  const auto probability = test::predictPlane(*segmenter, image.data(), 80, 72, 1);
   EXPECT(probability.size() == 80u * 72u);
   for (const float p : probability) EXPECT(p >= 0.0f && p <= 1.0f);
 }
@@ -202,10 +203,10 @@ MEDCLICK_TEST(kanunet_training_lowers_the_loss_and_its_best_weights_load_with_cl
   segmenterOptions.device = "cpu";
   const auto segmenter = createKanUnetSegmenter(segmenterOptions);
   std::vector<float> twoModalities(2 * 90 * 70, 1.0f);
-  const auto probability = segmenter->predict(twoModalities.data(), 90, 70, 2);
+  const auto probability = test::predictPlane(*segmenter, twoModalities.data(), 90, 70, 2);
   EXPECT(probability.size() == 90u * 70u);
   for (const float p : probability) EXPECT(p >= 0.0f && p <= 1.0f);
-  EXPECT_THROWS_WITH(std::invalid_argument, segmenter->predict(twoModalities.data(), 90, 70, 1), "2 channel(s)");
+  EXPECT_THROWS_WITH(std::invalid_argument, test::predictPlane(*segmenter, twoModalities.data(), 90, 70, 1), "2 channel(s)");
 }
 
 MEDCLICK_TEST(kanunet_refuses_gamma_values_that_do_not_match_the_modalities) {

@@ -11,6 +11,7 @@
 #include "training/data/segmentation_samples.h"
 #include "inference/ikan/ikan_engine.h"
 #include "jobs/ikan_training_job.h"
+#include "support/engine_calls.h"
 
 #include <algorithm>
 #include <cmath>
@@ -232,8 +233,8 @@ MEDCLICK_TEST(tiny_training_lowers_the_loss_and_writes_loadable_weights) {
   engineOptions.device = "cpu";
   const auto engine = createIkanEngine(engineOptions); // the engine reads variant and size from the file
   std::vector<float> pixels(50 * 40, 100.0f);
-  engine->setImage(pixels.data(), 50, 40, 1);
-  EXPECT(engine->refine({{25, 20, true}}, 0, nullptr).size() == 2000u);
+  test::setPlane(*engine, pixels.data(), 50, 40, 1);
+  EXPECT(test::refinePlane(*engine, {{25, 20, true}}, 0, nullptr, 2000).size() == 2000u);
 }
 
 MEDCLICK_TEST(training_from_simulated_automatic_masks_lowers_the_loss) {

@@ -9,6 +9,7 @@
 #include "io/image_reader.h"
 #include "io/mask_reader.h"
 #include "window/main_window.h"
+#include "support/test_engines.h"
 
 #include <QComboBox>
 #include <QProcess>
@@ -37,13 +38,11 @@ struct Harness {
 
   MainWindowServices services() {
     MainWindowServices s;
-    s.createEngine = [](const ModelEntry& entry, const QString& device) {
-      return std::shared_ptr<InteractiveEngine>(
-          app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
-    };
-    s.createAutomaticSegmenter = [](const ModelEntry& entry, const QString& device) {
-      return std::shared_ptr<AutomaticSegmenter>(
-          app::createAutomaticSegmenterByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString()));
+    s.createEngine = [](const ModelEntry& entry, const QString& device) { // as app/gui does
+      app::EngineChoices choices;
+      choices.dimension = entry.volume ? 3 : 2;
+      return std::shared_ptr<SegmentationEngine>(
+          app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString(), choices));
     };
     s.describeWeights = [](const QString& path) -> std::optional<ModelEntry> { // as app/gui does
       const std::string model = app::modelNamedInWeights(path.toStdString());
@@ -64,7 +63,7 @@ struct Harness {
 
 // A stand-in 3D engine (this test is about the wiring, not a network): a ball of radius 3 voxels
 // around every positive click, in the whole volume.
-class BallEngine : public VolumeInteractiveEngine {
+class BallEngine : public test::VolumeTestEngine {
 public:
   std::string name() const override { return "Balls (3D)"; }
   std::string deviceName() const override { return "cpu"; }
@@ -213,7 +212,11 @@ private slots:
     Harness h;
     MainWindowServices services = h.services();
     services.models.append({"Balls", "balls", QString(), true});
-    services.createVolumeEngine = [](const ModelEntry&, const QString&) { return std::make_shared<BallEngine>(); };
+    const auto createEngine = services.createEngine;
+    services.createEngine = [createEngine](const ModelEntry& entry, const QString& device) -> std::shared_ptr<SegmentationEngine> {
+      if (entry.model == "balls") return std::make_shared<BallEngine>();
+      return createEngine(entry, device);
+    };
     MainWindow window(services);
     window.resize(1000, 800);
     window.show();

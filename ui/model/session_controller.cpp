@@ -46,64 +46,41 @@ void SessionController::openImage(std::shared_ptr<const Image> image, std::vecto
              session_ = std::make_unique<AnnotationSession>(*image);
              mask_.reset(); // the next snapshot makes the new image's mask whole
              session_->setExtraModalities(std::move(*extras));
-             if (engine_) session_->setEngine(engine_);
-             if (volumeEngine_) session_->setVolumeEngine(volumeEngine_);
-             if (automaticSegmenter_) session_->setAutomaticSegmenter(automaticSegmenter_);
+             session_->setEngine(clickEngine_);
+             session_->setAutomaticEngine(automaticEngine_);
            }});
 }
 
-void SessionController::setEngine(EngineFactory factory) {
+void SessionController::chooseEngine(EngineFactory factory) {
   enqueue({Kind::Other, [this, factory](Outcome& out) {
              out.changesSession = false;
-             auto engine = factory(); // may throw: the previous engine stays
-             out.engineName = QString::fromStdString(engine->name());
-             out.engineDevice = QString::fromStdString(engine->deviceName());
-             engine_ = std::move(engine);
-             if (session_) session_->setEngine(engine_);
+             std::shared_ptr<SegmentationEngine> engine = factory(); // may throw: the previous engines stay
+             const EngineCapabilities capabilities = engine->capabilities();
+             if (capabilities.takesClicks) {
+               out.engineName = QString::fromStdString(engine->name());
+               out.engineDevice = QString::fromStdString(engine->deviceName());
+               clickEngine_ = engine;
+               if (session_) session_->setEngine(clickEngine_);
+             }
+             if (capabilities.segmentsWithoutClicks) {
+               if (!capabilities.takesClicks) {
+                 out.automaticName = QString::fromStdString(engine->name());
+                 out.automaticDevice = QString::fromStdString(engine->deviceName());
+               }
+               automaticEngine_ = engine;
+               if (session_) session_->setAutomaticEngine(automaticEngine_);
+             } else if (automaticEngine_ && automaticEngine_->capabilities().takesClicks) {
+               // The old click engine proposed too (CAISeg): a new click model ends that.
+               automaticEngine_.reset();
+               if (session_) session_->setAutomaticEngine(nullptr);
+             }
            }});
 }
 
-void SessionController::setVolumeEngine(VolumeEngineFactory factory) {
-  enqueue({Kind::Other, [this, factory](Outcome& out) {
-             out.changesSession = false;
-             auto engine = factory(); // may throw: the previous engine stays
-             out.engineName = QString::fromStdString(engine->name());
-             out.engineDevice = QString::fromStdString(engine->deviceName());
-             volumeEngine_ = std::move(engine);
-             if (session_) session_->setVolumeEngine(volumeEngine_);
-           }});
-}
-
-void SessionController::setAutomaticSegmenter(AutomaticSegmenterFactory factory) {
-  enqueue({Kind::Other, [this, factory](Outcome& out) {
-             out.changesSession = false;
-             auto segmenter = factory(); // may throw: the previous segmenter stays
-             out.automaticName = QString::fromStdString(segmenter->name());
-             out.automaticDevice = QString::fromStdString(segmenter->deviceName());
-             automaticSegmenter_ = std::move(segmenter);
-             if (session_) session_->setAutomaticSegmenter(automaticSegmenter_);
-           }});
-}
-
-void SessionController::autoSegmentSlice(const SliceRef& slice) {
+void SessionController::autoSegment(const SliceRef& slice) {
   enqueue({Kind::Other, [this, slice](Outcome& out) {
              out.isRefinement = true;
-             session().autoSegmentSlice(slice);
-           }});
-}
-
-void SessionController::addVolumeClick(const VolumeClick& click) {
-  if (!queue_.empty() && queue_.back().kind == Kind::Click) queue_.pop_back(); // a newer click replaces the waiting one
-  enqueue({Kind::Click, [this, click](Outcome& out) {
-             out.isRefinement = true;
-             session().addVolumeClick(click);
-           }});
-}
-
-void SessionController::autoSegmentVolume() {
-  enqueue({Kind::Other, [this](Outcome& out) {
-             out.isRefinement = true;
-             session().autoSegmentVolume();
+             session().autoSegment(slice);
            }});
 }
 

@@ -4,7 +4,7 @@
 // a click that arrives while another runs waits, and a newer click replaces a click still waiting
 // (the user has moved on). After each operation a SessionSnapshot comes back to the GUI thread.
 
-#include "engine/interactive_engine.h"
+#include "engine/segmentation_engine.h"
 #include "image/image.h"
 #include "model/session_snapshot.h"
 #include "session/annotation_session.h"
@@ -18,9 +18,7 @@
 
 namespace medclick::ui {
 
-using EngineFactory = std::function<std::shared_ptr<InteractiveEngine>()>;
-using VolumeEngineFactory = std::function<std::shared_ptr<VolumeInteractiveEngine>()>;
-using AutomaticSegmenterFactory = std::function<std::shared_ptr<AutomaticSegmenter>()>;
+using EngineFactory = std::function<std::shared_ptr<SegmentationEngine>()>;
 
 class SessionController : public QObject {
   Q_OBJECT
@@ -40,15 +38,14 @@ public:
   const QString& engineDevice() const { return engineDevice_; }
 
   // The factory runs on the worker (loading weights takes a moment); its errors are reported, and
-  // the previous engine stays in use.
-  void setEngine(EngineFactory factory);
-  void setVolumeEngine(VolumeEngineFactory factory); // a 3D engine (CAISeg) beside the 2D one
-  void addVolumeClick(const VolumeClick& click);     // like addClick: a newer one replaces a waiting one
-  void autoSegmentVolume();
-  // A 2D automatic segmenter (KM-UNet, KANU-Net) beside the interactive engine, which keeps the clicks.
-  void setAutomaticSegmenter(AutomaticSegmenterFactory factory);
+  // the previous engine stays in use. The engine's capabilities give it its roles: one that takes
+  // clicks becomes the click engine (a 3D one refines the whole volume from the voxel under each
+  // click); one that segments without clicks becomes the automatic engine (both for CAISeg). An
+  // automatic-only model (KM-UNet, KANU-Net) leaves the click engine as it was.
+  void chooseEngine(EngineFactory factory);
   const QString& automaticSegmenterName() const { return automaticName_; }
-  void autoSegmentSlice(const SliceRef& slice); // its mask of the slice, which the next click refines
+  void autoSegment(const SliceRef& slice); // the automatic engine's mask: of the slice, or of the volume for a 3D one
+  // Like every click: a newer one replaces one still waiting.
   void addClick(const SliceRef& slice, const Click& click);
   void paint(const SliceRef& slice, double x, double y, double radius, bool object);
   void clearSlice(const SliceRef& slice);
@@ -96,9 +93,8 @@ private:
   QThread thread_;
   QObject* worker_ = nullptr; // lives in thread_: the context of the worker's queued calls
   std::unique_ptr<AnnotationSession> session_; // touched only on the worker thread
-  std::shared_ptr<InteractiveEngine> engine_;  // idem
-  std::shared_ptr<VolumeInteractiveEngine> volumeEngine_; // idem
-  std::shared_ptr<AutomaticSegmenter> automaticSegmenter_; // idem
+  std::shared_ptr<SegmentationEngine> clickEngine_;     // idem
+  std::shared_ptr<SegmentationEngine> automaticEngine_; // idem
   std::shared_ptr<const Image> image_;
   SnapshotPtr snapshot_;
   std::shared_ptr<LabelMask> mask_; // worker thread: the newest mask, shared by snapshots until it changes

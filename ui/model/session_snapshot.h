@@ -4,7 +4,6 @@
 // thread only ever reads snapshots, so it never touches the session the worker is changing.
 
 #include "engine/click.h"
-#include "engine/volume_engine.h"
 #include "engine/voxel_box.h"
 #include "image/label_mask.h"
 #include "session/slice_access.h"

@@ -330,12 +330,11 @@ bool MainWindow::automaticModelChosen() const { return models_.at(modelCombo_->c
 
 void MainWindow::autoSegment() {
   if (!controller_->hasImage()) return;
-  if (automaticModelChosen())
-    controller_->autoSegmentSlice(viewer_->currentSlice());
-  else if (volumeModelChosen() && viewer_->isVolume())
-    controller_->autoSegmentVolume();
-  else
+  if (!automaticModelChosen() && !volumeModelChosen()) {
     reportError(tr("Choose an automatic model (KM-UNet, KANU-Net) or a 3D model for an automatic mask."));
+    return;
+  }
+  controller_->autoSegment(viewer_->currentSlice());
 }
 
 void MainWindow::clickOnSlice(const SliceRef& slice, double x, double y, bool positive) {
@@ -343,21 +342,7 @@ void MainWindow::clickOnSlice(const SliceRef& slice, double x, double y, bool po
     reportError(tr("No segmentation model is ready: choose one in the tool bar."));
     return;
   }
-  if (!volumeModelChosen()) {
-    controller_->addClick(slice, {x, y, positive});
-    return;
-  }
-  if (!viewer_->isVolume()) {
-    reportError(tr("%1 segments volumes; choose a 2D model for this image.").arg(modelCombo_->currentText()));
-    return;
-  }
-  // The slice pixel as a voxel index of the volume: the 3D engine sees the click in 3D.
-  const double index = static_cast<double>(slice.index);
-  switch (slice.axis) {
-  case SliceAxis::Axial: controller_->addVolumeClick({x, y, index, positive}); break;
-  case SliceAxis::Coronal: controller_->addVolumeClick({x, index, y, positive}); break;
-  case SliceAxis::Sagittal: controller_->addVolumeClick({index, x, y, positive}); break;
-  }
+  controller_->addClick(slice, {x, y, positive}); // a 3D engine takes the voxel under it (AnnotationSession::addClick)
 }
 
 void MainWindow::updateSurface() {
@@ -382,37 +367,32 @@ void MainWindow::chooseEngine() {
   settings.setValue("engine/modelIndex", modelCombo_->currentIndex());
   settings.setValue("engine/device", device);
   deviceLabel_->setText(tr("loading %1…").arg(entry.label));
-  if (entry.volume) {
-    auto create = services_.createVolumeEngine;
-    if (!create) {
-      reportError(tr("This build offers no 3D models."));
-      return;
-    }
-    controller_->setVolumeEngine([create, entry, device] { return create(entry, device); });
-  } else if (entry.automatic) {
-    auto create = services_.createAutomaticSegmenter;
-    if (!create) {
-      reportError(tr("This build offers no automatic models."));
-      return;
-    }
+  auto create = services_.createEngine;
+  if (!create) {
+    reportError(tr("This build offers no models."));
+    return;
+  }
+  if (entry.automatic) {
     // The clicks after the automatic mask need a 2D interactive model: the last one chosen, or the
     // first offered (IKAN) when none was. Loaded first, so the label ends on the automatic model.
-    if (interactiveModelIndex_ < 0 || controller_->engineName().isEmpty() || interactiveDevice_ != device) {
+    if (interactiveModelIndex_ < 0 || controller_->engineName().isEmpty() || interactiveDevice_ != device || clicksGoToVolumeModel_) {
       if (interactiveModelIndex_ < 0) interactiveModelIndex_ = models_.firstInteractive();
       if (interactiveModelIndex_ >= 0) {
-        auto createInteractive = services_.createEngine;
         const ModelEntry interactive = models_.at(interactiveModelIndex_);
         interactiveDevice_ = device;
-        controller_->setEngine([createInteractive, interactive, device] { return createInteractive(interactive, device); });
+        clicksGoToVolumeModel_ = false;
+        controller_->chooseEngine([create, interactive, device] { return create(interactive, device); });
       }
     }
-    controller_->setAutomaticSegmenter([create, entry, device] { return create(entry, device); });
   } else {
-    auto create = services_.createEngine;
-    interactiveModelIndex_ = modelCombo_->currentIndex();
-    interactiveDevice_ = device;
-    controller_->setEngine([create, entry, device] { return create(entry, device); });
+    clicksGoToVolumeModel_ = entry.volume;
+    if (!entry.volume) {
+      interactiveModelIndex_ = modelCombo_->currentIndex();
+      interactiveDevice_ = device;
+    }
   }
+  // The engine's capabilities give it its roles (SessionController::chooseEngine).
+  controller_->chooseEngine([create, entry, device] { return create(entry, device); });
   if (autoMask_) updateActions();
 }
 

@@ -7,7 +7,7 @@
 
 #include "model/model_registry.h"
 #include "model/recent_files.h"
-#include "engine/interactive_engine.h"
+#include "engine/segmentation_engine.h"
 #include "model/session_controller.h"
 #include "session/autosave_store.h"
 #include "view/ortho_viewer.h"
@@ -33,12 +33,9 @@ namespace medclick::ui {
 class SurfaceView;
 
 struct MainWindowServices {
-  // Builds an engine (runs on the session worker thread; throws with a message on failure).
-  std::function<std::shared_ptr<InteractiveEngine>(const ModelEntry& entry, const QString& device)> createEngine;
-  // Builds a 3D engine for entries with volume = true (may be empty: no 3D models offered).
-  std::function<std::shared_ptr<VolumeInteractiveEngine>(const ModelEntry& entry, const QString& device)> createVolumeEngine;
-  // Builds the automatic segmenter of entries with automatic = true (may be empty: none offered).
-  std::function<std::shared_ptr<AutomaticSegmenter>(const ModelEntry& entry, const QString& device)> createAutomaticSegmenter;
+  // Builds an entry's engine, 2D, 3D or automatic alike (runs on the session worker thread; throws
+  // with a message on failure). Its capabilities say what it does.
+  std::function<std::shared_ptr<SegmentationEngine>(const ModelEntry& entry, const QString& device)> createEngine;
   // The entry for a weights file whose metadata names its model (nullopt: it names none, and the
   // chosen model's kind is assumed); throws with a message for a file that is not weights. May be empty.
   std::function<std::optional<ModelEntry>(const QString& weightsPath)> describeWeights;
@@ -120,6 +117,7 @@ private:
   RecentFiles recentFiles_;
   int interactiveModelIndex_ = -1; // the 2D model whose clicks refine an automatic mask
   QString interactiveDevice_;      // the device it was loaded on
+  bool clicksGoToVolumeModel_ = false; // the click engine now is a 3D one (CAISeg)
 
   QComboBox* modelCombo_ = nullptr;
   QComboBox* deviceCombo_ = nullptr;
