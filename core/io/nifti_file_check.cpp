@@ -95,11 +95,6 @@ void requireFiniteGeometry(const std::string& path, const unsigned char* header,
 
 } // namespace
 
-bool isSingleFileNifti(const std::string& path) {
-  const std::string name = lower(path);
-  return endsWith(name, ".nii") || endsWith(name, ".nii.gz");
-}
-
 NiftiLayout readNiftiLayout(const std::string& path, bool headerOfPair) {
   GzFile file = openStream(path);
   unsigned char header[kNifti2HeaderBytes] = {};

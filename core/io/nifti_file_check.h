@@ -10,8 +10,6 @@
 
 namespace medclick::detail {
 
-bool isSingleFileNifti(const std::string& path);
-
 struct NiftiLayout {
   bool byteSwapped = false;
   int dimensionCount = 0;
