@@ -43,26 +43,6 @@ void pasteRegion(std::vector<T>& grid, const std::array<std::size_t, 3>& size, c
       std::copy(source, source + box.extent(0), grid.data() + offsetOf(size, box.begin[0], j, k));
 }
 
-VoxelBox changedBox(const float* a, const float* b, const std::array<std::size_t, 3>& size) {
-  VoxelBox box{{size[0], size[1], size[2]}, {0, 0, 0}};
-  bool any = false;
-  for (std::size_t k = 0; k < size[2]; ++k)
-    for (std::size_t j = 0; j < size[1]; ++j) {
-      const std::size_t row = offsetOf(size, 0, j, k);
-      std::size_t first = size[0], last = 0;
-      for (std::size_t i = 0; i < size[0]; ++i)
-        if (a[row + i] != b[row + i]) {
-          first = std::min(first, i);
-          last = i;
-        }
-      if (first == size[0]) continue;
-      any = true;
-      box.begin = {std::min(box.begin[0], first), std::min(box.begin[1], j), std::min(box.begin[2], k)};
-      box.end = {std::max(box.end[0], last + 1), std::max(box.end[1], j + 1), std::max(box.end[2], k + 1)};
-    }
-  return any ? box : VoxelBox{};
-}
-
 VoxelBox sliceBox(const ImageGeometry& geometry, const SliceRef& slice) {
   if (!sliceExists(geometry, slice)) throw std::out_of_range("no such slice");
   VoxelBox box = VoxelBox::whole(geometry.size);

@@ -1,6 +1,5 @@
 #pragma once
-// The values of a voxel box, copied out of a whole-grid buffer or back into it, and the box in which
-// two buffers differ: what lets a session keep only the changed region of an operation (undo steps,
+// The values of a voxel box, copied out of a whole-grid buffer or back into it: what lets a session keep only the changed region of an operation (undo steps,
 // snapshots) instead of whole volumes.
 
 #include "engine/voxel_box.h"
@@ -18,10 +17,6 @@ std::vector<T> copyRegion(const std::vector<T>& grid, const std::array<std::size
 // Writes copyRegion's values back; `values` must hold box.voxelCount() values.
 template <typename T>
 void pasteRegion(std::vector<T>& grid, const std::array<std::size_t, 3>& size, const VoxelBox& box, const std::vector<T>& values);
-
-// The smallest box outside which `a` and `b` (both size[0]*size[1]*size[2] values) are equal; empty
-// when they are equal everywhere.
-VoxelBox changedBox(const float* a, const float* b, const std::array<std::size_t, 3>& size);
 
 // The one-voxel-thick box of a slice. Its values in copyRegion's order are the slice's pixels in
 // extractSlice's order (column fastest), so a slice's probability is a region's values as it is.

@@ -17,16 +17,9 @@ namespace medclick {
 
 namespace {
 
-EngineCapabilities automatic2d(const std::map<std::string, std::string>& metadata, bool greyToo) {
-  EngineCapabilities c;
-  c.dimension = 2;
-  c.takesClicks = false;
-  c.segmentsWithoutClicks = true;
+int inChannels(const std::map<std::string, std::string>& metadata) {
   const auto channels = metadata.find("in_channels");
-  const int count = channels == metadata.end() ? 1 : std::max(1, std::atoi(channels->second.c_str()));
-  c.channels = {count};
-  if (greyToo && count != 1) c.channels.insert(c.channels.begin(), 1); // KM-UNet repeats a grey image into its channels
-  return c;
+  return channels == metadata.end() ? 1 : std::max(1, std::atoi(channels->second.c_str()));
 }
 
 struct RegisteredModel {
@@ -56,7 +49,7 @@ const std::vector<RegisteredModel>& models() {
          o.patch = r.patch;
          return createCaisegEngine(o);
        }},
-      {"kmunet", [](const auto& metadata) { return automatic2d(metadata, true); },
+      {"kmunet", [](const auto& metadata) { return kmunetCapabilities(inChannels(metadata)); },
        [](const EngineRequest& r) {
          KmUnetSegmenterOptions o;
          o.weightsPath = r.weightsPath;
@@ -65,7 +58,7 @@ const std::vector<RegisteredModel>& models() {
          o.flipAveraging = r.flipAveraging;
          return createKmUnetSegmenter(o);
        }},
-      {"kanunet", [](const auto& metadata) { return automatic2d(metadata, false); },
+      {"kanunet", [](const auto& metadata) { return kanunetCapabilities(inChannels(metadata)); },
        [](const EngineRequest& r) {
          KanUnetSegmenterOptions o;
          o.weightsPath = r.weightsPath;

@@ -1,5 +1,6 @@
 #include "kanunet/kanunet_segmenter.h"
 
+#include "engine/automatic_plane_engine.h"
 #include "engine/device.h"
 #include "kanunet/kanunet_network.h"
 #include "kanunet/kanunet_preprocessing.h"
@@ -42,7 +43,7 @@ std::vector<double> metadataGamma(const std::map<std::string, std::string>& meta
   return gamma;
 }
 
-class KanUnetSegmenter : public SegmentationEngine {
+class KanUnetSegmenter : public AutomaticPlaneEngine {
 public:
   KanUnetSegmenter(KanUnetNetwork network, int64_t inputSize, std::vector<double> gamma, torch::Device device)
       : network_(std::move(network)), inputSize_(inputSize), device_(device) {
@@ -54,38 +55,10 @@ public:
   std::string name() const override { return "KANU-Net (" + network_->options().variant + ")"; }
   std::string deviceName() const override { return device_.str(); }
 
-  EngineCapabilities capabilities() const override {
-    EngineCapabilities c;
-    c.dimension = 2;
-    c.takesClicks = false;
-    c.segmentsWithoutClicks = true;
-    c.channels = {static_cast<int>(network_->options().inChannels)};
-    return c;
-  }
+  EngineCapabilities capabilities() const override { return kanunetCapabilities(static_cast<int>(network_->options().inChannels)); }
 
-  // The image is kept as it is given; the network runs in refine(), once per image and round.
-  void setImage(const EngineImage& image) override {
-    if (image.size[0] == 0 || image.size[1] == 0 || image.size[2] != 1 || image.channels <= 0)
-      throw std::invalid_argument("KANU-Net takes a non-empty 2D image");
-    if (!capabilities().acceptsChannels(image.channels))
-      throw std::invalid_argument("these KANU-Net weights take " + std::to_string(network_->options().inChannels) +
-                                  " channel(s) (modalities), not " + std::to_string(image.channels));
-    pixels_.assign(image.voxels, image.voxels + image.voxelCount() * static_cast<std::size_t>(image.channels));
-    width_ = static_cast<int>(image.size[0]);
-    height_ = static_cast<int>(image.size[1]);
-    channels_ = image.channels;
-  }
-
-  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* probabilityMap) override {
-    if (!clicks.empty()) throw std::logic_error("KANU-Net segments without clicks; an interactive model refines its mask");
-    if (pixels_.empty()) throw std::logic_error("KANU-Net: refine() before setImage()");
-    const auto probability = predict(pixels_.data(), width_, height_, channels_);
-    std::copy(probability.begin(), probability.end(), probabilityMap);
-    return VoxelBox::whole({static_cast<std::size_t>(width_), static_cast<std::size_t>(height_), 1});
-  }
-
-private:
-  std::vector<float> predict(const float* pixels, int width, int height, int channels) {
+protected:
+  std::vector<float> predict(const float* pixels, int width, int height, int channels) override {
     const int64_t inChannels = network_->options().inChannels;
     if (width <= 0 || height <= 0) throw std::invalid_argument("KANU-Net takes a non-empty 2D image");
     if (channels != inChannels)
@@ -117,11 +90,11 @@ private:
   torch::Device device_;
   torch::Tensor gamma_; // [C]
   std::mutex mutex_;
-  std::vector<float> pixels_; // the image setImage was given
-  int width_ = 0, height_ = 0, channels_ = 0;
 };
 
 } // namespace
+
+EngineCapabilities kanunetCapabilities(int inChannels) { return AutomaticPlaneEngine::capabilitiesFor({inChannels}); }
 
 std::map<std::string, std::string> kanunetWeightsMetadata(const std::string& variant, int inputSize, int inChannels, int classes,
                                                           const std::vector<double>& gamma) {

@@ -25,6 +25,9 @@ struct KanUnetSegmenterOptions {
 // another shape; never falls back to random weights.
 std::unique_ptr<SegmentationEngine> createKanUnetSegmenter(const KanUnetSegmenterOptions& options);
 
+// 2D, no clicks; exactly its trained channel count (metadata "in_channels").
+EngineCapabilities kanunetCapabilities(int inChannels);
+
 // The metadata MedClick writes into KANU-Net weights: model, variant (small, paper), input_size
 // (square side, a multiple of 16: four poolings), in_channels (modalities), classes, and gamma (one
 // value per channel, comma-separated; the paper's 1.5 for T1c, 1.2 for FLAIR).

@@ -1,5 +1,6 @@
 #include "kmunet/kmunet_segmenter.h"
 
+#include "engine/automatic_plane_engine.h"
 #include "engine/device.h"
 #include "kmunet/kmunet_network.h"
 #include "nn/resize.h"
@@ -15,7 +16,7 @@ namespace medclick {
 
 namespace {
 
-class KmUnetSegmenter : public SegmentationEngine {
+class KmUnetSegmenter : public AutomaticPlaneEngine {
 public:
   KmUnetSegmenter(KmUnetNetwork network, int64_t inputSize, torch::Device device, bool flipAveraging)
       : network_(std::move(network)), inputSize_(inputSize), device_(device), flipAveraging_(flipAveraging) {
@@ -26,38 +27,10 @@ public:
   std::string name() const override { return "KM-UNet (" + network_->options().variant + ")"; }
   std::string deviceName() const override { return device_.str(); }
 
-  EngineCapabilities capabilities() const override {
-    EngineCapabilities c;
-    c.dimension = 2;
-    c.takesClicks = false;
-    c.segmentsWithoutClicks = true;
-    c.channels = {1, static_cast<int>(network_->options().inChannels)};
-    return c;
-  }
+  EngineCapabilities capabilities() const override { return kmunetCapabilities(static_cast<int>(network_->options().inChannels)); }
 
-  // The image is kept as it is given; the network runs in refine(), once per image and round.
-  void setImage(const EngineImage& image) override {
-    if (image.size[0] == 0 || image.size[1] == 0 || image.size[2] != 1 || image.channels <= 0)
-      throw std::invalid_argument("KM-UNet takes a non-empty 2D image");
-    if (!capabilities().acceptsChannels(image.channels))
-      throw std::invalid_argument("these KM-UNet weights take " + std::to_string(network_->options().inChannels) +
-                                  " channel(s) (modalities), not " + std::to_string(image.channels));
-    pixels_.assign(image.voxels, image.voxels + image.voxelCount() * static_cast<std::size_t>(image.channels));
-    width_ = static_cast<int>(image.size[0]);
-    height_ = static_cast<int>(image.size[1]);
-    channels_ = image.channels;
-  }
-
-  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* probabilityMap) override {
-    if (!clicks.empty()) throw std::logic_error("KM-UNet segments without clicks; an interactive model refines its mask");
-    if (pixels_.empty()) throw std::logic_error("KM-UNet: refine() before setImage()");
-    const auto probability = predict(pixels_.data(), width_, height_, channels_);
-    std::copy(probability.begin(), probability.end(), probabilityMap);
-    return VoxelBox::whole({static_cast<std::size_t>(width_), static_cast<std::size_t>(height_), 1});
-  }
-
-private:
-  std::vector<float> predict(const float* pixels, int width, int height, int channels) {
+protected:
+  std::vector<float> predict(const float* pixels, int width, int height, int channels) override {
     const int64_t inChannels = network_->options().inChannels;
     if (width <= 0 || height <= 0 || channels <= 0) throw std::invalid_argument("KM-UNet takes a non-empty 2D image");
     if (channels != inChannels && channels != 1)
@@ -93,11 +66,14 @@ private:
   torch::Device device_;
   bool flipAveraging_;
   std::mutex mutex_;
-  std::vector<float> pixels_; // the image setImage was given
-  int width_ = 0, height_ = 0, channels_ = 0;
 };
 
 } // namespace
+
+// Its trained channel count, or a grey image repeated into it.
+EngineCapabilities kmunetCapabilities(int inChannels) {
+  return AutomaticPlaneEngine::capabilitiesFor(inChannels == 1 ? std::vector<int>{1} : std::vector<int>{1, inChannels});
+}
 
 std::map<std::string, std::string> kmunetWeightsMetadata(const std::string& variant, int inputSize, int inChannels, int classes) {
   return {{"model", "kmunet"},

@@ -25,6 +25,9 @@ struct KmUnetSegmenterOptions {
 // another shape. There is no random-weights fallback: an automatic mask from noise is worse than none.
 std::unique_ptr<SegmentationEngine> createKmUnetSegmenter(const KmUnetSegmenterOptions& options);
 
+// 2D, no clicks; its trained channel count (metadata "in_channels") or grey.
+EngineCapabilities kmunetCapabilities(int inChannels);
+
 // The metadata MedClick writes into KM-UNet weights: model, variant (small, paper, small++,
 // paper++), input_size (square side, a multiple of 32), in_channels, classes.
 std::map<std::string, std::string> kmunetWeightsMetadata(const std::string& variant, int inputSize, int inChannels = 3,

@@ -1,4 +1,4 @@
-// Voxel boxes of a grid: copy out and back, the box where two buffers differ, and a slice's box,
+// Voxel boxes of a grid: copy out and back, and a slice's box,
 // whose values must be the slice's pixels in extractSlice's order for each of the three axes.
 
 #include "session/region_values.h"
@@ -32,17 +32,6 @@ private slots:
         }
     QVERIFY_THROWS_EXCEPTION(std::out_of_range, copyRegion(grid, size, VoxelBox{{0, 0, 0}, {6, 1, 1}}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pasteRegion(other, size, box, std::vector<float>(3)));
-  }
-
-  void the_changed_box_is_the_smallest_one_around_every_difference() {
-    const std::array<std::size_t, 3> size{6, 5, 4};
-    std::vector<float> a(120, 0.0f), b = a;
-    QVERIFY(changedBox(a.data(), b.data(), size).empty());
-    b[(1 * 5 + 3) * 6 + 4] = 1.0f; // (4, 3, 1)
-    b[(2 * 5 + 1) * 6 + 2] = 0.5f; // (2, 1, 2)
-    const VoxelBox box = changedBox(a.data(), b.data(), size);
-    QVERIFY((box.begin == std::array<std::size_t, 3>{2, 1, 1}));
-    QVERIFY((box.end == std::array<std::size_t, 3>{5, 4, 3}));
   }
 
   void a_slice_box_holds_the_slice_pixels_in_their_order() {

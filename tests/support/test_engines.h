@@ -4,6 +4,7 @@
 // evaluation and the GUI are tested on their own bookkeeping. The bases report the whole image as
 // the box they wrote; the session must work with that as with a patch.
 
+#include "engine/automatic_plane_engine.h"
 #include "engine/segmentation_engine.h"
 
 #include <algorithm>
@@ -65,33 +66,10 @@ private:
   std::array<std::size_t, 3> size_{};
 };
 
-// 2D, no clicks (any channel count).
-class AutomaticTestEngine : public SegmentationEngine {
+// 2D, no clicks (any channel count up to 4).
+class AutomaticTestEngine : public AutomaticPlaneEngine {
 public:
-  EngineCapabilities capabilities() const override {
-    EngineCapabilities c;
-    c.dimension = 2;
-    c.takesClicks = false;
-    c.segmentsWithoutClicks = true;
-    c.channels = {1, 2, 3, 4};
-    return c;
-  }
-  void setImage(const EngineImage& image) final {
-    pixels_.assign(image.voxels, image.voxels + image.voxelCount() * static_cast<std::size_t>(image.channels));
-    width_ = static_cast<int>(image.size[0]);
-    height_ = static_cast<int>(image.size[1]);
-    channels_ = image.channels;
-  }
-  VoxelBox refine(const VolumeClickList&, std::size_t, float* probability) final {
-    const std::vector<float> result = predict(pixels_.data(), width_, height_, channels_);
-    std::copy(result.begin(), result.end(), probability);
-    return VoxelBox::whole({static_cast<std::size_t>(width_), static_cast<std::size_t>(height_), 1});
-  }
-  virtual std::vector<float> predict(const float* pixels, int width, int height, int channels) = 0;
-
-private:
-  std::vector<float> pixels_;
-  int width_ = 0, height_ = 0, channels_ = 0;
+  EngineCapabilities capabilities() const override { return capabilitiesFor({1, 2, 3, 4}); }
 };
 
 } // namespace medclick::test
