@@ -56,6 +56,21 @@
     </message>
 </context>
 <context>
+    <name>medclick::ui::CursorReadout</name>
+    <message>
+        <source>Voxel (%1, %2, %3)</source>
+        <translation>体素 (%1, %2, %3)</translation>
+    </message>
+    <message>
+        <source>Position (%1, %2, %3) mm</source>
+        <translation>位置 (%1, %2, %3) mm</translation>
+    </message>
+    <message>
+        <source>Intensity %1</source>
+        <translation>强度 %1</translation>
+    </message>
+</context>
+<context>
     <name>medclick::ui::FineTuneDialog</name>
     <message>
         <source>%1 h %2 min</source>
@@ -244,6 +259,17 @@
     <message>
         <source>Finished: best validation IoU %1 at epoch %2. The new weights are in %3.</source>
         <translation>已完成：最佳验证 IoU 为 %1（第 %2 轮）。新权重保存在 %3。</translation>
+    </message>
+</context>
+<context>
+    <name>medclick::ui::LanguageMenu</name>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System Default</source>
+        <translation>系统默认</translation>
     </message>
 </context>
 <context>
@@ -449,30 +475,6 @@
         <translation>Ctrl+0</translation>
     </message>
     <message>
-        <source>Window &amp;Presets</source>
-        <translation>窗宽/窗位预设(&amp;P)</translation>
-    </message>
-    <message>
-        <source>Full Range</source>
-        <translation>全范围</translation>
-    </message>
-    <message>
-        <source>CT Soft Tissue (400/40)</source>
-        <translation>CT 软组织窗（400/40）</translation>
-    </message>
-    <message>
-        <source>CT Lung (1500/−600)</source>
-        <translation>CT 肺窗（1500/−600）</translation>
-    </message>
-    <message>
-        <source>CT Bone (2000/300)</source>
-        <translation>CT 骨窗（2000/300）</translation>
-    </message>
-    <message>
-        <source>CT Brain (80/40)</source>
-        <translation>CT 脑窗（80/40）</translation>
-    </message>
-    <message>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
@@ -497,42 +499,6 @@
         <translation>&lt;b&gt;MedClick&lt;/b&gt; %1&lt;br&gt;基于点击的医学图像交互式分割。&lt;br&gt;左键单击：目标；右键单击或 Shift+单击：背景；滚轮：切换切片；Ctrl+滚轮：缩放；中键拖动：平移；右键拖动：调节窗宽/窗位。</translation>
     </message>
     <message>
-        <source>Segmentation</source>
-        <translation>分割</translation>
-    </message>
-    <message>
-        <source> Model: </source>
-        <translation> 模型： </translation>
-    </message>
-    <message>
-        <source>Weights…</source>
-        <translation>权重…</translation>
-    </message>
-    <message>
-        <source>Choose Weights</source>
-        <translation>选择权重</translation>
-    </message>
-    <message>
-        <source>Safetensors (*.safetensors)</source>
-        <translation>Safetensors (*.safetensors)</translation>
-    </message>
-    <message>
-        <source> Device: </source>
-        <translation> 设备： </translation>
-    </message>
-    <message>
-        <source> Brush: </source>
-        <translation> 画笔： </translation>
-    </message>
-    <message>
-        <source> px</source>
-        <translation> px</translation>
-    </message>
-    <message>
-        <source> Opacity: </source>
-        <translation> 不透明度： </translation>
-    </message>
-    <message>
         <source>no model</source>
         <translation>无模型</translation>
     </message>
@@ -541,92 +507,8 @@
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <source>Voxel (%1, %2, %3)</source>
-        <translation>体素 (%1, %2, %3)</translation>
-    </message>
-    <message>
-        <source>Position (%1, %2, %3) mm</source>
-        <translation>位置 (%1, %2, %3) mm</translation>
-    </message>
-    <message>
-        <source>Intensity %1</source>
-        <translation>强度 %1</translation>
-    </message>
-    <message>
-        <source>Cannot open this image; the current work stays open.
-
-%1</source>
-        <translation>无法打开此图像；当前工作保持不变。
-
-%1</translation>
-    </message>
-    <message>
         <source>%1 — MedClick</source>
         <translation>%1 — MedClick</translation>
-    </message>
-    <message>
-        <source>%1 NaN/Inf voxels were shown as the minimum intensity.</source>
-        <translation>%1 个 NaN/Inf 体素已按最小强度显示。</translation>
-    </message>
-    <message>
-        <source>Cannot open this session; the current work stays open.
-
-%1</source>
-        <translation>无法打开此会话；当前工作保持不变。
-
-%1</translation>
-    </message>
-    <message>
-        <source>The session was not saved.
-
-%1</source>
-        <translation>会话未保存。
-
-%1</translation>
-    </message>
-    <message>
-        <source>Session saved to %1</source>
-        <translation>会话已保存到 %1</translation>
-    </message>
-    <message>
-        <source>The mask was not exported.
-
-%1</source>
-        <translation>掩膜未导出。
-
-%1</translation>
-    </message>
-    <message>
-        <source>Mask exported to %1</source>
-        <translation>掩膜已导出到 %1</translation>
-    </message>
-    <message>
-        <source>The mask is empty: there is nothing to accept.</source>
-        <translation>掩膜为空：没有可接受的内容。</translation>
-    </message>
-    <message>
-        <source>The case was not added to the local cases.
-
-%1</source>
-        <translation>该病例未添加到本地病例。
-
-%1</translation>
-    </message>
-    <message>
-        <source>Accepted: added to the local cases as %1</source>
-        <translation>已接受：已作为 %1 添加到本地病例</translation>
-    </message>
-    <message>
-        <source>Autosave failed: %1</source>
-        <translation>自动保存失败：%1</translation>
-    </message>
-    <message>
-        <source>An autosaved session was found but cannot be read; it is kept in %1.
-
-%2</source>
-        <translation>发现自动保存的会话，但无法读取；该文件已保留在 %1。
-
-%2</translation>
     </message>
     <message>
         <source>MedClick did not close cleanly last time. Recover the autosaved segmentation of %1?</source>
@@ -635,14 +517,6 @@
     <message>
         <source>The segmentation has changes that were not saved or exported. Close anyway?</source>
         <translation>分割结果有尚未保存或导出的更改。仍要关闭吗？</translation>
-    </message>
-    <message>
-        <source>&amp;Language</source>
-        <translation>语言(&amp;L)</translation>
-    </message>
-    <message>
-        <source>System Default</source>
-        <translation>系统默认</translation>
     </message>
     <message>
         <source>The language changes at the next start.</source>
@@ -684,12 +558,6 @@
 
 %1</translation>
     </message>
-    <message numerus="yes">
-        <source>%n further modality(ies) of this case loaded for the automatic models</source>
-        <translation>
-            <numerusform>已为自动模型载入本病例的另外 %n 个模态</numerusform>
-        </translation>
-    </message>
     <message>
         <source>This build offers no models.</source>
         <translation>此版本未提供任何模型。</translation>
@@ -711,10 +579,161 @@
     </message>
 </context>
 <context>
+    <name>medclick::ui::SegmentationToolBar</name>
+    <message>
+        <source>Segmentation</source>
+        <translation>分割</translation>
+    </message>
+    <message>
+        <source> Model: </source>
+        <translation> 模型： </translation>
+    </message>
+    <message>
+        <source>Weights…</source>
+        <translation>权重…</translation>
+    </message>
+    <message>
+        <source>Choose Weights</source>
+        <translation>选择权重</translation>
+    </message>
+    <message>
+        <source>Safetensors (*.safetensors)</source>
+        <translation>Safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source> Device: </source>
+        <translation> 设备： </translation>
+    </message>
+    <message>
+        <source> Brush: </source>
+        <translation> 画笔： </translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source> Opacity: </source>
+        <translation> 不透明度： </translation>
+    </message>
+</context>
+<context>
     <name>medclick::ui::SessionController</name>
     <message>
         <source>Nothing to propagate: this slice has no mask, or it is the last slice.</source>
         <translation>没有可传播的内容：此切片没有掩膜，或已是最后一张切片。</translation>
+    </message>
+</context>
+<context>
+    <name>medclick::ui::SessionDocument</name>
+    <message>
+        <source>Autosave failed: %1</source>
+        <translation>自动保存失败：%1</translation>
+    </message>
+    <message>
+        <source>Cannot open this image; the current work stays open.
+
+%1</source>
+        <translation>无法打开此图像；当前工作保持不变。
+
+%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n further modality(ies) of this case loaded for the automatic models</source>
+        <translation>
+            <numerusform>已为自动模型载入本病例的另外 %n 个模态</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 NaN/Inf voxels were shown as the minimum intensity.</source>
+        <translation>%1 个 NaN/Inf 体素已按最小强度显示。</translation>
+    </message>
+    <message>
+        <source>Cannot open this session; the current work stays open.
+
+%1</source>
+        <translation>无法打开此会话；当前工作保持不变。
+
+%1</translation>
+    </message>
+    <message>
+        <source>The session was not saved.
+
+%1</source>
+        <translation>会话未保存。
+
+%1</translation>
+    </message>
+    <message>
+        <source>Session saved to %1</source>
+        <translation>会话已保存到 %1</translation>
+    </message>
+    <message>
+        <source>The mask was not exported.
+
+%1</source>
+        <translation>掩膜未导出。
+
+%1</translation>
+    </message>
+    <message>
+        <source>Mask exported to %1</source>
+        <translation>掩膜已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Mask slices exported to %1</source>
+        <translation>掩膜切片已导出到 %1</translation>
+    </message>
+    <message>
+        <source>The mask is empty: there is nothing to accept.</source>
+        <translation>掩膜为空：没有可接受的内容。</translation>
+    </message>
+    <message>
+        <source>The case was not added to the local cases.
+
+%1</source>
+        <translation>该病例未添加到本地病例。
+
+%1</translation>
+    </message>
+    <message>
+        <source>Accepted: added to the local cases as %1</source>
+        <translation>已接受：已作为 %1 添加到本地病例</translation>
+    </message>
+    <message>
+        <source>An autosaved session was found but cannot be read; it is kept in %1.
+
+%2</source>
+        <translation>发现自动保存的会话，但无法读取；该文件已保留在 %1。
+
+%2</translation>
+    </message>
+</context>
+<context>
+    <name>medclick::ui::WindowPresetMenu</name>
+    <message>
+        <source>Window &amp;Presets</source>
+        <translation>窗宽/窗位预设(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Full Range</source>
+        <translation>全范围</translation>
+    </message>
+    <message>
+        <source>CT Soft Tissue (400/40)</source>
+        <translation>CT 软组织窗（400/40）</translation>
+    </message>
+    <message>
+        <source>CT Lung (1500/−600)</source>
+        <translation>CT 肺窗（1500/−600）</translation>
+    </message>
+    <message>
+        <source>CT Bone (2000/300)</source>
+        <translation>CT 骨窗（2000/300）</translation>
+    </message>
+    <message>
+        <source>CT Brain (80/40)</source>
+        <translation>CT 脑窗（80/40）</translation>
     </message>
 </context>
 </TS>

@@ -1,19 +1,20 @@
 #pragma once
 // MedClick's main window: menus, tool bar, status bar and the image views around one annotation
-// session. It wires widgets to the SessionController (which runs the models on its worker thread)
-// and does the file work a clinician asks for: open images and sessions, export masks, autosave and
-// recovery. Whatever needs the app layer (engines by name, fine-tuning) comes in through
-// MainWindowServices, so ui/ links no model code.
+// session. It only wires widgets: the SessionController runs the models on its worker thread, the
+// SessionDocument does the file work (open, save, export, accept, autosave and recovery) off the GUI
+// thread, ModelRegistry and ModelSelection say which models exist and what a choice loads.
+// Whatever needs the app layer (engines by name, fine-tuning) comes in through MainWindowServices,
+// so ui/ links no model code.
 
 #include "model/model_registry.h"
+#include "model/model_selection.h"
 #include "model/recent_files.h"
 #include "engine/segmentation_engine.h"
 #include "model/session_controller.h"
-#include "session/autosave_store.h"
+#include "model/session_document.h"
 #include "view/ortho_viewer.h"
 
 #include <QMainWindow>
-#include <QPointer>
 
 #include <functional>
 #include <memory>
@@ -21,15 +22,14 @@
 
 class QAction;
 class QActionGroup;
-class QComboBox;
 class QLabel;
 class QMenu;
-class QSlider;
-class QSpinBox;
 class QTimer;
 
 namespace medclick::ui {
 
+class CursorReadout;
+class SegmentationToolBar;
 class SurfaceView;
 
 struct MainWindowServices {
@@ -56,14 +56,15 @@ public:
   explicit MainWindow(MainWindowServices services, QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  // File work; each reports errors through services.showError and keeps the current work open.
+  // File work (SessionDocument); each reports errors through services.showError and keeps the
+  // current work open.
   bool openPath(const QString& path); // an image file, or a folder holding a DICOM series
   bool openSession(const QString& path);
-  bool saveSession(const QString& path);
-  bool exportMask(const QString& path);        // .nii/.nii.gz/.nrrd/.mha, or .png for 2D images
-  bool exportMaskSlices(const QString& folder); // one PNG per axial slice
+  bool saveSession(const QString& path) { return document_->saveSession(path); }
+  bool exportMask(const QString& path) { return document_->exportMask(path); } // .nii/.nii.gz/.nrrd/.mha, or .png for 2D
+  bool exportMaskSlices(const QString& folder) { return document_->exportMaskSlices(folder); } // one PNG per axial slice
   // Saves the image and mask as a case of the local dataset that fine-tuning can use.
-  bool acceptCase();
+  bool acceptCase() { return document_->acceptCase(); }
   // At start-up: when the last run left an autosave, offers to recover it (returns true if restored).
   bool offerRecovery();
   void addModel(const ModelEntry& entry); // e.g. fine-tuned weights; remembered in the settings
@@ -73,9 +74,9 @@ public:
 
   SessionController& controller() { return *controller_; }
   OrthoViewer& viewer() { return *viewer_; }
-  const AutosaveStore& autosaveStore() const { return autosave_; }
-  QString annotatedCasesFolder() const;
-  void autosaveNow();
+  const AutosaveStore& autosaveStore() const { return document_->autosaveStore(); }
+  QString annotatedCasesFolder() const { return document_->annotatedCasesFolder(); }
+  void autosaveNow() { document_->autosaveNow(); }
 
 protected:
   void closeEvent(QCloseEvent* event) override;
@@ -83,55 +84,41 @@ protected:
   void dropEvent(QDropEvent* event) override;
 
 private:
-  void buildActions();
-  void buildToolBar();
+  void buildFileMenu();
+  void buildEditMenu();
+  void buildSegmentationMenu();
+  void buildViewMenu();
+  void buildToolsAndHelpMenus();
   void buildStatusBar();
+  void connectViews();
+  void connectController();
   void updateActions();
   void updateRecentMenu();
-  void rememberRecent(const QString& path);
   void chooseEngine();
-  void showVoxel(std::optional<std::array<std::size_t, 3>> voxel);
   void reportError(const QString& message);
-  bool openImageWithState(const QString& path, const QString& seriesUid, const SavedSession* state);
-  SavedSession currentState() const;
-  void setTool(ViewTool tool);
-  void applyWindowPreset(double window, double level);
+  void showImage(); // the document opened a new image
   void updateSurface();
-  bool volumeModelChosen() const;
-  bool automaticModelChosen() const;
   void autoSegment(); // Auto: the chosen 3D model on the volume, or the automatic 2D model on the slice
   void clickOnSlice(const SliceRef& slice, double x, double y, bool positive);
+  ModelEntry chosenModel() const;
 
   MainWindowServices services_;
   SessionController* controller_;
+  SessionDocument* document_;
   OrthoViewer* viewer_;
-  AutosaveStore autosave_;
-  QTimer* autosaveTimer_;
-  QTimer* autosaveDebounce_;
-  QTimer* surfaceDebounce_;     // the 3D surface follows the mask, not every brush dab
+  QTimer* surfaceDebounce_; // the 3D surface follows the mask, not every brush dab
   SurfaceView* surface_ = nullptr;
-  bool dirty_ = false;          // changed since the last save or export
-  bool autosaveDirty_ = false;  // changed since the last autosave
-  QString imagePath_, seriesUid_;
   ModelRegistry models_;
+  ModelSelection selection_;
   RecentFiles recentFiles_;
-  int interactiveModelIndex_ = -1; // the 2D model whose clicks refine an automatic mask
-  QString interactiveDevice_;      // the device it was loaded on
-  bool clicksGoToVolumeModel_ = false; // the click engine now is a 3D one (CAISeg)
 
-  QComboBox* modelCombo_ = nullptr;
-  QComboBox* deviceCombo_ = nullptr;
-  QSpinBox* brushSize_ = nullptr;
-  QSlider* opacity_ = nullptr;
-  QLabel* voxelLabel_ = nullptr;
-  QLabel* positionLabel_ = nullptr;
-  QLabel* intensityLabel_ = nullptr;
+  SegmentationToolBar* toolBar_ = nullptr;
+  CursorReadout* cursorReadout_ = nullptr;
   QLabel* deviceLabel_ = nullptr;
   QLabel* timeLabel_ = nullptr;
   QMenu* recentMenu_ = nullptr;
-  QActionGroup* toolGroup_ = nullptr;
   QAction* autoMask_ = nullptr;
-  QAction *undo_ = nullptr, *redo_ = nullptr, *saveSession_ = nullptr, *exportMenuAction_ = nullptr;
+  QAction *undo_ = nullptr, *redo_ = nullptr;
   QList<QAction*> needImage_;
   QList<QAction*> needVolume_;
 };
