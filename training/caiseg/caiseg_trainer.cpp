@@ -11,9 +11,9 @@
 #include "distributed/training_job_context.h"
 #include "engine/device.h"
 #include "jobs/caiseg_training_job.h"
+#include "loop/epoch_loop.h"
 #include "weights/safetensors.h"
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -184,46 +184,29 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
   const FocusGuidedLossOptions lossOptions;
   TrainingRunRecord record(o.outDir, "val_dice_after_" + std::to_string(o.rounds) + "_rounds", cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
 
-  for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
-    // All randomness comes from (seed, epoch, step, sample position) alone: a resumed job repeats
-    // what an uninterrupted one would have done, with any number of processes.
-    torch::manual_seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
+  EpochLoop loop;
+  loop.epochs = o.epochs;
+  loop.stepsPerEpoch = stepsPerEpoch;
+  loop.trainingCount = trainCount;
+  loop.globalBatch = o.batchSize;
+  loop.seed = o.seed;
+  loop.weightsMetadata = metadata;
+  double mu = 0.0; // eq. (11)'s μ of the epoch
+  loop.startEpoch = [&](int epoch) {
     static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[0].options())
         .lr(o.learningRate * std::pow(o.decayFactor, (epoch - 1) / decayEvery)); // step decay
-    const double mu = focusGuidedMu(o.epochs > 1 ? static_cast<double>(epoch - 1) / (o.epochs - 1) : 1.0, lossOptions); // eq. (11)'s μ
-    const auto order = epochOrder(trainCount, o.seed, epoch);
-    double lossSum = 0.0;
-    bool stopRequested = false;
-    const auto epochStart = std::chrono::steady_clock::now();
-
-    for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-      const auto indices = shardBatchIndices(order, step, o.batchSize, shard);
-      std::vector<std::mt19937_64> random;
-      for (int64_t j = 0; j < shard.count; ++j) random.emplace_back(sampleSeed(o.seed, epoch, step, shard.begin + j));
-      const auto batch = makeTrainingBatch(training, indices, patchSize, o.lesionPatchProbability, o.augment ? &augmentation : nullptr,
-                                           random, device, o.anisotropic);
-      const auto loss = caisegIterationLoss(network, batch, o.rounds, mu, clicks, lossOptions, random); // mean over this rank's share
-      optimizer.zero_grad();
-      loss.backward();
-      gradients.average();
-      optimizer.step();
-      lossSum += loss.item<double>();
-      record.reportStep(epoch, step, lossSum);
-      stopRequested = context.anyTrue(cancel.load()); // every rank stops at the same step
-      if (stopRequested) break;
-    }
-    if (stopRequested) {
-      record.summary.cancelled = true; // the interrupted epoch is not counted: resume repeats it
-      break;
-    }
-    const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
+    mu = focusGuidedMu(o.epochs > 1 ? static_cast<double>(epoch - 1) / (o.epochs - 1) : 1.0, lossOptions);
+  };
+  loop.loss = [&](const TrainingStep& step) {
+    const auto batch = makeTrainingBatch(training, step.cases, patchSize, o.lesionPatchProbability, o.augment ? &augmentation : nullptr,
+                                         step.random, device, o.anisotropic);
+    return caisegIterationLoss(network, batch, o.rounds, mu, clicks, lossOptions, step.random); // mean over this rank's share
+  };
+  loop.validate = [&] {
     const double diceSum = context.sum(caisegValidationDiceSum(network, myValidation, patchSize, o.rounds, device, o.anisotropic));
-    const double validationDice = validation.empty() ? 0.0 : diceSum / static_cast<double>(validation.size());
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-    record.finishEpoch(epoch, meanLoss, validationDice, seconds, *network, optimizer, device, metadata);
-  }
-  context.barrier(); // rank 0 serves the store: nobody leaves while another still needs it
-  return record.summary;
+    return validation.empty() ? 0.0 : diceSum / static_cast<double>(validation.size());
+  };
+  return runEpochLoop(loop, {*network, optimizer, gradients, context, shard, device, record}, cursor.epochsDone + 1, cancel);
 }
 
 } // namespace medclick

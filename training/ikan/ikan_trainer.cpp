@@ -16,10 +16,10 @@
 #include "engine/device.h"
 #include "inference/ikan/ikan_engine.h"
 #include "inference/ikan/ikan_network.h"
+#include "loop/epoch_loop.h"
 #include "losses/soft_iou_loss.h"
 #include "weights/safetensors.h"
 
-#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -176,74 +176,50 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
   const auto weights = increasingRoundWeights(o.gradientRounds);
   const AugmentationOptions augmentation{network->options().inputSize};
   TrainingRunRecord record(o.outDir, "val_miou_at_" + std::to_string(o.validationClicks) + "_clicks", cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
-  int epochsWithoutImprovement = 0;
 
-  for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
-    // All randomness comes from (seed, epoch, step, sample position) alone, so a resumed job repeats
-    // what an uninterrupted one would have done, with any number of processes.
-    torch::manual_seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
+  EpochLoop loop;
+  loop.epochs = o.epochs;
+  loop.stepsPerEpoch = stepsPerEpoch;
+  loop.trainingCount = trainCount;
+  loop.globalBatch = o.batchSize;
+  loop.seed = o.seed;
+  loop.patience = o.patience;
+  loop.weightsMetadata = ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize));
+  loop.startEpoch = [&](int epoch) {
     const double scale = learningRateScale(epoch);
     static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[0].options()).lr(o.learningRate * scale);
     static_cast<torch::optim::AdamOptions&>(optimizer.param_groups()[1].options()).lr(o.kanLearningRate * scale);
-    const auto order = epochOrder(trainCount, o.seed, epoch);
-    double lossSum = 0.0;
-    bool stopRequested = false;
-    const auto epochStart = std::chrono::steady_clock::now();
+  };
+  loop.loss = [&](const TrainingStep& step) {
+    auto& random = step.random;
+    std::mt19937_64 stepRandom(sampleSeed(o.seed, step.epoch, step.step, -1)); // what the whole global batch shares
+    const auto index = torch::tensor(step.cases, torch::kLong);
+    const auto batch = augmentBatch(training.images.index_select(0, index), training.masks.index_select(0, index), augmentation, random);
+    const auto input = normalizeForNetwork(batch.images).to(device);
+    const auto target = batch.targets.to(device);
 
-    for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-      const auto indices = shardBatchIndices(order, step, o.batchSize, shard);
-      std::vector<std::mt19937_64> random;
-      for (int64_t j = 0; j < shard.count; ++j) random.emplace_back(sampleSeed(o.seed, epoch, step, shard.begin + j));
-      std::mt19937_64 stepRandom(sampleSeed(o.seed, epoch, step, -1)); // what the whole global batch shares
-      const auto index = torch::tensor(indices, torch::kLong);
-      const auto batch = augmentBatch(training.images.index_select(0, index), training.masks.index_select(0, index), augmentation, random);
-      const auto input = normalizeForNetwork(batch.images).to(device);
-      const auto target = batch.targets.to(device);
-
-      std::vector<ClickList> clicks(indices.size());
-      auto previous = firstPreviousMask(target, o.automaticStartShare, random);
-      addFirstClicks(clicks, previous, target, random);
-      {
-        torch::NoGradGuard noGrad;
-        const int rounds = std::uniform_int_distribution<int>(0, o.maxNoGradientRounds)(stepRandom);
-        for (int r = 0; r < rounds; ++r) {
-          previous = forwardProbability(network, input, previous, clicks);
-          addErrorClicks(clicks, previous, target, &random);
-        }
+    std::vector<ClickList> clicks(step.cases.size());
+    auto previous = firstPreviousMask(target, o.automaticStartShare, random);
+    addFirstClicks(clicks, previous, target, random);
+    {
+      torch::NoGradGuard noGrad;
+      const int rounds = std::uniform_int_distribution<int>(0, o.maxNoGradientRounds)(stepRandom);
+      for (int r = 0; r < rounds; ++r) {
+        previous = forwardProbability(network, input, previous, clicks);
+        addErrorClicks(clicks, previous, target, &random);
       }
-      std::vector<torch::Tensor> predictions;
-      for (int t = 0; t < o.gradientRounds; ++t) {
-        const auto probability = forwardProbability(network, input, previous.detach(), clicks);
-        predictions.push_back(probability);
-        previous = probability.detach();
-        if (t + 1 < o.gradientRounds) addErrorClicks(clicks, previous, target, &random);
-      }
-      const auto loss = iterationLoss(predictions, target, weights); // the iteration loss (soft_iou_loss.h), the mean over this rank's share
-      optimizer.zero_grad();
-      loss.backward();
-      gradients.average(); // equal shares: the mean of the ranks' means is the global batch's mean
-      optimizer.step();
-      lossSum += loss.item<double>();
-      record.reportStep(epoch, step, lossSum);
-      stopRequested = context.anyTrue(cancel.load()); // a stop on any rank stops every rank at the same step
-      if (stopRequested) break;
     }
-
-    if (stopRequested) {
-      record.summary.cancelled = true;
-      // The interrupted epoch is not counted: resume repeats it from the last finished one.
-      break;
+    std::vector<torch::Tensor> predictions;
+    for (int t = 0; t < o.gradientRounds; ++t) {
+      const auto probability = forwardProbability(network, input, previous.detach(), clicks);
+      predictions.push_back(probability);
+      previous = probability.detach();
+      if (t + 1 < o.gradientRounds) addErrorClicks(clicks, previous, target, &random);
     }
-    const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
-    const double validationIoU = validate(network, validation, o, device, context);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-    const bool improved = record.finishEpoch(epoch, meanLoss, validationIoU, seconds, *network, optimizer, device,
-                                             ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize)));
-    epochsWithoutImprovement = improved ? 0 : epochsWithoutImprovement + 1;
-    if (o.patience > 0 && epochsWithoutImprovement >= o.patience) break;
-  }
-  context.barrier(); // rank 0 serves the store: nobody leaves while another still needs it
-  return record.summary;
+    return iterationLoss(predictions, target, weights); // the iteration loss (soft_iou_loss.h), the mean over this rank's share
+  };
+  loop.validate = [&] { return validate(network, validation, o, device, context); };
+  return runEpochLoop(loop, {*network, optimizer, gradients, context, shard, device, record}, cursor.epochsDone + 1, cancel);
 }
 
 } // namespace medclick

@@ -17,11 +17,11 @@
 #include "kanunet/kanunet_segmenter.h"
 #include "kmunet/kmunet_network.h"
 #include "kmunet/kmunet_segmenter.h"
+#include "loop/epoch_loop.h"
 #include "losses/bce_dice_loss.h"
 #include "weights/safetensors.h"
 #include "weights/weight_transfer.h"
 
-#include <chrono>
 #include <cstdio>
 #include <cmath>
 #include <filesystem>
@@ -231,50 +231,33 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
   const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   TrainingRunRecord record(o.outDir, setup.metricName, cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
 
-  for (int epoch = cursor.epochsDone + 1; epoch <= o.epochs; ++epoch) {
-    torch::manual_seed(o.seed * 1000003ull + static_cast<uint64_t>(epoch));
+  EpochLoop loop;
+  loop.epochs = o.epochs;
+  loop.stepsPerEpoch = stepsPerEpoch;
+  loop.trainingCount = trainCount;
+  loop.globalBatch = o.batchSize;
+  loop.seed = o.seed;
+  loop.weightsMetadata = setup.metadata;
+  loop.startEpoch = [&](int epoch) {
     for (auto& group : optimizer->param_groups()) group.options().set_lr(segmenterLearningRate(o, epoch));
-    const auto order = epochOrder(trainCount, o.seed, epoch);
-    double lossSum = 0.0;
-    bool stopRequested = false;
-    const auto epochStart = std::chrono::steady_clock::now();
-    for (int64_t step = 0; step < stepsPerEpoch; ++step) {
-      const auto indices = shardBatchIndices(order, step, o.batchSize, shard);
-      std::vector<std::mt19937_64> random;
-      for (int64_t j = 0; j < shard.count; ++j) random.emplace_back(sampleSeed(o.seed, epoch, step, shard.begin + j));
-      const auto index = torch::tensor(indices, torch::kLong);
-      const auto batch = setup.trainingBatch(training.images.index_select(0, index), training.masks.index_select(0, index), random);
-      const auto logits = setup.forward(batch.input.to(device));
-      const auto loss = bceDiceLoss(logits, batch.targets.to(device), setup.lossAlpha);
-      optimizer->zero_grad();
-      loss.backward();
-      gradients.average();
-      optimizer->step();
-      lossSum += loss.item<double>();
-      record.reportStep(epoch, step, lossSum);
-      stopRequested = context.anyTrue(cancel.load());
-      if (stopRequested) break;
-    }
-    if (stopRequested) {
-      record.summary.cancelled = true; // resume repeats the interrupted epoch
-      break;
-    }
-    const double meanLoss = context.sum(lossSum) / static_cast<double>(context.worldSize() * stepsPerEpoch);
+  };
+  loop.loss = [&](const TrainingStep& step) {
+    const auto index = torch::tensor(step.cases, torch::kLong);
+    const auto batch = setup.trainingBatch(training.images.index_select(0, index), training.masks.index_select(0, index), step.random);
+    return bceDiceLoss(setup.forward(batch.input.to(device)), batch.targets.to(device), setup.lossAlpha);
+  };
+  loop.validate = [&] {
     auto sums = validationSums(setup, validation, myValidation, o.batchSize, device, kanunet);
     for (auto& value : sums) value = context.sum(value);
+    if (validationCount == 0) return 0.0;
     double metric = 0.0;
     if (kanunet) { // mean over the classes of the pooled Dice; a class absent from both counts as perfect
       for (size_t k = 0; k < sums.size() / 2; ++k) metric += sums[2 * k + 1] > 0 ? 2.0 * sums[2 * k] / sums[2 * k + 1] : 1.0;
-      metric /= static_cast<double>(sums.size() / 2);
-    } else {
-      metric = validationCount > 0 ? sums[0] / static_cast<double>(validationCount) : 0.0;
+      return metric / static_cast<double>(sums.size() / 2);
     }
-    if (validationCount == 0) metric = 0.0;
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - epochStart).count();
-    record.finishEpoch(epoch, meanLoss, metric, seconds, network, *optimizer, device, setup.metadata);
-  }
-  context.barrier();
-  return record.summary;
+    return sums[0] / static_cast<double>(validationCount);
+  };
+  return runEpochLoop(loop, {network, *optimizer, gradients, context, shard, device, record}, cursor.epochsDone + 1, cancel);
 }
 
 } // namespace medclick
