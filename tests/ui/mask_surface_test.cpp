@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <array>
+#include <cstdint>
 #include <cmath>
 #include <stdexcept>
 
@@ -123,6 +124,38 @@ private:
   }
 
 private slots:
+  void the_object_box_follows_changed_boxes_without_a_volume_scan() {
+    const ImageGeometry geometry = anisotropicGrid({1, 0, 0, 0, 1, 0, 0, 0, 1});
+    const VoxelBox whole = VoxelBox::whole(geometry.size);
+    LabelMask mask(geometry);
+    QVERIFY(nonZeroBox(mask, whole).empty());
+    const auto set = [&](const VoxelBox& box, std::uint8_t value) {
+      for (std::size_t k = box.begin[2]; k < box.end[2]; ++k)
+        for (std::size_t j = box.begin[1]; j < box.end[1]; ++j)
+          for (std::size_t i = box.begin[0]; i < box.end[0]; ++i) mask.labels()[(k * 40 + j) * 48 + i] = value;
+    };
+    const VoxelBox first{{5, 6, 7}, {9, 12, 10}};
+    set(first, 1);
+    const VoxelBox objectBox = nonZeroBox(mask, whole);
+    QCOMPARE(objectBox, first);
+    QCOMPARE(nonZeroBox(mask, VoxelBox{{0, 0, 0}, {7, 100, 100}}), (VoxelBox{{5, 6, 7}, {7, 12, 10}})); // only inside `within`
+
+    // A second blob: the object's new box is found in old box ∪ changed box, as a whole scan finds it.
+    const VoxelBox second{{30, 2, 20}, {33, 4, 29}};
+    set(second, 2);
+    QCOMPARE(nonZeroBox(mask, objectBox.united(second)), nonZeroBox(mask, whole));
+    QCOMPARE(nonZeroBox(mask, whole), (VoxelBox{{5, 2, 7}, {33, 12, 29}}));
+    // The first blob erased: the box shrinks to the second.
+    set(first, 0);
+    QCOMPARE(nonZeroBox(mask, VoxelBox{{5, 2, 7}, {33, 12, 29}}.united(first)), second);
+    // The surface from the known box is the surface from a whole scan.
+    const auto known = extractMaskSurface(mask, geometry, second);
+    const auto scanned = extractMaskSurface(mask, geometry);
+    QVERIFY(known->GetNumberOfPolys() > 0);
+    QCOMPARE(known->GetNumberOfPolys(), scanned->GetNumberOfPolys());
+    QCOMPARE(enclosedVolume(known), enclosedVolume(scanned));
+  }
+
   void ball_on_rotated_anisotropic_grid_keeps_its_volume_and_physical_centre() {
     // Axis i points along +y and axis j along -x: a 90 degree rotation about z.
     checkBallOnGrid(anisotropicGrid({0, -1, 0, 1, 0, 0, 0, 0, 1}));

@@ -2,6 +2,7 @@
 // mouse (run under Xvfb with Mesa's software OpenGL); without OpenGL (the offscreen platform) it
 // shows only its background, keeps the surface, and the window holding it is drawn without a crash.
 
+#include "engine/voxel_box.h"
 #include "view/surface_view.h"
 
 #include "image/image_geometry.h"
@@ -173,6 +174,32 @@ private slots:
     view.clear();
     QCOMPARE(view.surfaceTriangleCount(), 0);
     QCOMPARE(footprint(canvas->grabFramebuffer()).pixels, 0);
+  }
+
+  void a_changed_box_updates_the_surface_and_an_empty_one_keeps_it() {
+    SurfaceView view;
+    ImageGeometry geometry;
+    LabelMask mask = rodMask(geometry);
+    view.setMask(mask, geometry);
+    const int rod = view.surfaceTriangleCount();
+    QVERIFY(rod > 0);
+    QVERIFY(!view.updateMask(mask, geometry, VoxelBox{})); // only clicks changed: nothing is rebuilt
+    QCOMPARE(view.surfaceTriangleCount(), rod);
+    // Erase the rod in the box that held it: the surface is gone without a scan of the volume.
+    const VoxelBox whole = VoxelBox::whole(geometry.size);
+    std::fill(mask.labels().begin(), mask.labels().end(), 0);
+    QVERIFY(view.updateMask(mask, geometry, whole));
+    QCOMPARE(view.surfaceTriangleCount(), 0);
+    // A cube set in a small box appears from that box alone.
+    const VoxelBox cube{{2, 2, 2}, {6, 6, 6}};
+    for (std::size_t k = 2; k < 6; ++k)
+      for (std::size_t j = 2; j < 6; ++j)
+        for (std::size_t i = 2; i < 6; ++i) mask.labels()[(k * geometry.size[1] + j) * geometry.size[0] + i] = 1;
+    QVERIFY(view.updateMask(mask, geometry, cube));
+    QVERIFY(view.surfaceTriangleCount() > 0);
+    SurfaceView fresh;
+    fresh.setMask(mask, geometry);
+    QCOMPARE(view.surfaceTriangleCount(), fresh.surfaceTriangleCount());
   }
 
   void without_opengl_the_view_shows_only_background_and_keeps_the_surface() {

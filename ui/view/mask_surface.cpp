@@ -16,32 +16,6 @@ namespace medclick::ui {
 
 namespace {
 
-// Smallest index box holding every non-zero voxel; empty when there is none.
-struct VoxelBox {
-  std::array<std::size_t, 3> first{0, 0, 0};
-  std::array<std::size_t, 3> last{0, 0, 0};
-  bool empty = true;
-};
-
-VoxelBox nonZeroBox(const LabelMask& mask) {
-  VoxelBox box;
-  const auto& size = mask.geometry().size;
-  const auto& labels = mask.labels();
-  std::size_t index = 0;
-  for (std::size_t k = 0; k < size[2]; ++k)
-    for (std::size_t j = 0; j < size[1]; ++j)
-      for (std::size_t i = 0; i < size[0]; ++i, ++index) {
-        if (labels[index] == 0) continue;
-        const std::array<std::size_t, 3> voxel{i, j, k};
-        for (int a = 0; a < 3; ++a) {
-          box.first[a] = box.empty ? voxel[a] : std::min(box.first[a], voxel[a]);
-          box.last[a] = box.empty ? voxel[a] : std::max(box.last[a], voxel[a]);
-        }
-        box.empty = false;
-      }
-  return box;
-}
-
 // The 0/1 mask cropped to the box plus one zero voxel on every side, on the physical grid. The
 // padding closes the surface where the mask touches the grid border; cropping keeps the iso-surface
 // and smoothing work proportional to the object, not to the volume. VTK places point (i, j, k) at
@@ -51,8 +25,8 @@ vtkSmartPointer<vtkImageData> paddedBinaryImage(const LabelMask& mask, const Ima
                                                 const VoxelBox& box) {
   std::array<int, 6> extent{};
   for (int a = 0; a < 3; ++a) {
-    extent[2 * a] = static_cast<int>(box.first[a]) - 1;
-    extent[2 * a + 1] = static_cast<int>(box.last[a]) + 1;
+    extent[2 * a] = static_cast<int>(box.begin[a]) - 1;
+    extent[2 * a + 1] = static_cast<int>(box.end[a]); // the last voxel, end - 1, plus one
   }
   auto image = vtkSmartPointer<vtkImageData>::New();
   image->SetExtent(extent.data());
@@ -79,14 +53,41 @@ vtkSmartPointer<vtkImageData> paddedBinaryImage(const LabelMask& mask, const Ima
 
 } // namespace
 
+VoxelBox nonZeroBox(const LabelMask& mask, const VoxelBox& within) {
+  const auto& size = mask.geometry().size;
+  VoxelBox search = within;
+  for (int a = 0; a < 3; ++a) search.end[a] = std::min(search.end[a], size[a]);
+  VoxelBox box; // empty until a non-zero voxel is seen
+  bool found = false;
+  const auto& labels = mask.labels();
+  if (search.empty()) return box;
+  for (std::size_t k = search.begin[2]; k < search.end[2]; ++k)
+    for (std::size_t j = search.begin[1]; j < search.end[1]; ++j) {
+      const std::uint8_t* row = labels.data() + (k * size[1] + j) * size[0];
+      for (std::size_t i = search.begin[0]; i < search.end[0]; ++i) {
+        if (row[i] == 0) continue;
+        const std::array<std::size_t, 3> voxel{i, j, k};
+        for (int a = 0; a < 3; ++a) {
+          box.begin[a] = found ? std::min(box.begin[a], voxel[a]) : voxel[a];
+          box.end[a] = found ? std::max(box.end[a], voxel[a] + 1) : voxel[a] + 1;
+        }
+        found = true;
+      }
+    }
+  return box;
+}
+
 vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const ImageGeometry& geometry) {
+  return extractMaskSurface(mask, geometry, nonZeroBox(mask, VoxelBox::whole(mask.geometry().size)));
+}
+
+vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& box) {
   if (mask.geometry().size != geometry.size)
     throw std::invalid_argument("mask size differs from the surface grid: mask is " + mask.geometry().describe() +
                                 ", grid is " + geometry.describe());
   auto surface = vtkSmartPointer<vtkPolyData>::New();
   if (geometry.dimension < 3 || geometry.size[2] < 2) return surface;
-  const VoxelBox box = nonZeroBox(mask);
-  if (box.empty) return surface;
+  if (box.empty()) return surface;
 
   // VTK 9.1's flying edges applies the image's direction matrix to its output points, so the
   // surface comes out in physical coordinates directly.

@@ -7,6 +7,7 @@
 // A mask without depth (2D, or a single slice) has no volume to bound: its surface is empty, as is
 // the surface of a mask with no non-zero voxel.
 
+#include "engine/voxel_box.h"
 #include "image/image_geometry.h"
 #include "image/label_mask.h"
 
@@ -19,5 +20,13 @@ namespace medclick::ui {
 // geometry places the mask's voxels (normally the image's geometry; spacing, origin and direction
 // all count). Throws std::invalid_argument when the mask does not have geometry's size.
 vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const ImageGeometry& geometry);
+// The same, when the smallest box holding every non-zero voxel is known (nonZeroBox): the surface
+// then costs what the object's box costs, not a scan of the volume.
+vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& objectBox);
+
+// The smallest box holding every non-zero voxel of the mask inside `within` (empty: none). After
+// an operation that changed only box C, the object's new box is nonZeroBox(mask, old box ∪ C):
+// outside both, the mask is what it was, zero.
+VoxelBox nonZeroBox(const LabelMask& mask, const VoxelBox& within);
 
 } // namespace medclick::ui

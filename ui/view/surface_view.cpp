@@ -37,6 +37,9 @@ QColor backgroundColour() { return QColor::fromRgbF(kBackground[0], kBackground[
 
 struct SurfaceView::Surface {
   vtkSmartPointer<vtkPolyData> polyData = vtkSmartPointer<vtkPolyData>::New();
+  bool shown = false; // polyData is the surface of the mask last given (else the next update scans it whole)
+  std::array<std::size_t, 3> gridSize{0, 0, 0};
+  VoxelBox objectBox; // the shown mask's non-zero voxels lie in it
 };
 
 // The VTK scene and the QOpenGLWidget that hosts its render window.
@@ -291,12 +294,26 @@ bool SurfaceView::openGLAvailable() {
 }
 
 void SurfaceView::setMask(const LabelMask& mask, const ImageGeometry& geometry) {
-  surface_->polyData = extractMaskSurface(mask, geometry);
+  surface_->shown = false;
+  updateMask(mask, geometry, VoxelBox::whole(mask.geometry().size));
+}
+
+bool SurfaceView::updateMask(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& changed) {
+  const bool known = surface_->shown && surface_->gridSize == mask.geometry().size;
+  if (known && changed.empty()) return false; // the same mask: the surface stands
+  const VoxelBox search = known ? surface_->objectBox.united(changed) : VoxelBox::whole(mask.geometry().size);
+  const VoxelBox objectBox = nonZeroBox(mask, search);
+  surface_->polyData = extractMaskSurface(mask, geometry, objectBox); // throws for a mask off the grid: nothing changes
+  surface_->objectBox = objectBox;
+  surface_->gridSize = mask.geometry().size;
+  surface_->shown = true;
   if (canvas_) canvas_->showSurface(surface_->polyData);
+  return true;
 }
 
 void SurfaceView::clear() {
   surface_->polyData = vtkSmartPointer<vtkPolyData>::New();
+  surface_->shown = false;
   if (canvas_) {
     canvas_->forgetCamera();
     canvas_->showSurface(surface_->polyData);

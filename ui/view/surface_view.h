@@ -24,6 +24,7 @@
 namespace medclick {
 class LabelMask;
 struct ImageGeometry;
+struct VoxelBox;
 } // namespace medclick
 
 namespace medclick::ui {
@@ -43,6 +44,10 @@ public:
   // construction or clear() places the camera in front of the patient (anterior view, superior up)
   // at a distance that shows it whole; later masks keep the clinician's camera.
   void setMask(const LabelMask& mask, const ImageGeometry& geometry);
+  // The same mask after operations that changed only `changed` (the snapshots' boxes, united): the
+  // object's box is searched in its old box and the changed one, not in the whole volume, and an
+  // empty box (only clicks changed) keeps the surface. Returns whether the surface was rebuilt.
+  bool updateMask(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& changed);
   void clear();
   int surfaceTriangleCount() const;
 

@@ -235,6 +235,7 @@ void MainWindow::connectViews() {
 void MainWindow::connectController() {
   connect(controller_, &SessionController::snapshotChanged, this, [this] {
     viewer_->setSnapshot(controller_->snapshot());
+    surfaceChanged_ = surfaceChanged_.united(controller_->snapshot()->changed);
     surfaceDebounce_->start();
     updateActions();
   });
@@ -294,7 +295,8 @@ void MainWindow::updateSurface() {
   const auto& snapshot = controller_->snapshot();
   if (!snapshot || !viewer_->isVolume()) return;
   try {
-    surface_->setMask(snapshot->mask(), snapshot->mask().geometry());
+    surface_->updateMask(snapshot->mask(), snapshot->mask().geometry(), surfaceChanged_);
+    surfaceChanged_ = VoxelBox{}; // kept after a failure: the next update looks there again
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("The 3D surface cannot be shown: %1").arg(QString::fromStdString(e.what())), 10'000);
   }
@@ -346,6 +348,7 @@ void MainWindow::reportError(const QString& message) {
 void MainWindow::showImage() {
   viewer_->setImage(controller_->image());
   surface_->clear();
+  surfaceChanged_ = VoxelBox{};
   setWindowTitle(tr("%1 — MedClick").arg(QFileInfo(document_->imagePath()).fileName()));
   recentFiles_.remember(document_->imagePath());
   updateRecentMenu();

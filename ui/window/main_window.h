@@ -108,6 +108,7 @@ private:
   OrthoViewer* viewer_;
   QTimer* surfaceDebounce_; // the 3D surface follows the mask, not every brush dab
   SurfaceView* surface_ = nullptr;
+  VoxelBox surfaceChanged_; // where the mask changed since the surface was last built
   ModelRegistry models_;
   ModelSelection selection_;
   RecentFiles recentFiles_;
