@@ -4,11 +4,11 @@
 #include "io/image_io_error.h"
 #include "io/image_writer.h"
 #include "io/mask_reader.h"
+#include "io/text_file.h"
 #include "json/json_value.h"
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 
@@ -20,23 +20,6 @@ namespace {
 
 constexpr int kFormatVersion = 1;
 constexpr std::uintmax_t kMaxSessionFileBytes = 64u << 20; // clicks as JSON: far below this
-
-void writeTextAtomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".part";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw ImageIOError(path, "cannot be written (folder missing or not writable)");
-    out << text;
-    out.flush();
-    if (!out) throw ImageIOError(path, "write failed (disk full?)");
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    fs::remove(temporary, error);
-    throw ImageIOError(path, "cannot replace the file");
-  }
-}
 
 const json::Value& member(const json::Value& object, const std::string& key, json::Value::Kind kind, const std::string& path) {
   const auto it = object.object.find(key);
@@ -87,16 +70,10 @@ void writeSessionFile(const std::string& path, const SavedSession& session) {
 }
 
 SavedSession readSessionFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ImageIOError(path, "cannot be opened (missing or not readable)");
-  std::error_code ec;
-  if (fs::file_size(path, ec) > kMaxSessionFileBytes || ec)
-    throw ImageIOError(path, "not a MedClick session: larger than " + std::to_string(kMaxSessionFileBytes >> 20) + " MiB or unreadable");
-  std::stringstream text;
-  text << in.rdbuf();
+  const std::string text = readTextFile(path, kMaxSessionFileBytes, "MedClick session");
   json::Value root;
   try {
-    root = json::parse(text.str());
+    root = json::parse(text);
   } catch (const json::ParseError& e) {
     throw ImageIOError(path, std::string("not a MedClick session (") + e.what() + ")");
   }
