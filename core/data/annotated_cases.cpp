@@ -19,8 +19,6 @@ std::string timestamp(std::time_t at) {
   return text;
 }
 
-bool isVolume(const ImageGeometry& g) { return g.dimension == 3 && g.size[2] > 1; }
-
 } // namespace
 
 std::string addAnnotatedCase(const std::string& folder, const Image& image, const LabelMask& mask, const std::string& stem,
@@ -31,7 +29,7 @@ std::string addAnnotatedCase(const std::string& folder, const Image& image, cons
   fs::create_directories(root / "images");
   fs::create_directories(root / "masks");
   // A PNG keeps a 2D image as the picture it was; a volume needs NIfTI for its geometry.
-  const std::string extension = isVolume(image.geometry()) ? ".nii.gz" : ".png";
+  const std::string extension = image.geometry().hasDepth() ? ".nii.gz" : ".png";
   const std::string base = (stem.empty() ? std::string("case") : stem) + "_" + timestamp(acceptedAt);
   std::string name = base + extension;
   for (int n = 2; fs::exists(root / "images" / name) || fs::exists(root / "masks" / name); ++n)

@@ -16,6 +16,8 @@ struct ImageGeometry {
   std::array<double, 9> direction{1, 0, 0, 0, 1, 0, 0, 0, 1}; // row-major; column c is axis c's direction
 
   std::size_t voxelCount() const { return size[0] * size[1] * size[2]; }
+  // A volume in the viewer's sense: 3D with more than one slice (a single-slice 3D file is a plane).
+  bool hasDepth() const { return dimension == 3 && size[2] > 1; }
 
   // Physical point (mm) of a continuous index: origin + direction * diag(spacing) * index.
   std::array<double, 3> indexToPhysical(const std::array<double, 3>& index) const;

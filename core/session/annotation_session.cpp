@@ -40,7 +40,7 @@ void AnnotationSession::prepare(EngineSlot& slot, const SliceRef& scope, bool wi
   if (slot.image && *slot.image == key) return;
   const ImageGeometry& g = image_.geometry();
   if (scope.isWholeVolume()) {
-    if (g.dimension != 3 || g.size[2] < 2) throw std::invalid_argument(slot.engine->name() + " segments volumes; this image is 2D");
+    if (!g.hasDepth()) throw std::invalid_argument(slot.engine->name() + " segments volumes; this image is 2D");
     const Image intensity = image_.toIntensity(); // once per image: the engine normalises and caches from here
     slot.engine->setImage(volumeImage(intensity.voxels().data(), g.size, g.spacing));
   } else {

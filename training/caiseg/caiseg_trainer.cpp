@@ -177,19 +177,12 @@ TrainingSummary runCaisegTraining(const CaisegTrainingOptions& o, const Progress
 
   const int decayEvery = o.decayEveryEpochs > 0 ? o.decayEveryEpochs : std::max(1, o.epochs / 4);
   const std::array<int64_t, 3> patchSize{o.patchSize[0], o.patchSize[1], o.patchSize[2]};
-  const int64_t trainCount = static_cast<int64_t>(training.size());
-  const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   const VolumeAugmentationOptions augmentation;
   const CaisegClickOptions clicks;
   const FocusGuidedLossOptions lossOptions;
-  TrainingRunRecord record(o.outDir, "val_dice_after_" + std::to_string(o.rounds) + "_rounds", cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
-
-  EpochLoop loop;
-  loop.epochs = o.epochs;
-  loop.stepsPerEpoch = stepsPerEpoch;
-  loop.trainingCount = trainCount;
-  loop.globalBatch = o.batchSize;
-  loop.seed = o.seed;
+  EpochLoop loop = epochLoopFor(o, static_cast<int64_t>(training.size()));
+  TrainingRunRecord record(o.outDir, "val_dice_after_" + std::to_string(o.rounds) + "_rounds", cursor, context, progress, o.epochs,
+                           loop.stepsPerEpoch, o.batchSize);
   loop.weightsMetadata = metadata;
   double mu = 0.0; // eq. (11)'s μ of the epoch
   loop.startEpoch = [&](int epoch) {

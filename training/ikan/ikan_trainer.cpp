@@ -171,18 +171,11 @@ TrainingSummary runIkanTraining(const IkanTrainingOptions& o, const ProgressCall
     return scale;
   };
 
-  const int64_t trainCount = training.size();
-  const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
   const auto weights = increasingRoundWeights(o.gradientRounds);
   const AugmentationOptions augmentation{network->options().inputSize};
-  TrainingRunRecord record(o.outDir, "val_miou_at_" + std::to_string(o.validationClicks) + "_clicks", cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
-
-  EpochLoop loop;
-  loop.epochs = o.epochs;
-  loop.stepsPerEpoch = stepsPerEpoch;
-  loop.trainingCount = trainCount;
-  loop.globalBatch = o.batchSize;
-  loop.seed = o.seed;
+  EpochLoop loop = epochLoopFor(o, training.size());
+  TrainingRunRecord record(o.outDir, "val_miou_at_" + std::to_string(o.validationClicks) + "_clicks", cursor, context, progress, o.epochs,
+                           loop.stepsPerEpoch, o.batchSize);
   loop.patience = o.patience;
   loop.weightsMetadata = ikanWeightsMetadata(o.variant, static_cast<int>(network->options().inputSize));
   loop.startEpoch = [&](int epoch) {

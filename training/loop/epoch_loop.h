@@ -13,6 +13,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <map>
@@ -47,6 +48,19 @@ struct EpochLoop {
   // After the epoch's steps: the validation metric over every rank's share, the same on each rank.
   std::function<double()> validate;
 };
+
+// The loop's run-wide fields from what every trainer's options have (epochs, stepsPerEpoch,
+// batchSize, seed): stepsPerEpoch 0 means one pass over the training cases.
+template <class TrainingOptions>
+EpochLoop epochLoopFor(const TrainingOptions& o, int64_t trainingCount) {
+  EpochLoop loop;
+  loop.epochs = o.epochs;
+  loop.trainingCount = trainingCount;
+  loop.globalBatch = o.batchSize;
+  loop.stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainingCount / o.batchSize);
+  loop.seed = o.seed;
+  return loop;
+}
 
 // The parts a trainer has built: its network and optimizer (both on the job's device), the
 // gradient averaging over the ranks, this rank's share of a global batch and the run's record.

@@ -227,16 +227,8 @@ TrainingSummary runSegmenterTraining(const SegmenterTrainingOptions& o, const Pr
   const auto batchNormSync = context.synchronizeBatchNorm();
   const auto batchShare = context.shareGlobalBatch(o.batchSize, shard.begin);
 
-  const int64_t trainCount = training.size();
-  const int64_t stepsPerEpoch = o.stepsPerEpoch > 0 ? o.stepsPerEpoch : std::max<int64_t>(1, trainCount / o.batchSize);
-  TrainingRunRecord record(o.outDir, setup.metricName, cursor, context, progress, o.epochs, stepsPerEpoch, o.batchSize);
-
-  EpochLoop loop;
-  loop.epochs = o.epochs;
-  loop.stepsPerEpoch = stepsPerEpoch;
-  loop.trainingCount = trainCount;
-  loop.globalBatch = o.batchSize;
-  loop.seed = o.seed;
+  EpochLoop loop = epochLoopFor(o, training.size());
+  TrainingRunRecord record(o.outDir, setup.metricName, cursor, context, progress, o.epochs, loop.stepsPerEpoch, o.batchSize);
   loop.weightsMetadata = setup.metadata;
   loop.startEpoch = [&](int epoch) {
     for (auto& group : optimizer->param_groups()) group.options().set_lr(segmenterLearningRate(o, epoch));

@@ -52,11 +52,6 @@ void SessionDocument::setModel(const QString& model, const QString& weightsPath)
 
 QString SessionDocument::annotatedCasesFolder() const { return QDir(dataFolder_).filePath("annotated-cases"); }
 
-bool SessionDocument::isVolume() const {
-  const ImageGeometry& g = controller_.image()->geometry();
-  return g.dimension == 3 && g.size[2] > 1;
-}
-
 std::function<SavedSession()> SessionDocument::stateToSave() const {
   SavedSession header;
   header.imagePath = imagePath_.toStdString();
@@ -128,53 +123,52 @@ bool SessionDocument::openSession(const QString& path) {
   return open(QString::fromStdString(state.imagePath), QString::fromStdString(state.dicomSeriesUid), &state);
 }
 
-bool SessionDocument::saveSession(const QString& path) {
+bool SessionDocument::readyToWrite() {
   if (!controller_.hasImage()) return false;
-  controller_.waitUntilIdle();
+  controller_.waitUntilIdle(); // what is written includes every operation already asked for
+  return true;
+}
+
+bool SessionDocument::writeOffGuiThread(const std::function<void()>& write, const QString& failure, const QString& done) {
   try {
-    runOffGuiThread([state = stateToSave(), file = path.toStdString()] { writeSessionFile(file, state()); });
+    runOffGuiThread(write);
   } catch (const std::exception& e) {
-    emit failed(tr("The session was not saved.\n\n%1").arg(message(e)));
+    emit failed(failure.arg(message(e)));
     return false;
   }
   dirty_ = false;
-  emit statusMessage(tr("Session saved to %1").arg(path), 5'000);
+  emit statusMessage(done, 5'000);
   return true;
+}
+
+std::shared_ptr<const LabelMask> SessionDocument::currentMask() const {
+  if (const SnapshotPtr& snapshot = controller_.snapshot()) return snapshot->sharedMask;
+  return std::make_shared<const LabelMask>(controller_.image()->geometry());
+}
+
+bool SessionDocument::saveSession(const QString& path) {
+  return readyToWrite() && writeOffGuiThread([state = stateToSave(), file = path.toStdString()] { writeSessionFile(file, state()); },
+                                             tr("The session was not saved.\n\n%1"), tr("Session saved to %1").arg(path));
 }
 
 bool SessionDocument::exportMask(const QString& path) {
-  if (!controller_.hasImage()) return false;
-  controller_.waitUntilIdle();
-  try {
-    if (path.endsWith(".png", Qt::CaseInsensitive) && isVolume())
-      throw std::runtime_error("a volume's mask goes to NIfTI or a PNG folder, not one PNG");
-    runOffGuiThread([state = stateToSave(), file = path.toStdString()] { writeMask(state().mask, file); });
-  } catch (const std::exception& e) {
-    emit failed(tr("The mask was not exported.\n\n%1").arg(message(e)));
-    return false;
-  }
-  dirty_ = false;
-  emit statusMessage(tr("Mask exported to %1").arg(path), 5'000);
-  return true;
+  if (!readyToWrite()) return false;
+  const bool volumeToPng = path.endsWith(".png", Qt::CaseInsensitive) && controller_.image()->geometry().hasDepth();
+  return writeOffGuiThread(
+      [mask = currentMask(), file = path.toStdString(), volumeToPng] {
+        if (volumeToPng) throw std::runtime_error("a volume's mask goes to NIfTI or a PNG folder, not one PNG");
+        writeMask(*mask, file);
+      },
+      tr("The mask was not exported.\n\n%1"), tr("Mask exported to %1").arg(path));
 }
 
 bool SessionDocument::exportMaskSlices(const QString& folder) {
-  if (!controller_.hasImage()) return false;
-  controller_.waitUntilIdle();
-  try {
-    runOffGuiThread([state = stateToSave(), to = folder.toStdString()] { writeMaskSlices(state().mask, to); });
-  } catch (const std::exception& e) {
-    emit failed(tr("The mask was not exported.\n\n%1").arg(message(e)));
-    return false;
-  }
-  dirty_ = false;
-  emit statusMessage(tr("Mask slices exported to %1").arg(folder), 5'000);
-  return true;
+  return readyToWrite() && writeOffGuiThread([mask = currentMask(), to = folder.toStdString()] { writeMaskSlices(*mask, to); },
+                                             tr("The mask was not exported.\n\n%1"), tr("Mask slices exported to %1").arg(folder));
 }
 
 bool SessionDocument::acceptCase() {
-  if (!controller_.hasImage()) return false;
-  controller_.waitUntilIdle();
+  if (!readyToWrite()) return false;
   const SnapshotPtr snapshot = controller_.snapshot();
   if (!snapshot || snapshot->mask().countNonZero() == 0) {
     emit failed(tr("The mask is empty: there is nothing to accept."));

@@ -53,7 +53,11 @@ signals:
 private:
   // The state a session file holds, built from a snapshot the caller shares (on any thread).
   std::function<SavedSession()> stateToSave() const;
-  bool isVolume() const;
+  std::shared_ptr<const LabelMask> currentMask() const; // shared with the snapshot: no copy
+  bool readyToWrite(); // an image is open and every queued operation has run
+  // Runs `write` off the GUI thread; success marks the work saved and says `done`, a failure emits
+  // `failure` with the reason as %1.
+  bool writeOffGuiThread(const std::function<void()>& write, const QString& failure, const QString& done);
 
   SessionController& controller_;
   QString dataFolder_;

@@ -86,7 +86,7 @@ vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const Ima
     throw std::invalid_argument("mask size differs from the surface grid: mask is " + mask.geometry().describe() +
                                 ", grid is " + geometry.describe());
   auto surface = vtkSmartPointer<vtkPolyData>::New();
-  if (geometry.dimension < 3 || geometry.size[2] < 2) return surface;
+  if (!geometry.hasDepth()) return surface;
   if (box.empty()) return surface;
 
   // VTK 9.1's flying edges applies the image's direction matrix to its output points, so the

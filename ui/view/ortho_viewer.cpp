@@ -86,7 +86,7 @@ OrthoViewer::OrthoViewer(QWidget* parent) : QWidget(parent), grid_(new QGridLayo
   rebuildViews();
 }
 
-bool OrthoViewer::isVolume() const { return image_ && image_->geometry().dimension == 3 && image_->geometry().size[2] > 1; }
+bool OrthoViewer::isVolume() const { return image_ && image_->geometry().hasDepth(); }
 
 SliceView* OrthoViewer::view(SliceAxis axis) const {
   return isVolume() || axis == SliceAxis::Axial ? views_[static_cast<int>(axis)] : nullptr;

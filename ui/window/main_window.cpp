@@ -26,8 +26,6 @@ QString imageFileFilter() {
   return MainWindow::tr("Images (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.png *.jpg *.jpeg *.bmp *.tif *.tiff *.dcm);;All files (*)");
 }
 
-bool isVolumeGeometry(const ImageGeometry& g) { return g.dimension == 3 && g.size[2] > 1; }
-
 // A save dialog's path with the extension the filter promised (the dialog leaves it to the user).
 QString withExtension(QString path, const QStringList& accepted) {
   for (const QString& extension : accepted)
@@ -265,7 +263,7 @@ ModelEntry MainWindow::chosenModel() const { return models_.at(toolBar_->modelIn
 
 void MainWindow::updateActions() {
   const bool image = controller_->hasImage();
-  const bool volume = image && isVolumeGeometry(controller_->image()->geometry());
+  const bool volume = image && controller_->image()->geometry().hasDepth();
   for (QAction* a : needImage_) a->setEnabled(image);
   for (QAction* a : needVolume_) a->setEnabled(volume);
   autoMask_->setEnabled((volume && chosenModel().volume) || (image && chosenModel().automatic));
