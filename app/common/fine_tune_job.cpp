@@ -63,7 +63,7 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
   SkippedCases skipped;
   const bool finished = forEachUsableCase(dataFolders, 2, label, cancel, skipped, [&](const LabeledCase& c, const Image& image, const LabelMask& mask) {
     const auto& g = image.geometry();
-    writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), image.voxels().data(), mask.labels().data());
+    writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), image.voxels().data(), objectVoxels(mask).data());
   });
   if (!finished) return -1;
   spdlog::info("cache {}: {} cases; skipped {} with an empty mask, {} 3D volumes (IKAN is 2D)", cachePath, writer.count(),
@@ -82,7 +82,7 @@ int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const 
   const bool finished = forEachUsableCase(dataFolders, 3, label, cancel, skipped, [&](const LabeledCase& c, const Image& image, const LabelMask& mask) {
     const auto& g = image.geometry();
     writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(g.size[2]),
-               {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), mask.labels().data());
+               {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), objectVoxels(mask).data());
   });
   if (!finished) return -1;
   spdlog::info("cache {}: {} volumes; skipped {} with an empty mask, {} 2D images (CAISeg is 3D)", cachePath, writer.count(),
@@ -104,7 +104,10 @@ LabelMask readCaseLabels(const LabeledCase& labeledCase, const ImageGeometry& ge
 // BraTS's labels: several of 1 (necrosis), 2 (oedema), 3 (non-enhancing), 4 (enhancing) and no other.
 bool hasBratsLabels(const LabelMask& labels) {
   bool seen[256] = {};
-  for (const auto v : labels.labels()) seen[v] = true;
+  for (const auto v : labels.labels()) {
+    if (v > 255) return false;
+    seen[v] = true;
+  }
   int bratsLabels = 0;
   for (int v = 5; v < 256; ++v)
     if (seen[v]) return false;

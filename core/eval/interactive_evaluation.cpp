@@ -19,8 +19,9 @@ CaseResult evaluateCase(SegmentationEngine& engine, const Image& image, const La
   engine.setImage(planeImage(image.voxels().data(), g.size[0], g.size[1], static_cast<int>(image.components())));
   double engineSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  EvaluationClicker clicker(groundTruth.labels(), width, height);
-  std::vector<unsigned char> prediction(groundTruth.labels().size(), 0);
+  const std::vector<std::uint8_t> truth = objectVoxels(groundTruth);
+  EvaluationClicker clicker(truth, width, height);
+  std::vector<unsigned char> prediction(truth.size(), 0);
   std::vector<float> probability(prediction.size(), 0.0f); // refined in place, round after round
   if (initialProbability) {
     if (initialProbability->size() != prediction.size())
@@ -28,12 +29,12 @@ CaseResult evaluateCase(SegmentationEngine& engine, const Image& image, const La
                                   " values for " + std::to_string(prediction.size()) + " pixels");
     probability = *initialProbability;
     for (size_t i = 0; i < prediction.size(); ++i) prediction[i] = probability[i] > kEvaluationThreshold ? 1 : 0;
-    result.initialIou = intersectionOverUnion(prediction, groundTruth.labels());
+    result.initialIou = intersectionOverUnion(prediction, truth);
   }
   for (int k = 0; k < maxClicks; ++k) {
     const auto click = clicker.next(prediction);
     if (!click) { // nothing left to correct: the result stays as it is
-      result.iouPerClick.push_back(result.iouPerClick.empty() ? intersectionOverUnion(prediction, groundTruth.labels())
+      result.iouPerClick.push_back(result.iouPerClick.empty() ? intersectionOverUnion(prediction, truth)
                                                               : result.iouPerClick.back());
       continue;
     }
@@ -41,7 +42,7 @@ CaseResult evaluateCase(SegmentationEngine& engine, const Image& image, const La
     engine.refine(planeClicks(clicker.clicks()), clicker.clicks().size() - 1, probability.data());
     engineSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - roundStart).count();
     for (size_t i = 0; i < prediction.size(); ++i) prediction[i] = probability[i] > kEvaluationThreshold ? 1 : 0;
-    result.iouPerClick.push_back(intersectionOverUnion(prediction, groundTruth.labels()));
+    result.iouPerClick.push_back(intersectionOverUnion(prediction, truth));
   }
   result.seconds = engineSeconds;
   return result;

@@ -70,8 +70,8 @@ double percentile(std::vector<double> values, double q) {
 
 OverlapMetrics overlapMetrics(const LabelMask& prediction, const LabelMask& reference) {
   requireSameGrid(reference.geometry(), prediction.geometry(), "predicted mask");
-  const Labels& p = prediction.labels();
-  const Labels& r = reference.labels();
+  const std::vector<Label>& p = prediction.labels();
+  const std::vector<Label>& r = reference.labels();
   std::size_t both = 0, predicted = 0, expected = 0;
   for (std::size_t v = 0; v < p.size(); ++v) {
     predicted += p[v] != 0;
@@ -94,8 +94,8 @@ OverlapMetrics overlapMetrics(const LabelMask& prediction, const LabelMask& refe
   }
   const ImageGeometry& g = reference.geometry();
   Labels binaryP(p.size()), binaryR(r.size());
-  std::transform(p.begin(), p.end(), binaryP.begin(), [](std::uint8_t v) { return v ? 1 : 0; });
-  std::transform(r.begin(), r.end(), binaryR.begin(), [](std::uint8_t v) { return v ? 1 : 0; });
+  std::transform(p.begin(), p.end(), binaryP.begin(), [](Label v) { return v ? 1 : 0; });
+  std::transform(r.begin(), r.end(), binaryR.begin(), [](Label v) { return v ? 1 : 0; });
   const Labels surfaceP = surfaceOf(binaryP, g), surfaceR = surfaceOf(binaryR, g);
   std::vector<double> fromPrediction, fromReference;
   if (g.dimension == 2) {

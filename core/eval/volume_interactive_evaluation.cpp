@@ -39,7 +39,7 @@ VolumeCaseResult evaluateVolumeCase(SegmentationEngine& engine, const Image& vol
   };
   timed([&] { engine.setImage(volumeImage(volume.voxels().data(), g.size, {g.spacing[0], g.spacing[1], g.spacing[2]})); });
 
-  const auto& truth = reference.labels();
+  const std::vector<std::uint8_t> truth = objectVoxels(reference);
   std::vector<unsigned char> prediction(truth.size(), 0);
   std::vector<float> probability(truth.size(), 0.0f); // refined in place, round after round
   const auto threshold = [&] {
@@ -62,7 +62,7 @@ VolumeCaseResult evaluateVolumeCase(SegmentationEngine& engine, const Image& vol
     result.clicks.iouPerClick.push_back(diceCoefficient(prediction, truth));
   }
   LabelMask finalMask(g);
-  finalMask.labels() = prediction;
+  finalMask.labels().assign(prediction.begin(), prediction.end());
   result.final = overlapMetrics(finalMask, reference);
   return result;
 }

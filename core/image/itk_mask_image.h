@@ -13,9 +13,9 @@
 
 namespace medclick {
 
-template <unsigned D>
-typename itk::Image<std::uint8_t, D>::Pointer itkMaskImage(const std::vector<std::uint8_t>& voxels, const ImageGeometry& g) {
-  using MaskImage = itk::Image<std::uint8_t, D>;
+template <unsigned D, typename T>
+typename itk::Image<T, D>::Pointer itkMaskImage(const std::vector<T>& voxels, const ImageGeometry& g) {
+  using MaskImage = itk::Image<T, D>;
   auto image = MaskImage::New();
   typename MaskImage::SizeType size;
   typename MaskImage::SpacingType spacing;

@@ -181,12 +181,15 @@ void writeVoxels(const ImageGeometry& g, unsigned components, const Image* rgb, 
   }
 }
 
+// uint8 while every label fits (what most tools expect of a mask), uint16 beyond 255, as ITK-SNAP writes.
+PixelType labelFileType(const LabelMask& mask) { return mask.maximumLabel() > 255 ? PixelType::UInt16 : PixelType::UInt8; }
+
 std::vector<float> maskValuesForFile(const LabelMask& mask, bool viewable) {
   const bool binary = mask.maximumLabel() <= 1;
   const float scale = viewable && binary ? 255.0f : 1.0f;
   std::vector<float> values(mask.labels().size());
   std::transform(mask.labels().begin(), mask.labels().end(), values.begin(),
-                 [scale](std::uint8_t v) { return static_cast<float>(v) * scale; });
+                 [scale](Label v) { return static_cast<float>(v) * scale; });
   return values;
 }
 
@@ -199,7 +202,7 @@ void writeImage(const Image& image, const std::string& path, std::optional<Pixel
 void writeMask(const LabelMask& mask, const std::string& path) {
   const bool viewable = isRasterFormat(extensionOf(path));
   const auto values = maskValuesForFile(mask, viewable);
-  writeVoxels(mask.geometry(), 1, nullptr, values.data(), PixelType::UInt8, path);
+  writeVoxels(mask.geometry(), 1, nullptr, values.data(), labelFileType(mask), path);
 }
 
 void writeMaskSlices(const LabelMask& mask, const std::string& folder) {
@@ -216,7 +219,7 @@ void writeMaskSlices(const LabelMask& mask, const std::string& folder) {
     slice.origin = mask.geometry().indexToPhysical({0.0, 0.0, static_cast<double>(k)});
     char name[32];
     std::snprintf(name, sizeof name, "slice_%04zu.png", k);
-    writeVoxels(slice, 1, nullptr, values.data() + k * sliceVoxels, PixelType::UInt8, (fs::path(folder) / name).string());
+    writeVoxels(slice, 1, nullptr, values.data() + k * sliceVoxels, labelFileType(mask), (fs::path(folder) / name).string());
   }
 }
 

@@ -14,7 +14,7 @@ namespace medclick {
 // Writes in the image's stored pixel type unless another is asked for (integer types round and clamp).
 void writeImage(const Image& image, const std::string& path, std::optional<PixelType> as = std::nullopt);
 
-// Masks: NIfTI/NRRD/MHA keep the labels as uint8. PNG (2D only) writes a binary mask as 0/255 so it
+// Masks and label maps: NIfTI/NRRD/MHA keep the labels, as uint8 while they fit and uint16 beyond 255. PNG (2D only) writes a binary mask as 0/255 so it
 // can be viewed, and other label masks as their label values.
 void writeMask(const LabelMask& mask, const std::string& path);
 

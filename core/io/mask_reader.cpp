@@ -17,9 +17,9 @@ LabelMask readMask(const std::string& path) {
   auto& labels = mask.labels();
   for (std::size_t p = 0; p < values.size(); ++p) {
     const float v = values[p];
-    if (v < 0 || v > 255 || v != std::floor(v))
-      throw ImageIOError(path, "a mask holds integer labels 0..255; found the value " + std::to_string(v));
-    labels[p] = static_cast<std::uint8_t>(v);
+    if (v < 0 || v > 65535 || v != std::floor(v))
+      throw ImageIOError(path, "a mask holds integer labels 0..65535; found the value " + std::to_string(v));
+    labels[p] = static_cast<Label>(v);
     onlyZeroAnd255 = onlyZeroAnd255 && (labels[p] == 0 || labels[p] == 255);
   }
   if (onlyZeroAnd255)

@@ -62,15 +62,15 @@ float sampleAt(const std::vector<float>& map, std::size_t width, std::size_t hei
   return static_cast<float>((1 - fv) * top + fv * bottom);
 }
 
-std::vector<std::uint8_t> labelShape(const std::vector<std::uint8_t>& plane, std::uint8_t label) {
+std::vector<std::uint8_t> labelShape(const std::vector<Label>& plane, Label label) {
   std::vector<std::uint8_t> shape(plane.size());
-  std::transform(plane.begin(), plane.end(), shape.begin(), [label](std::uint8_t v) { return v == label ? 1 : 0; });
+  std::transform(plane.begin(), plane.end(), shape.begin(), [label](Label v) { return v == label ? 1 : 0; });
   return shape;
 }
 
 } // namespace
 
-VoxelBox interpolateBetweenSlices(LabelMask& mask, std::uint8_t label, const SliceRef& from, const SliceRef& to) {
+VoxelBox interpolateBetweenSlices(LabelMask& mask, Label label, const SliceRef& from, const SliceRef& to) {
   const ImageGeometry& g = mask.geometry();
   if (label == 0) throw std::invalid_argument("interpolation needs a label, not the background");
   if (from.axis != to.axis) throw std::invalid_argument("the two slices to fill between must have the same orientation");

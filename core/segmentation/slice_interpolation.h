@@ -20,6 +20,6 @@ namespace medclick {
 // where the interpolated shape lies and the voxel is background; returns the box it may have
 // changed (empty when the slices are adjacent). Throws std::invalid_argument when the slices are
 // on different axes, outside the grid, or one of them holds no voxel of `label`.
-VoxelBox interpolateBetweenSlices(LabelMask& mask, std::uint8_t label, const SliceRef& from, const SliceRef& to);
+VoxelBox interpolateBetweenSlices(LabelMask& mask, Label label, const SliceRef& from, const SliceRef& to);
 
 } // namespace medclick

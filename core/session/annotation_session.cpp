@@ -1,6 +1,8 @@
 #include "session/annotation_session.h"
 
 #include "segmentation/largest_component.h"
+#include "segmentation/slice_interpolation.h"
+#include "session/packed_values.h"
 #include "session/region_values.h"
 
 #include <opencv2/imgproc.hpp>
@@ -17,7 +19,62 @@ const ClickList kNoClicks;
 } // namespace
 
 AnnotationSession::AnnotationSession(Image image, std::size_t historyByteBudget)
-    : image_(std::move(image)), probability_(image_.geometry().voxelCount(), 0.0f), history_(historyByteBudget) {}
+    : image_(std::move(image)), labels_(image_.geometry()), probability_(image_.geometry().voxelCount(), 0.0f),
+      history_(historyByteBudget) {}
+
+void AnnotationSession::setActiveSegment(Label label) {
+  segments_.get(label);
+  activate(label);
+}
+
+Label AnnotationSession::addSegment(Segment segment) { return segments_.add(std::move(segment)); }
+
+void AnnotationSession::updateSegment(const Segment& segment) { segments_.update(segment); }
+
+void AnnotationSession::removeSegment(Label label) {
+  segments_.get(label);
+  if (segments_.size() == 1) throw std::invalid_argument("a segmentation keeps at least one segment");
+  if (label == active_)
+    for (const Segment& s : segments_.all())
+      if (s.label != label) {
+        activate(s.label);
+        break;
+      }
+  segments_.remove(label);
+  parked_.erase(label);
+  for (Label& v : labels_.labels())
+    if (v == label) v = 0;
+  lastChange_ = VoxelBox::whole(image_.geometry().size);
+  history_ = UndoHistory(history_.budget()); // its steps may name the removed segment
+}
+
+void AnnotationSession::activate(Label label) {
+  if (label == active_) return;
+  parked_[active_] = {std::move(clicks_), std::move(volumeClicks_), packValues(probability_)};
+  clicks_.clear();
+  volumeClicks_.clear();
+  const auto parked = parked_.find(label);
+  if (parked != parked_.end() && !parked->second.probability.empty())
+    probability_ = unpackValues<float>(parked->second.probability, probability_.size());
+  else
+    std::fill(probability_.begin(), probability_.end(), 0.0f);
+  if (parked != parked_.end()) {
+    clicks_ = std::move(parked->second.clicks);
+    volumeClicks_ = std::move(parked->second.volumeClicks);
+    parked_.erase(parked);
+  }
+  // The map is the truth: while this segment waited, another may have taken or given back voxels.
+  const auto& labels = labels_.labels();
+  for (std::size_t v = 0; v < probability_.size(); ++v) {
+    const bool mine = labels[v] == label;
+    if (mine && !(probability_[v] > kMaskThreshold)) probability_[v] = 1.0f;
+    if (!mine && probability_[v] > kMaskThreshold) probability_[v] = 0.0f;
+  }
+  active_ = label;
+  working_.clear(); // the 3D engine's copy is of the other segment: made again at the next 3D round
+}
+
+LabelWriteRule AnnotationSession::writeRule() const { return LabelWriteRule(segments_, active_, overwrite_); }
 
 void AnnotationSession::setEngine(std::shared_ptr<SegmentationEngine> engine) {
   if (engine && !engine->capabilities().takesClicks)
@@ -108,29 +165,39 @@ void AnnotationSession::autoSegment(const SliceRef& slice) {
 }
 
 void AnnotationSession::refineVolume(EngineSlot& slot, const VolumeClickList& clicks) {
+  writeRule(); // a locked segment is refused before the engine runs
   prepare(slot, SliceRef::wholeVolume(), false);
   const auto& size = image_.geometry().size;
   // The engine refines a working copy in place and says where it wrote; only that box is compared,
   // kept for undo and copied back, so a click costs its patch, not the volume.
   if (working_.size() != probability_.size()) working_ = probability_;
   const VoxelBox box = clampedTo(slot.engine->refine(clicks, clicks.empty() ? 0 : clicks.size() - 1, working_.data()), size);
-  RegionState after{copyRegion(working_, size, box), {}, clicks};
+  RegionState after{copyRegion(working_, size, box), {}, {}, clicks};
   sanitize(after.values.data(), after.values.size());
-  RegionState before{copyRegion(probability_, size, box), {}, volumeClicks_};
-  writeRegion(box, after.values);
+  const RegionState before{copyRegion(probability_, size, box), copyRegion(labels_.labels(), size, box), {}, volumeClicks_};
+  commitRegion(SliceRef::wholeVolume(), box, before, after);
   volumeClicks_ = clicks;
-  lastChange_ = box;
-  history_.record(SliceRef::wholeVolume(), box, before, after);
 }
 
-void AnnotationSession::writeRegion(const VoxelBox& box, const std::vector<float>& values) {
-  pasteRegion(probability_, image_.geometry().size, box, values);
-  if (!working_.empty()) pasteRegion(working_, image_.geometry().size, box, values);
+void AnnotationSession::commitRegion(const SliceRef& scope, const VoxelBox& box, const RegionState& before, RegionState& after) {
+  after.labels = before.labels;
+  writeRule().apply(after.values, after.labels);
+  writeRegion(box, after.values, after.labels);
+  lastChange_ = box;
+  history_.record(scope, active_, box, before, after);
+}
+
+void AnnotationSession::writeRegion(const VoxelBox& box, const std::vector<float>& values, const std::vector<Label>& labels) {
+  const auto& size = image_.geometry().size;
+  pasteRegion(probability_, size, box, values);
+  if (!working_.empty()) pasteRegion(working_, size, box, values);
+  pasteRegion(labels_.labels(), size, box, labels);
 }
 
 void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
   if (!automaticEngine_.engine) throw std::logic_error("no automatic segmentation model chosen");
   if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("no such slice");
+  writeRule();
   prepare(automaticEngine_, slice, true);
   const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
   std::vector<float> result(shape.width * shape.height, 0.0f);
@@ -143,7 +210,7 @@ void AnnotationSession::autoSegmentSlice(const SliceRef& slice) {
   keepLargestComponent(result, plane, kMaskThreshold);
   const RegionState before = stateOf(slice);
   // No clicks: the next click is round one, with this probability as its previous one.
-  commitSlice(slice, before, {std::move(result), {}, {}});
+  commitSlice(slice, before, {std::move(result), {}, {}, {}});
 }
 
 void AnnotationSession::setExtraModalities(std::vector<Image> modalities) {
@@ -156,32 +223,30 @@ void AnnotationSession::setExtraModalities(std::vector<Image> modalities) {
 }
 
 
-LabelMask AnnotationSession::mask() const {
-  LabelMask mask(image_.geometry());
-  updateMask(mask, VoxelBox::whole(image_.geometry().size));
-  return mask;
-}
+LabelMask AnnotationSession::mask() const { return labels_; }
 
 void AnnotationSession::updateMask(LabelMask& mask, const VoxelBox& box) const {
   requireSameGrid(image_.geometry(), mask.geometry(), "mask");
-  const auto& size = image_.geometry().size;
   if (box.empty()) return;
-  for (std::size_t k = box.begin[2]; k < box.end[2]; ++k)
-    for (std::size_t j = box.begin[1]; j < box.end[1]; ++j) {
-      const std::size_t row = (k * size[1] + j) * size[0];
-      for (std::size_t i = box.begin[0]; i < box.end[0] && i < size[0]; ++i)
-        mask.labels()[row + i] = probability_[row + i] > kMaskThreshold ? 1 : 0;
-    }
+  const auto& size = image_.geometry().size;
+  pasteRegion(mask.labels(), size, box, copyRegion(labels_.labels(), size, box));
 }
 
 void AnnotationSession::loadMask(const LabelMask& mask) {
   requireSameGrid(image_.geometry(), mask.geometry(), "mask");
-  for (std::size_t i = 0; i < probability_.size(); ++i) probability_[i] = mask.labels()[i] ? 1.0f : 0.0f;
-  if (!working_.empty()) working_ = probability_;
+  std::vector<bool> present(65536, false);
+  for (const Label v : mask.labels()) present[v] = true;
+  for (std::size_t label = 1; label < present.size(); ++label)
+    if (present[label] && !segments_.contains(static_cast<Label>(label))) segments_.add(SegmentList::makeDefault(static_cast<Label>(label)));
+  labels_ = mask;
+  parked_.clear(); // every segment's probability comes from the map now
+  if (!segments_.contains(active_)) active_ = segments_.all().front().label;
+  for (std::size_t i = 0; i < probability_.size(); ++i) probability_[i] = mask.labels()[i] == active_ ? 1.0f : 0.0f;
+  working_.clear();
   lastChange_ = VoxelBox::whole(image_.geometry().size);
   clicks_.clear();
   volumeClicks_.clear();
-  history_ = UndoHistory();
+  history_ = UndoHistory(history_.budget());
 }
 
 const ClickList& AnnotationSession::clicks(const SliceRef& slice) const {
@@ -198,42 +263,77 @@ std::vector<std::pair<SliceRef, ClickList>> AnnotationSession::allClicks() const
   return all;
 }
 
-void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
-                                       const VolumeClickList& volumeClicks) {
-  const auto& size = image_.geometry().size;
-  for (const VolumeClick& c : volumeClicks)
-    if (!(c.i >= 0 && c.j >= 0 && c.k >= 0 && c.i <= size[0] - 1.0 && c.j <= size[1] - 1.0 && c.k <= size[2] - 1.0))
-      throw std::out_of_range("a saved 3D click lies outside the volume");
-  for (const auto& [slice, sliceClicks] : clicks) {
-    if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("saved clicks name a slice the image does not have");
-    const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
-    for (const Click& c : sliceClicks)
-      if (!(c.x >= 0 && c.y >= 0 && c.x <= static_cast<double>(shape.width - 1) && c.y <= static_cast<double>(shape.height - 1)))
-        throw std::out_of_range("a saved click lies outside its slice");
+std::vector<SegmentRecord> AnnotationSession::segmentRecords() const {
+  std::vector<SegmentRecord> records;
+  for (const Segment& segment : segments_.all()) {
+    SegmentRecord record{segment, {}, {}};
+    const std::map<long long, ClickList>* clicks = &clicks_;
+    if (segment.label == active_) {
+      record.volumeClicks = volumeClicks_;
+    } else if (const auto parked = parked_.find(segment.label); parked != parked_.end()) {
+      clicks = &parked->second.clicks;
+      record.volumeClicks = parked->second.volumeClicks;
+    } else {
+      clicks = nullptr;
+    }
+    if (clicks)
+      for (const auto& [key, list] : *clicks)
+        record.clicks.push_back({SliceRef{static_cast<SliceAxis>(key / (1ll << 40)), static_cast<std::size_t>(key % (1ll << 40))}, list});
+    records.push_back(std::move(record));
   }
+  return records;
+}
+
+void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<SegmentRecord>& segments, Label active) {
+  const auto& size = image_.geometry().size;
+  for (const SegmentRecord& record : segments) {
+    for (const VolumeClick& c : record.volumeClicks)
+      if (!(c.i >= 0 && c.j >= 0 && c.k >= 0 && c.i <= size[0] - 1.0 && c.j <= size[1] - 1.0 && c.k <= size[2] - 1.0))
+        throw std::out_of_range("a saved 3D click lies outside the volume");
+    for (const auto& [slice, sliceClicks] : record.clicks) {
+      if (!sliceExists(image_.geometry(), slice)) throw std::out_of_range("saved clicks name a slice the image does not have");
+      const SliceShape shape = sliceShape(image_.geometry(), slice.axis);
+      for (const Click& c : sliceClicks)
+        if (!(c.x >= 0 && c.y >= 0 && c.x <= static_cast<double>(shape.width - 1) && c.y <= static_cast<double>(shape.height - 1)))
+          throw std::out_of_range("a saved click lies outside its slice");
+    }
+  }
+  std::vector<Segment> list;
+  for (const SegmentRecord& record : segments) list.push_back(record.segment);
+  SegmentList restored = list.empty() ? SegmentList() : SegmentList(std::move(list)); // duplicate labels refused here
+  if (active != 0) restored.get(active);
+  segments_ = std::move(restored);
+  active_ = active != 0 ? active : segments_.all().front().label;
   loadMask(mask);
-  volumeClicks_ = volumeClicks;
-  for (const auto& [slice, sliceClicks] : clicks)
-    if (!sliceClicks.empty()) clicks_[keyOf(slice)] = sliceClicks;
+  for (const SegmentRecord& record : segments) {
+    std::map<long long, ClickList> clicks;
+    for (const auto& [slice, sliceClicks] : record.clicks)
+      if (!sliceClicks.empty()) clicks[keyOf(slice)] = sliceClicks;
+    if (record.segment.label == active_) {
+      clicks_ = std::move(clicks);
+      volumeClicks_ = record.volumeClicks;
+    } else {
+      parked_[record.segment.label] = {std::move(clicks), record.volumeClicks, {}};
+    }
+  }
 }
 
 RegionState AnnotationSession::stateOf(const SliceRef& slice) const {
-  return {extractSlice(probability_, image_.geometry(), slice), clicks(slice), {}};
+  return {extractSlice(probability_, image_.geometry(), slice), extractSlice(labels_.labels(), image_.geometry(), slice), clicks(slice), {}};
 }
 
-void AnnotationSession::commitSlice(const SliceRef& slice, const RegionState& before, const RegionState& after) {
+void AnnotationSession::commitSlice(const SliceRef& slice, const RegionState& before, RegionState after) {
   const VoxelBox box = sliceBox(image_.geometry(), slice); // a slice's pixels are its box's values (region_values.h)
-  writeRegion(box, after.values);
-  lastChange_ = box;
+  commitRegion(slice, box, before, after);
   if (after.clicks.empty())
     clicks_.erase(keyOf(slice));
   else
     clicks_[keyOf(slice)] = after.clicks;
-  history_.record(slice, box, before, after);
 }
 
 void AnnotationSession::restore(const UndoStep& step) {
-  writeRegion(step.box, step.values);
+  activate(step.segment);
+  writeRegion(step.box, step.values, step.labels);
   lastChange_ = step.box;
   if (step.scope.isWholeVolume()) {
     step.volumeClicks.applyTo(volumeClicks_);
@@ -250,6 +350,7 @@ void AnnotationSession::restore(const UndoStep& step) {
 std::vector<float> AnnotationSession::refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous) {
   if (!clickEngine_.engine) throw std::logic_error("no segmentation engine chosen");
   if (clicksRefineVolume()) throw std::logic_error(clickEngine_.engine->name() + " refines whole volumes; choose a 2D model for slice work");
+  writeRule(); // a locked segment is refused before the engine runs
   prepare(clickEngine_, slice, false); // once per slice, not per click
   std::vector<float> result = previous;
   clickEngine_.engine->refine(planeClicks(clicks), clicks.empty() ? 0 : clicks.size() - 1, result.data());
@@ -303,7 +404,7 @@ void AnnotationSession::paintStroke(const SliceRef& slice, const std::vector<std
 
 void AnnotationSession::clearSlice(const SliceRef& slice) {
   const RegionState before = stateOf(slice);
-  RegionState after{std::vector<float>(before.values.size(), 0.0f), {}, {}};
+  RegionState after{std::vector<float>(before.values.size(), 0.0f), {}, {}, {}};
   commitSlice(slice, before, after);
 }
 
@@ -325,6 +426,7 @@ void AnnotationSession::fillHoles(const SliceRef& slice) {
 
 std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int direction, bool addCentreClick) {
   if (direction != 1 && direction != -1) throw std::invalid_argument("propagate: direction is +1 or -1");
+  writeRule(); // a locked segment is refused even where there is nothing to carry
   if (from.index == 0 && direction < 0) return std::nullopt;
   const SliceRef to{from.axis, from.index + static_cast<std::size_t>(static_cast<long long>(direction))};
   if (!sliceExists(image_.geometry(), to)) return std::nullopt;
@@ -346,8 +448,23 @@ std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int d
     clicks.push_back({static_cast<double>(deepest.x), static_cast<double>(deepest.y), true});
   }
   const RegionState before = stateOf(to);
-  commitSlice(to, before, {refineSlice(to, clicks, carried), clicks, {}});
+  commitSlice(to, before, {refineSlice(to, clicks, carried), {}, clicks, {}});
   return to;
+}
+
+VoxelBox AnnotationSession::fillBetweenSlices(const SliceRef& from, const SliceRef& to) {
+  writeRule();
+  LabelMask filled = labels_;
+  const VoxelBox box = interpolateBetweenSlices(filled, active_, from, to);
+  if (box.empty()) return box;
+  const auto& size = image_.geometry().size;
+  const RegionState before{copyRegion(probability_, size, box), copyRegion(labels_.labels(), size, box), {}, volumeClicks_};
+  RegionState after{before.values, {}, {}, volumeClicks_};
+  const auto labels = copyRegion(filled.labels(), size, box);
+  for (std::size_t v = 0; v < labels.size(); ++v)
+    if (labels[v] == active_) after.values[v] = 1.0f;
+  commitRegion(SliceRef::wholeVolume(), box, before, after);
+  return box;
 }
 
 SliceRef AnnotationSession::undo() {

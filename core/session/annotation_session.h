@@ -1,6 +1,10 @@
 #pragma once
-// One clinician's annotation of one open image: the probability map (the mask is its > 0.5 part),
-// the clicks of each slice, the engine in use, and a bounded undo/redo history. Clicks and manual
+// One clinician's annotation of one open image: a label map of several segments (structures), the
+// active segment's probability map (its voxels are the map's > 0.5 part) and clicks of each slice, the
+// engine in use, and a bounded undo/redo history. Every edit acts on the active segment and goes
+// through one LabelWriteRule, so other segments are never overwritten (or, in OverwriteMode::
+// UnlockedSegments, only unlocked ones); a segment that is not active keeps its probability packed
+// and its clicks, so coming back to it resumes its interaction. Clicks and manual
 // edits are slice operations, so a 2D model refines 3D volumes plane by plane in any orientation;
 // propagation carries a slice's mask to its neighbour as that slice's previous probability. An
 // automatic segmenter (KM-UNet, KANU-Net) gives a slice a first mask that the clicks then refine.
@@ -9,6 +13,9 @@
 #include "engine/segmentation_engine.h"
 #include "image/image.h"
 #include "image/label_mask.h"
+#include "segments/segment_list.h"
+#include "segments/segment_record.h"
+#include "session/label_write_rule.h"
 #include "session/slice_access.h"
 #include "session/undo_history.h"
 
@@ -36,19 +43,39 @@ public:
   void setAutomaticEngine(std::shared_ptr<SegmentationEngine> engine);
   bool hasAutomaticEngine() const { return automaticEngine_.engine != nullptr; }
 
-  const std::vector<float>& probability() const { return probability_; }
-  LabelMask mask() const;                      // probability > 0.5, on the image's grid
+  // The segments, in list order; a new session has one, "Segment 1" (label 1).
+  const SegmentList& segments() const { return segments_; }
+  Label activeSegment() const { return active_; }
+  // Later edits act on this segment, with its own probability and clicks. Throws std::invalid_argument
+  // for a label that is not a segment.
+  void setActiveSegment(Label label);
+  // Adds a segment (label 0: the lowest free one, SegmentList::add) and returns its label; it does not
+  // become active.
+  Label addSegment(Segment segment);
+  void updateSegment(const Segment& segment); // name, colour, visibility, lock (not undone: a property, not an edit)
+  // Erases the segment's voxels and clicks; the history is cleared (a removal is not undone). The last
+  // segment cannot be removed. The active one hands over to the first remaining segment.
+  void removeSegment(Label label);
+  void setOverwriteMode(OverwriteMode mode) { overwrite_ = mode; }
+  OverwriteMode overwriteMode() const { return overwrite_; }
+
+  const std::vector<float>& probability() const { return probability_; } // the active segment's
+  LabelMask mask() const;                      // the label map, on the image's grid
   // mask() within `box` only, into a mask on the image's grid: what a view's mask needs after an
   // operation that changed `box` (lastChange()).
   void updateMask(LabelMask& mask, const VoxelBox& box) const;
-  void loadMask(const LabelMask& mask);        // starts over from an existing mask (history cleared)
-  const ClickList& clicks(const SliceRef& slice) const;
-  // Every slice that has clicks, in slice order: what a saved session keeps besides the mask.
+  // Starts over from an existing label map (history and clicks cleared): each label in it that is not
+  // a segment yet becomes one (SegmentList::makeDefault); the active segment stays if it still exists.
+  void loadMask(const LabelMask& mask);
+  const ClickList& clicks(const SliceRef& slice) const; // the active segment's
+  // Every slice where the active segment has clicks, in slice order.
   std::vector<std::pair<SliceRef, ClickList>> allClicks() const;
-  // Resumes saved work: the mask and the clicks that made it (history cleared). The mask must be on
-  // the image's grid (GeometryMismatchError otherwise); clicks outside their slice are refused.
-  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
-                      const VolumeClickList& volumeClicks = {});
+  // Every segment with its clicks, in list order: what a saved session keeps besides the label map.
+  std::vector<SegmentRecord> segmentRecords() const;
+  // Resumes saved work: the label map, its segments and the clicks that made them (history cleared).
+  // The mask must be on the image's grid (GeometryMismatchError otherwise); clicks outside their slice
+  // are refused. No records: one default segment per label of the map. `active` 0: the first segment.
+  void loadSavedState(const LabelMask& mask, const std::vector<SegmentRecord>& segments, Label active = 0);
 
   // One refinement round on the slice: all its clicks, the new one last, and the slice's current
   // probability as the previous one. One undo step.
@@ -85,9 +112,14 @@ public:
   // and, if asked, one positive click at the most interior pixel of that mask. Returns the
   // neighbour, or nullopt at the volume's edge or when this slice has no mask. One undo step.
   std::optional<SliceRef> propagate(const SliceRef& from, int direction, bool addCentreClick);
+  // Fills the slices between two parallel slices where the active segment is drawn by shape-based
+  // interpolation (segmentation/slice_interpolation.h), as ITK-SNAP's and Slicer's "fill between
+  // slices" do; background voxels only. One undo step; returns the box that changed (empty: nothing).
+  VoxelBox fillBetweenSlices(const SliceRef& from, const SliceRef& to);
 
   bool canUndo() const { return history_.canUndo(); }
   bool canRedo() const { return history_.canRedo(); }
+  // Undo and redo work across segments: a step of another segment makes that segment active first.
   SliceRef undo(); // returns the slice that changed (or SliceRef::wholeVolume())
   SliceRef redo();
   const UndoHistory& history() const { return history_; }
@@ -96,10 +128,17 @@ public:
 
 private:
   static long long keyOf(const SliceRef& slice) { return static_cast<long long>(slice.axis) * (1ll << 40) + static_cast<long long>(slice.index); }
-  RegionState stateOf(const SliceRef& slice) const; // the slice's probability and clicks
-  // Applies `after` to the slice and records the step (the slice's plane is its box).
-  void commitSlice(const SliceRef& slice, const RegionState& before, const RegionState& after);
+  RegionState stateOf(const SliceRef& slice) const; // the slice's probability, labels and clicks
+  // The active segment's new probability of the slice, after the label write rule, applied with its
+  // clicks and recorded as one step (the slice's plane is its box).
+  void commitSlice(const SliceRef& slice, const RegionState& before, RegionState after);
+  // The same for any box: `after.values` pass the write rule, `after.labels` are computed from `before`'s.
+  void commitRegion(const SliceRef& scope, const VoxelBox& box, const RegionState& before, RegionState& after);
+  LabelWriteRule writeRule() const; // throws std::logic_error while the active segment is locked
   void restore(const UndoStep& step);
+  // Parks the active segment's probability and clicks and takes the other's (its probability made
+  // consistent with the label map, which edits of another segment may have changed meanwhile).
+  void activate(Label label);
   // What image an engine holds: a slice (with the case's further modalities as channels, or not), or
   // the whole volume. setImage runs again only when that changes.
   struct ImageKey {
@@ -114,11 +153,25 @@ private:
   void prepare(EngineSlot& slot, const SliceRef& scope, bool withModalities);
   std::vector<float> refineSlice(const SliceRef& slice, const ClickList& clicks, const std::vector<float>& previous);
   void refineVolume(EngineSlot& slot, const VolumeClickList& clicks);
-  void writeRegion(const VoxelBox& box, const std::vector<float>& values); // into probability_ and working_
+  // Into probability_ and working_, and the labels into labels_.
+  void writeRegion(const VoxelBox& box, const std::vector<float>& values, const std::vector<Label>& labels);
+
+  // What a segment keeps while another is active: its clicks and its probability, packed (empty: it
+  // is taken from the label map, as after loading one).
+  struct ParkedSegment {
+    std::map<long long, ClickList> clicks;
+    VolumeClickList volumeClicks;
+    std::string probability;
+  };
 
   Image image_;
-  std::vector<float> probability_;
-  std::map<long long, ClickList> clicks_;
+  SegmentList segments_;
+  Label active_ = 1;
+  OverwriteMode overwrite_ = OverwriteMode::Background;
+  LabelMask labels_;                      // the label map: every segment's voxels
+  std::map<Label, ParkedSegment> parked_; // the segments that are not active
+  std::vector<float> probability_;        // the active segment's
+  std::map<long long, ClickList> clicks_; // the active segment's
   // A 3D engine refines this copy of probability_ in place; the two are equal between operations, so
   // a round copies only the box the engine wrote (allocated at the first 3D round).
   std::vector<float> working_;

@@ -57,5 +57,7 @@ template std::vector<std::uint8_t> copyRegion(const std::vector<std::uint8_t>&, 
 template void pasteRegion(std::vector<float>&, const std::array<std::size_t, 3>&, const VoxelBox&, const std::vector<float>&);
 template void pasteRegion(std::vector<std::uint8_t>&, const std::array<std::size_t, 3>&, const VoxelBox&,
                           const std::vector<std::uint8_t>&);
+template std::vector<std::uint16_t> copyRegion(const std::vector<std::uint16_t>&, const std::array<std::size_t, 3>&, const VoxelBox&);
+template void pasteRegion(std::vector<std::uint16_t>&, const std::array<std::size_t, 3>&, const VoxelBox&, const std::vector<std::uint16_t>&);
 
 } // namespace medclick

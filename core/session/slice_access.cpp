@@ -62,5 +62,7 @@ template std::vector<float> extractSlice(const std::vector<float>&, const ImageG
 template std::vector<std::uint8_t> extractSlice(const std::vector<std::uint8_t>&, const ImageGeometry&, const SliceRef&, unsigned);
 template void insertSlice(std::vector<float>&, const ImageGeometry&, const SliceRef&, const std::vector<float>&, unsigned);
 template void insertSlice(std::vector<std::uint8_t>&, const ImageGeometry&, const SliceRef&, const std::vector<std::uint8_t>&, unsigned);
+template std::vector<std::uint16_t> extractSlice(const std::vector<std::uint16_t>&, const ImageGeometry&, const SliceRef&, unsigned);
+template void insertSlice(std::vector<std::uint16_t>&, const ImageGeometry&, const SliceRef&, const std::vector<std::uint16_t>&, unsigned);
 
 } // namespace medclick

@@ -71,41 +71,6 @@ private:
   std::array<std::size_t, 3> size_{};
 };
 
-// Like a patch-wise 3D network (CAISeg): a ball of `radius` voxels around the newest click set to
-// 0.9 (positive) or 0.1 (negative); every other voxel keeps the previous probability.
-class PatchEngine : public SegmentationEngine {
-public:
-  explicit PatchEngine(double radius) : radius_(radius) {}
-  std::string name() const override { return "patch"; }
-  std::string deviceName() const override { return "cpu"; }
-  EngineCapabilities capabilities() const override {
-    EngineCapabilities c;
-    c.dimension = 3;
-    return c;
-  }
-  void setImage(const EngineImage& image) override { size_ = image.size; }
-  // Writes the ball's bounding box only, and says so.
-  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* p) override {
-    const VolumeClick& c = clicks.back();
-    const double centre[3] = {c.i, c.j, c.k};
-    VoxelBox box;
-    for (int a = 0; a < 3; ++a) {
-      box.begin[a] = static_cast<std::size_t>(std::max(0.0, std::ceil(centre[a] - radius_)));
-      box.end[a] = std::min(size_[a], static_cast<std::size_t>(std::floor(centre[a] + radius_)) + 1);
-    }
-    for (std::size_t k = box.begin[2]; k < box.end[2]; ++k)
-      for (std::size_t j = box.begin[1]; j < box.end[1]; ++j)
-        for (std::size_t i = box.begin[0]; i < box.end[0]; ++i)
-          if ((i - c.i) * (i - c.i) + (j - c.j) * (j - c.j) + (k - c.k) * (k - c.k) <= radius_ * radius_)
-            p[(k * size_[1] + j) * size_[0] + i] = c.positive ? 0.9f : 0.1f;
-    return box;
-  }
-
-private:
-  double radius_;
-  std::array<std::size_t, 3> size_{};
-};
-
 // A deterministic stand-in for KM-UNet: 0.8 inside the middle third of the image, 0.1 elsewhere.
 // It keeps the size and first pixel of what it was given.
 class SquareSegmenter : public test::AutomaticTestEngine {
@@ -415,7 +380,7 @@ private slots:
     Image big(ImageGeometry{3, {96, 96, 64}}, 1, PixelType::Int16);
     const std::size_t budget = 8u << 20;
     AnnotationSession session(big, budget);
-    session.setEngine(std::make_shared<PatchEngine>(3.0));
+    session.setEngine(std::make_shared<test::PatchEngine>(3.0));
     std::mt19937 random(22);
     std::vector<std::vector<float>> probabilities{session.probability()};
     for (int n = 0; n < 1000; ++n) {
@@ -445,7 +410,7 @@ private slots:
   void a_slice_click_goes_to_a_3d_engine_as_its_voxel() {
     Image big(ImageGeometry{3, {40, 30, 20}}, 1, PixelType::Int16);
     AnnotationSession session(big);
-    session.setEngine(std::make_shared<PatchEngine>(2.0));
+    session.setEngine(std::make_shared<test::PatchEngine>(2.0));
     QVERIFY(session.clicksRefineVolume());
     session.addClick({SliceAxis::Coronal, 7}, {12, 5, true}); // coronal: column i, row k
     QCOMPARE(session.volumeClicks().size(), std::size_t{1});
@@ -462,7 +427,7 @@ private slots:
   void the_history_drops_its_oldest_3d_steps_at_the_budget() {
     Image big(ImageGeometry{3, {64, 64, 32}}, 1, PixelType::Int16);
     AnnotationSession session(big, 64u * 1024u);
-    session.setEngine(std::make_shared<PatchEngine>(6.0));
+    session.setEngine(std::make_shared<test::PatchEngine>(6.0));
     std::mt19937 random(5);
     for (int n = 0; n < 400; ++n) session.addVolumeClick({double(random() % 64), double(random() % 64), double(random() % 32), true});
     QVERIFY(session.history().storedBytes() <= 64u * 1024u);

@@ -158,7 +158,8 @@ private slots:
   void an_initial_probability_is_iou_at_0_and_round_one_refines_it() {
     const Image image(ImageGeometry{2, {30, 30, 1}}, 1, PixelType::UInt8);
     LabelMask gt(image.geometry());
-    gt.labels() = rectangleMask(30, 30, 5, 5, 10, 10);
+    const auto rectangle = rectangleMask(30, 30, 5, 5, 10, 10);
+    gt.labels().assign(rectangle.begin(), rectangle.end());
     // The automatic mask misses the object's right 3 columns: IoU@0 = 70 / 100.
     const std::vector<float> initial = asProbability(rectangleMask(30, 30, 5, 5, 7, 10), 0.8f);
     DiskEngine engine;
@@ -195,7 +196,8 @@ private slots:
   void automatic_protocol_averages_dice_and_only_finite_hd95() {
     const Image image(ImageGeometry{2, {30, 30, 1}}, 1, PixelType::UInt8);
     LabelMask gt(image.geometry());
-    gt.labels() = rectangleMask(30, 30, 5, 5, 10, 10);
+    const auto rectangle = rectangleMask(30, 30, 5, 5, 10, 10);
+    gt.labels().assign(rectangle.begin(), rectangle.end());
     FixedSegmenter shifted(asProbability(rectangleMask(30, 30, 7, 5, 10, 10), 0.6f)); // 2 columns right
     FixedSegmenter nothing(std::vector<float>(900, 0.3f));                           // below the threshold
     const AutomaticCaseResult a = evaluateAutomaticCase(shifted, image, gt, "a");

@@ -1,10 +1,13 @@
 // Saved sessions and autosave: a session written and read back gives the same image path, model,
-// clicks and mask (on the image's oblique grid); broken session files are refused with a message
+// segments with their clicks and label map (on the image's oblique grid); a version-1 file (one
+// segment's clicks) still opens; broken session files are refused with a message
 // naming the file; the autosave store saves, reports, recovers and discards.
 
 #include "io/image_io_error.h"
 #include "session/annotation_session.h"
 #include "session/autosave_store.h"
+#include "segments/label_description.h"
+#include "segments/segment_list.h"
 #include "session/session_file.h"
 #include "support/test_images.h"
 
@@ -28,9 +31,20 @@ SavedSession exampleSession() {
   s.mask = LabelMask(testing::obliqueGeometry3d());
   s.mask.labels()[3] = 1;
   s.mask.labels()[100] = 1;
-  s.clicks = {{SliceRef{SliceAxis::Axial, 2}, {{1.5, 2.25, true}, {3, 4, false}}},
-              {SliceRef{SliceAxis::Sagittal, 6}, {{0, 0, true}}}};
-  s.volumeClicks = {{3.5, 2, 4, true}, {0, 5, 1, false}};
+  s.mask.labels()[101] = 300; // a uint16 label
+  SegmentRecord liver{SegmentList::makeDefault(1), {}, {}};
+  liver.segment.name = "Liver \"left\" lobe";
+  liver.clicks = {{SliceRef{SliceAxis::Axial, 2}, {{1.5, 2.25, true}, {3, 4, false}}},
+                  {SliceRef{SliceAxis::Sagittal, 6}, {{0, 0, true}}}};
+  liver.volumeClicks = {{3.5, 2, 4, true}, {0, 5, 1, false}};
+  SegmentRecord lesion{SegmentList::makeDefault(300), {}, {}};
+  lesion.segment.colour = {12, 34, 56};
+  lesion.segment.opacity = 0.25;
+  lesion.segment.visible = false;
+  lesion.segment.locked = true;
+  lesion.clicks = {{SliceRef{SliceAxis::Coronal, 1}, {{2, 1, true}}}};
+  s.segments = {liver, lesion};
+  s.activeSegment = 300;
   return s;
 }
 
@@ -56,40 +70,115 @@ private slots:
     QCOMPARE(read.weightsPath, written.weightsPath);
     QVERIFY(read.mask.geometry().sameGridAs(written.mask.geometry()));
     QVERIFY(read.mask.labels() == written.mask.labels());
-    QCOMPARE(read.volumeClicks.size(), std::size_t(2));
-    QCOMPARE(read.volumeClicks[0].i, 3.5);
-    QCOMPARE(read.volumeClicks[1].j, 5.0);
-    QCOMPARE(read.volumeClicks[1].k, 1.0);
-    QVERIFY(!read.volumeClicks[1].positive);
-    QCOMPARE(read.clicks.size(), written.clicks.size());
-    for (std::size_t s = 0; s < read.clicks.size(); ++s) {
-      QVERIFY(read.clicks[s].first == written.clicks[s].first);
-      QCOMPARE(read.clicks[s].second.size(), written.clicks[s].second.size());
-      for (std::size_t c = 0; c < read.clicks[s].second.size(); ++c) {
-        QCOMPARE(read.clicks[s].second[c].x, written.clicks[s].second[c].x);
-        QCOMPARE(read.clicks[s].second[c].y, written.clicks[s].second[c].y);
-        QCOMPARE(read.clicks[s].second[c].positive, written.clicks[s].second[c].positive);
+    QCOMPARE(read.activeSegment, Label(300));
+    QCOMPARE(read.segments.size(), written.segments.size());
+    for (std::size_t n = 0; n < read.segments.size(); ++n) {
+      const SegmentRecord &r = read.segments[n], &w = written.segments[n];
+      QCOMPARE(r.segment.label, w.segment.label);
+      QCOMPARE(r.segment.name, w.segment.name);
+      QVERIFY(r.segment.colour == w.segment.colour);
+      QCOMPARE(r.segment.opacity, w.segment.opacity);
+      QCOMPARE(r.segment.visible, w.segment.visible);
+      QCOMPARE(r.segment.meshVisible, w.segment.meshVisible);
+      QCOMPARE(r.segment.locked, w.segment.locked);
+      QCOMPARE(r.volumeClicks.size(), w.volumeClicks.size());
+      for (std::size_t c = 0; c < r.volumeClicks.size(); ++c) {
+        QCOMPARE(r.volumeClicks[c].i, w.volumeClicks[c].i);
+        QCOMPARE(r.volumeClicks[c].j, w.volumeClicks[c].j);
+        QCOMPARE(r.volumeClicks[c].k, w.volumeClicks[c].k);
+        QCOMPARE(r.volumeClicks[c].positive, w.volumeClicks[c].positive);
+      }
+      QCOMPARE(r.clicks.size(), w.clicks.size());
+      for (std::size_t s = 0; s < r.clicks.size(); ++s) {
+        QVERIFY(r.clicks[s].first == w.clicks[s].first);
+        QCOMPARE(r.clicks[s].second.size(), w.clicks[s].second.size());
+        for (std::size_t c = 0; c < r.clicks[s].second.size(); ++c) {
+          QCOMPARE(r.clicks[s].second[c].x, w.clicks[s].second[c].x);
+          QCOMPARE(r.clicks[s].second[c].y, w.clicks[s].second[c].y);
+          QCOMPARE(r.clicks[s].second[c].positive, w.clicks[s].second[c].positive);
+        }
       }
     }
+    // The label description beside the map names the segments for ITK-SNAP.
+    const auto described = readLabelDescription(sessionLabelDescriptionPath(path));
+    QCOMPARE(described.size(), std::size_t(2));
+    QCOMPARE(described[1].label, Label(300));
+    QVERIFY(described[1].colour == (std::array<std::uint8_t, 3>{12, 34, 56}));
+  }
+
+  void a_version_1_session_opens_as_one_segment() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("old.medclick").toStdString();
+    SavedSession s = exampleSession();
+    s.mask.labels()[101] = 0;
+    writeSessionFile(path, s); // for its mask file; the JSON is replaced by what version 1 wrote
+    writeText(path, "{\"format\": \"medclick-session\", \"version\": 1, \"image\": \"/a.nii\", \"mask\": \"old.mask.nii.gz\",\n"
+                    " \"clicks\": [{\"axis\": 0, \"index\": 2, \"points\": [[1.5, 2, true]]}], \"volumeClicks\": [[1, 2, 3, false]]}");
+    const SavedSession read = readSessionFile(path);
+    QCOMPARE(read.segments.size(), std::size_t(1));
+    QCOMPARE(read.segments[0].segment.label, Label(1));
+    QCOMPARE(read.segments[0].clicks.size(), std::size_t(1));
+    QCOMPARE(read.segments[0].clicks[0].second[0].x, 1.5);
+    QCOMPARE(read.segments[0].volumeClicks.size(), std::size_t(1));
+    QVERIFY(!read.segments[0].volumeClicks[0].positive);
+    QCOMPARE(read.mask.countNonZero(), std::size_t(2));
+  }
+
+  void malformed_segments_are_refused() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("bad.medclick").toStdString();
+    writeSessionFile(path, exampleSession());
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    const auto refusedWith = [&](const std::string& from, const std::string& to, const QString& fragment) {
+      std::string edited = text;
+      const auto at = edited.find(from);
+      QVERIFY2(at != std::string::npos, from.c_str());
+      edited.replace(at, from.size(), to);
+      writeText(path, edited);
+      try {
+        readSessionFile(path);
+        QFAIL(qPrintable("accepted: " + QString::fromStdString(to)));
+      } catch (const ImageIOError& e) {
+        QVERIFY2(QString(e.what()).contains(fragment), e.what());
+      }
+    };
+    refusedWith("\"label\": 300", "\"label\": 1", "two segments");
+    refusedWith("\"label\": 300", "\"label\": 70000", "1..65535");
+    refusedWith("\"label\": 300", "\"label\": 2.5", "1..65535");
+    refusedWith("\"activeSegment\": 300", "\"activeSegment\": 7", "active segment");
+    refusedWith("[12, 34, 56]", "[12, 34, 256]", "colour");
+    refusedWith("[12, 34, 56]", "[12, 34]", "colour");
+    refusedWith("\"opacity\": 0.25", "\"opacity\": 2", "opacity");
+    refusedWith("\"locked\": true", "\"locked\": 1", "locked");
   }
 
   void restored_session_has_the_saved_clicks_and_mask() {
     const SavedSession saved = exampleSession();
     AnnotationSession session(testing::rampImage(saved.mask.geometry(), PixelType::Int16));
-    session.loadSavedState(saved.mask, saved.clicks, saved.volumeClicks);
+    session.loadSavedState(saved.mask, saved.segments, saved.activeSegment);
     QVERIFY(session.mask().labels() == saved.mask.labels());
+    QCOMPARE(session.activeSegment(), Label(300));
+    QCOMPARE(session.clicks({SliceAxis::Coronal, 1}).size(), std::size_t(1)); // the active segment's
+    QVERIFY(session.volumeClicks().empty());
+    session.updateSegment([&] { Segment s = session.segments().get(300); s.locked = false; return s; }());
+    session.setActiveSegment(1); // the other segment's clicks come back with it
     QCOMPARE(session.volumeClicks().size(), std::size_t(2));
     QCOMPARE(session.clicks({SliceAxis::Axial, 2}).size(), std::size_t(2));
     QCOMPARE(session.clicks({SliceAxis::Sagittal, 6}).size(), std::size_t(1));
     QCOMPARE(session.allClicks().size(), std::size_t(2));
+    const auto records = session.segmentRecords();
+    QCOMPARE(records.size(), std::size_t(2));
+    QCOMPARE(records[1].clicks.size(), std::size_t(1));
+    QCOMPARE(records[0].segment.name, saved.segments[0].segment.name);
     QVERIFY(!session.canUndo());
   }
 
   void restoring_clicks_outside_the_image_is_refused() {
     SavedSession saved = exampleSession();
     AnnotationSession session(testing::rampImage(saved.mask.geometry(), PixelType::Int16));
-    saved.clicks.push_back({SliceRef{SliceAxis::Axial, 99}, {{1, 1, true}}});
-    QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.loadSavedState(saved.mask, saved.clicks));
+    saved.segments[1].clicks.push_back({SliceRef{SliceAxis::Axial, 99}, {{1, 1, true}}});
+    QVERIFY_THROWS_EXCEPTION(std::out_of_range, session.loadSavedState(saved.mask, saved.segments));
     QCOMPARE(session.mask().countNonZero(), std::size_t(0)); // nothing half-restored
   }
 

@@ -30,7 +30,8 @@ ImageGeometry grid(std::size_t nx, std::size_t ny, std::size_t nz, double sx = 1
 }
 
 // Voxels i0..i1, j0..j1, k0..k1 (inclusive) set to 1.
-void fill(std::vector<std::uint8_t>& voxels, const ImageGeometry& g, std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1,
+template <typename T>
+void fill(std::vector<T>& voxels, const ImageGeometry& g, std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1,
           std::size_t k0, std::size_t k1) {
   for (std::size_t k = k0; k <= k1; ++k)
     for (std::size_t j = j0; j <= j1; ++j)
@@ -101,7 +102,7 @@ private slots:
     LabelMask reference(g);
     fill(reference.labels(), g, 2, 6, 2, 6, 1, 3);
     VolumeEvaluationClicker clicker(reference);
-    QVERIFY(!clicker.next(reference.labels()).has_value());
+    QVERIFY(!clicker.next(objectVoxels(reference)).has_value());
     const std::vector<std::uint8_t> empty(reference.labels().size(), 0);
     const auto a = clicker.next(empty), b = clicker.next(empty);
     QVERIFY(a && b);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <vector>
 
 namespace medclick::test {
@@ -63,6 +64,41 @@ public:
   virtual std::vector<float> refine(const VolumeClickList& clicks, const float* previous) = 0;
 
 private:
+  std::array<std::size_t, 3> size_{};
+};
+
+// Like a patch-wise 3D network (CAISeg): a ball of `radius` voxels around the newest click set to
+// 0.9 (positive) or 0.1 (negative); every other voxel keeps the previous probability.
+class PatchEngine : public SegmentationEngine {
+public:
+  explicit PatchEngine(double radius) : radius_(radius) {}
+  std::string name() const override { return "patch"; }
+  std::string deviceName() const override { return "cpu"; }
+  EngineCapabilities capabilities() const override {
+    EngineCapabilities c;
+    c.dimension = 3;
+    return c;
+  }
+  void setImage(const EngineImage& image) override { size_ = image.size; }
+  // Writes the ball's bounding box only, and says so.
+  VoxelBox refine(const VolumeClickList& clicks, std::size_t, float* p) override {
+    const VolumeClick& c = clicks.back();
+    const double centre[3] = {c.i, c.j, c.k};
+    VoxelBox box;
+    for (int a = 0; a < 3; ++a) {
+      box.begin[a] = static_cast<std::size_t>(std::max(0.0, std::ceil(centre[a] - radius_)));
+      box.end[a] = std::min(size_[a], static_cast<std::size_t>(std::floor(centre[a] + radius_)) + 1);
+    }
+    for (std::size_t k = box.begin[2]; k < box.end[2]; ++k)
+      for (std::size_t j = box.begin[1]; j < box.end[1]; ++j)
+        for (std::size_t i = box.begin[0]; i < box.end[0]; ++i)
+          if ((i - c.i) * (i - c.i) + (j - c.j) * (j - c.j) + (k - c.k) * (k - c.k) <= radius_ * radius_)
+            p[(k * size_[1] + j) * size_[0] + i] = c.positive ? 0.9f : 0.1f;
+    return box;
+  }
+
+private:
+  double radius_;
   std::array<std::size_t, 3> size_{};
 };
 

@@ -328,7 +328,7 @@ private slots:
     // For comparison: IKAN's answer to a click on the empty mask (then undone).
     const QPointF lesion(280, 230);
     clickOnPixel(window, SliceAxis::Axial, lesion);
-    const std::vector<std::uint8_t> fromNothing = window.controller().snapshot()->mask().labels();
+    const std::vector<Label> fromNothing = window.controller().snapshot()->mask().labels();
     QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
     window.controller().waitUntilIdle();
 
@@ -350,7 +350,7 @@ private slots:
 
   void autosave_appears_and_recovery_restores_it_after_a_crash() {
     Harness h;
-    std::vector<std::uint8_t> labels;
+    std::vector<Label> labels;
     {
       auto window = std::make_unique<MainWindow>(h.services());
       window->show();

@@ -135,9 +135,8 @@ void SessionController::redo() {
            }});
 }
 
-void SessionController::loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
-                                       const VolumeClickList& volumeClicks) {
-  enqueue({Kind::Other, [this, mask, clicks, volumeClicks](Outcome&) { session().loadSavedState(mask, clicks, volumeClicks); }});
+void SessionController::loadSavedState(const LabelMask& mask, const std::vector<SegmentRecord>& segments, Label active) {
+  enqueue({Kind::Other, [this, mask, segments, active](Outcome&) { session().loadSavedState(mask, segments, active); }});
 }
 
 void SessionController::enqueue(Operation operation) {
@@ -167,6 +166,8 @@ void SessionController::startNext() {
       snapshot->sharedMask = mask_;
       snapshot->clicks = session_->allClicks();
       snapshot->volumeClicks = session_->volumeClicks();
+      snapshot->segments = session_->segmentRecords();
+      snapshot->activeSegment = session_->activeSegment();
       snapshot->canUndo = session_->canUndo();
       snapshot->canRedo = session_->canRedo();
       outcome->snapshot = std::move(snapshot);

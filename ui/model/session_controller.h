@@ -53,8 +53,7 @@ public:
   void propagate(const SliceRef& from, int direction);
   void undo();
   void redo();
-  void loadSavedState(const LabelMask& mask, const std::vector<std::pair<SliceRef, ClickList>>& clicks,
-                      const VolumeClickList& volumeClicks = {});
+  void loadSavedState(const LabelMask& mask, const std::vector<SegmentRecord>& segments, Label active = 0);
 
   // Blocks the calling (GUI) thread until every queued operation has run and its result arrived.
   // For closing, saving and tests; never called in response to a click.

@@ -5,6 +5,7 @@
 #include "io/image_reader.h"
 #include "io/image_writer.h"
 #include "model/background_work.h"
+#include "segments/segment_list.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -65,10 +66,11 @@ std::function<SavedSession()> SessionDocument::stateToSave() const {
     SavedSession s = header;
     if (snapshot) {
       s.mask = snapshot->mask();
-      s.clicks = snapshot->clicks;
-      s.volumeClicks = snapshot->volumeClicks;
+      s.segments = snapshot->segments;
+      s.activeSegment = snapshot->activeSegment;
     } else {
       s.mask = LabelMask(geometry);
+      s.segments = {{SegmentList::makeDefault(1), {}, {}}};
     }
     return s;
   };
@@ -100,7 +102,7 @@ bool SessionDocument::open(const QString& path, const QString& seriesUid, const 
   const std::size_t furtherModalities = opened.extraModalities.size();
   controller_.openImage(opened.image, std::move(opened.extraModalities));
   emit imageChanged();
-  if (state) controller_.loadSavedState(state->mask, state->clicks, state->volumeClicks);
+  if (state) controller_.loadSavedState(state->mask, state->segments, state->activeSegment);
   controller_.waitUntilIdle();
   // A freshly opened image is nothing to save yet; recovered work is, until saved or exported.
   dirty_ = autosaveDirty_ = state != nullptr;

@@ -1,11 +1,12 @@
 #pragma once
-// What the views draw after each session operation: an immutable mask (shared, see sharedMask), the clicks of
-// every slice and the undo/redo state. The worker thread makes one after every operation; the GUI
+// What the views draw after each session operation: an immutable label map (shared, see sharedMask), the
+// segments, the active segment's clicks of every slice and the undo/redo state. The worker thread makes one after every operation; the GUI
 // thread only ever reads snapshots, so it never touches the session the worker is changing.
 
 #include "engine/click.h"
 #include "engine/voxel_box.h"
 #include "image/label_mask.h"
+#include "segments/segment_record.h"
 #include "session/slice_access.h"
 
 #include <map>
@@ -20,8 +21,10 @@ struct SessionSnapshot {
   // it once, when a snapshot still holds it, and rewrites only the changed box (copy-on-write).
   std::shared_ptr<const LabelMask> sharedMask;
   VoxelBox changed; // where this snapshot's mask differs from the previous one's (the views redraw it)
-  std::vector<std::pair<SliceRef, ClickList>> clicks;
-  VolumeClickList volumeClicks; // the 3D engine's clicks, drawn on the views they lie in
+  std::vector<std::pair<SliceRef, ClickList>> clicks; // the active segment's
+  VolumeClickList volumeClicks; // the active segment's 3D engine clicks, drawn on the views they lie in
+  std::vector<SegmentRecord> segments; // every segment with its clicks, in list order (what a save keeps)
+  Label activeSegment = 1;
   bool canUndo = false;
   bool canRedo = false;
 

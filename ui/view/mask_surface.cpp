@@ -63,7 +63,7 @@ VoxelBox nonZeroBox(const LabelMask& mask, const VoxelBox& within) {
   if (search.empty()) return box;
   for (std::size_t k = search.begin[2]; k < search.end[2]; ++k)
     for (std::size_t j = search.begin[1]; j < search.end[1]; ++j) {
-      const std::uint8_t* row = labels.data() + (k * size[1] + j) * size[0];
+      const Label* row = labels.data() + (k * size[1] + j) * size[0];
       for (std::size_t i = search.begin[0]; i < search.end[0]; ++i) {
         if (row[i] == 0) continue;
         const std::array<std::size_t, 3> voxel{i, j, k};

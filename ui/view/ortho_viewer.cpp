@@ -194,7 +194,10 @@ void OrthoViewer::refreshView(SliceAxis axis) {
   SliceView* view = views_[static_cast<int>(axis)];
   const SliceRef slice = sliceOf(axis);
   const LabelMask* mask = snapshot_ ? &snapshot_->mask() : nullptr;
-  view->setPicture(renderSlice(*image_, slice, windowLevel_, mask, style_), pixelAspectOf(image_->geometry(), axis));
+  std::vector<Segment> segments;
+  if (snapshot_)
+    for (const SegmentRecord& record : snapshot_->segments) segments.push_back(record.segment);
+  view->setPicture(renderSlice(*image_, slice, windowLevel_, mask, style_, segments), pixelAspectOf(image_->geometry(), axis));
   ClickList markers = snapshot_ ? snapshot_->clicksOf(slice) : ClickList{};
   if (snapshot_)
     for (const VolumeClick& c : snapshot_->volumeClicks) { // a 3D click shows on the planes within half a voxel of it

@@ -1,6 +1,7 @@
 #include "view/slice_renderer.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace medclick::ui {
 
@@ -10,17 +11,27 @@ WindowLevel WindowLevel::fullRange(const Image& image) {
   return {width, stats.minimum + width / 2.0};
 }
 
-QImage renderSlice(const Image& image, const SliceRef& slice, const WindowLevel& wl, const LabelMask* mask, const OverlayStyle& style) {
+QImage renderSlice(const Image& image, const SliceRef& slice, const WindowLevel& wl, const LabelMask* mask, const OverlayStyle& style,
+                   const std::vector<Segment>& segments) {
   const SliceShape shape = sliceShape(image.geometry(), slice.axis);
   const unsigned components = image.components();
   const auto pixels = extractSlice(image.voxels(), image.geometry(), slice, components);
-  std::vector<std::uint8_t> labels;
+  std::vector<Label> labels;
   if (mask) labels = extractSlice(mask->labels(), mask->geometry(), slice);
+  struct Look {
+    QColor colour;
+    double opacity;
+    bool visible;
+  };
+  std::unordered_map<Label, Look> looks;
+  for (const Segment& s : segments)
+    looks[s.label] = {QColor(s.colour[0], s.colour[1], s.colour[2]), style.opacity * s.opacity, s.visible};
+  const Look otherLabel{style.colour, style.opacity, true};
   const int w = static_cast<int>(shape.width), h = static_cast<int>(shape.height);
   QImage picture(w, h, QImage::Format_RGB32);
   const double low = wl.level - wl.window / 2.0;
   const auto grey = [&](float value) { return static_cast<int>(std::clamp((value - low) / wl.window, 0.0, 1.0) * 255.0 + 0.5); };
-  const auto object = [&](int x, int y) { return x >= 0 && y >= 0 && x < w && y < h && labels[static_cast<size_t>(y) * w + x] != 0; };
+  const auto labelAt = [&](int x, int y) { return x >= 0 && y >= 0 && x < w && y < h ? labels[static_cast<size_t>(y) * w + x] : Label(0); };
   for (int y = 0; y < h; ++y) {
     auto* row = reinterpret_cast<QRgb*>(picture.scanLine(y));
     for (int x = 0; x < w; ++x) {
@@ -33,12 +44,16 @@ QImage renderSlice(const Image& image, const SliceRef& slice, const WindowLevel&
       } else {
         r = g = b = grey(pixels[p]);
       }
-      if (!labels.empty() && object(x, y)) {
-        const bool edge = !object(x - 1, y) || !object(x + 1, y) || !object(x, y - 1) || !object(x, y + 1);
-        const double a = style.outlineOnly ? (edge ? 1.0 : 0.0) : style.opacity;
-        r = static_cast<int>(r * (1 - a) + style.colour.red() * a + 0.5);
-        g = static_cast<int>(g * (1 - a) + style.colour.green() * a + 0.5);
-        b = static_cast<int>(b * (1 - a) + style.colour.blue() * a + 0.5);
+      const Label label = labels.empty() ? Label(0) : labels[p];
+      if (label != 0) {
+        const auto found = looks.find(label);
+        const Look& look = found == looks.end() ? otherLabel : found->second;
+        // An outline is where the label meets another one (or the background), per segment.
+        const bool edge = labelAt(x - 1, y) != label || labelAt(x + 1, y) != label || labelAt(x, y - 1) != label || labelAt(x, y + 1) != label;
+        const double a = !look.visible ? 0.0 : style.outlineOnly ? (edge ? 1.0 : 0.0) : look.opacity;
+        r = static_cast<int>(r * (1 - a) + look.colour.red() * a + 0.5);
+        g = static_cast<int>(g * (1 - a) + look.colour.green() * a + 0.5);
+        b = static_cast<int>(b * (1 - a) + look.colour.blue() * a + 0.5);
       }
       row[x] = qRgb(r, g, b);
     }

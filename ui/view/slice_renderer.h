@@ -1,10 +1,11 @@
 #pragma once
-// Turns one slice of an image, with its mask, into the picture a view shows: intensities through a
-// window/level (as in ITK-SNAP and Slicer), the mask blended on top in a colour at an opacity, or
-// drawn as its outline.
+// Turns one slice of an image, with its label map, into the picture a view shows: intensities through a
+// window/level (as in ITK-SNAP and Slicer), each segment blended on top in its colour at the overlay's
+// opacity times its own, or drawn as its outline; hidden segments are not drawn.
 
 #include "image/image.h"
 #include "image/label_mask.h"
+#include "segments/segment.h"
 #include "session/slice_access.h"
 
 #include <QColor>
@@ -19,12 +20,12 @@ struct WindowLevel {
 };
 
 struct OverlayStyle {
-  QColor colour{255, 140, 0};
+  QColor colour{255, 140, 0}; // of labels that are no segment (or with no segments given)
   double opacity = 0.45;
   bool outlineOnly = false;
 };
 
 QImage renderSlice(const Image& image, const SliceRef& slice, const WindowLevel& windowLevel, const LabelMask* mask = nullptr,
-                   const OverlayStyle& style = {});
+                   const OverlayStyle& style = {}, const std::vector<Segment>& segments = {});
 
 } // namespace medclick::ui
