@@ -4,7 +4,8 @@
 // With --model kmunet|kanunet the mask is automatic (no clicks); --then ikan --click ... refines it,
 // the automatic probability being the previous probability of round one. A volume (or a multi-modal
 // case: NAME_0000.nii.gz finds NAME_0001... beside it, or --modality FILE) is segmented slice by slice
-// into a mask on the volume's grid.
+// into a mask on the volume's grid. --label N --into MAP adds the result to an existing label map as
+// segment N, never touching the map's other labels (its names and colours are kept).
 
 #include "cli/click_argument.h"
 #include "cli/command.h"
@@ -14,6 +15,8 @@
 #include "core/data/modality_files.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "io/label_map_file.h"
+#include "session/label_write_rule.h"
 #include "segmentation/largest_component.h"
 #include "segmentation/slice_by_slice.h"
 
@@ -55,6 +58,31 @@ std::array<int, 3> parsePatch(const std::string& text) {
   return patch;
 }
 
+// Where the result goes: a mask of its own (label N), or segment N of an existing label map.
+struct SegmentationTarget {
+  std::string out;
+  std::string into; // empty: a mask of its own
+  Label label = 1;
+};
+
+// Writes the thresholded result; returns how many voxels the segment holds in what was written.
+std::size_t writeSegmentation(const LabelMask& mask, const SegmentationTarget& target) {
+  if (target.into.empty()) {
+    LabelMask labelled = mask;
+    for (Label& v : labelled.labels()) v = v != 0 ? target.label : 0;
+    if (isSlicerSegmentationPath(target.out))
+      writeLabelMap(labelled, {}, target.out); // Slicer needs its segment fields
+    else
+      writeMask(labelled, target.out); // one file, as every mask before
+    return labelled.countNonZero();
+  }
+  LabelMapFile map = readLabelMap(target.into);
+  requireSameGrid(mask.geometry(), map.labels.geometry(), target.into);
+  writeSegmentInto(map.labels, mask, target.label);
+  writeLabelMap(map.labels, map.segments, target.out);
+  return static_cast<std::size_t>(std::count(map.labels.labels().begin(), map.labels.labels().end(), target.label));
+}
+
 class SegmentCommand : public Command {
 public:
   QString name() const override { return "segment"; }
@@ -81,7 +109,12 @@ public:
                              "X,Y[,Z],L");
     QCommandLineOption modality("modality", "Automatic models: a further modality (channel) of IMAGE on its grid; repeat in the "
                                             "weights' order. Default: an nnU-Net NAME_0000 file's NAME_0001, ... beside it.", "FILE");
-    QCommandLineOption out("out", "Mask to write (.nii.gz, .nrrd, .mha, .png).", "MASK");
+    QCommandLineOption out("out", "Mask to write (.nii.gz, .nrrd, .mha, .png; .seg.nrrd for a Slicer segmentation).", "MASK");
+    QCommandLineOption label("label", "The label value the segment gets (1..65535, default 1).", "N", "1");
+    QCommandLineOption into("into", "An existing label map on the image's grid: the segment is added to it as --label N (its old "
+                                    "voxels replaced) without touching its other labels, and the map is written to --out (which may "
+                                    "be the same file). Names and colours come from its label description or .seg.nrrd header.",
+                            "LABELMAP");
     QCommandLineOption prob("prob", "Also write the foreground probability (float NIfTI/NRRD/MHA).", "PROB");
     QCommandLineOption threshold("threshold", "Probability above which a pixel is object (default 0.5).", "T", "0.5");
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
@@ -89,7 +122,8 @@ public:
                                                        "positive click).");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
     QCommandLineOption noFlip("no-flip", "IKAN and kmunet: one forward pass, without averaging the mirror image's logits.");
-    command.parser().addOptions({model, weights, then, thenWeights, device, click, modality, out, prob, threshold, patch, noZoom, noFlip, allComponents});
+    command.parser().addOptions(
+        {model, weights, then, thenWeights, device, click, modality, out, label, into, prob, threshold, patch, noZoom, noFlip, allComponents});
     command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume (--model caiseg, or an automatic model slice by slice).");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
@@ -97,6 +131,10 @@ public:
     bool thresholdOk = false;
     const double cut = p.value(threshold).toDouble(&thresholdOk);
     if (!thresholdOk || cut <= 0.0 || cut >= 1.0) throw UsageError("--threshold must be a number in (0, 1)");
+    bool labelOk = false;
+    const int labelValue = p.value(label).toInt(&labelOk);
+    if (!labelOk || labelValue < 1 || labelValue > 65535) throw UsageError("--label must be a whole number 1..65535");
+    const SegmentationTarget target{p.value(out).toStdString(), p.value(into).toStdString(), static_cast<Label>(labelValue)};
 
     const std::string imagePath = p.positionalArguments().front().toStdString();
     const std::string modelName = p.value(model).toStdString();
@@ -120,7 +158,7 @@ public:
     if (automatic && (g.dimension == 3 || modalities.size() > 1)) {
       if (p.isSet(then)) throw UsageError("--then refines a 2D image's mask; a volume's or a multi-modal case's automatic mask is final here");
       return segmentAutomaticSlices(modelName, modalities, p.value(weights).toStdString(), p.value(device).toStdString(),
-                                    p.value(out).toStdString(), p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut,
+                                    target, p.isSet(prob) ? p.value(prob).toStdString() : std::string(), cut,
                                     !p.isSet(allComponents), !p.isSet(noFlip));
     }
     if (app::isVolumeModel(modelName)) {
@@ -131,7 +169,7 @@ public:
       for (const QString& text : p.values(click)) request.clicks.push_back(text.toStdString());
       request.weights = p.value(weights).toStdString();
       request.device = p.value(device).toStdString();
-      request.out = p.value(out).toStdString();
+      request.target = target;
       if (p.isSet(prob)) request.prob = p.value(prob).toStdString();
       if (p.isSet(patch)) request.patch = parsePatch(p.value(patch).toStdString());
       request.threshold = cut;
@@ -185,22 +223,21 @@ public:
 
     LabelMask mask(g);
     for (size_t i = 0; i < probability.size(); ++i) mask.labels()[i] = probability[i] > cut ? 1 : 0;
-    writeMask(mask, p.value(out).toStdString());
+    const std::size_t written = writeSegmentation(mask, target);
     if (p.isSet(prob)) {
       Image probabilityMap(g, 1, PixelType::Float32);
       probabilityMap.voxels() = probability;
       writeProbabilityMap(probabilityMap, p.value(prob).toStdString());
     }
     const double pixelArea = g.spacing[0] * g.spacing[1];
-    std::cout << report.str() << "; object " << mask.countNonZero() << " pixels ("
-              << mask.countNonZero() * pixelArea << " mm^2); wrote " << p.value(out).toStdString() << "\n";
+    std::cout << report.str() << "; object " << written << " pixels (" << written * pixelArea << " mm^2); wrote " << target.out << "\n";
     return 0;
   }
 
 private:
   // An automatic model over the slices of a volume (or the one slice of a multi-modal 2D case).
   static int segmentAutomaticSlices(const std::string& modelName, const std::vector<Image>& modalities, const std::string& weights,
-                                 const std::string& device, const std::string& out, const std::string& prob, double threshold,
+                                 const std::string& device, const SegmentationTarget& target, const std::string& prob, double threshold,
                                  bool largestComponent, bool flipAveraging) {
     app::EngineChoices choices;
     choices.flipAveraging = flipAveraging;
@@ -212,7 +249,7 @@ private:
     if (largestComponent) keepLargestComponent(probability, g, threshold); // the volume's largest object, in 3D
     LabelMask mask(g);
     for (size_t i = 0; i < probability.size(); ++i) mask.labels()[i] = probability[i] > threshold ? 1 : 0;
-    writeMask(mask, out);
+    const std::size_t written = writeSegmentation(mask, target);
     if (!prob.empty()) {
       Image probabilityMap(g, 1, PixelType::Float32);
       probabilityMap.voxels() = probability;
@@ -220,13 +257,14 @@ private:
     }
     const double voxelVolume = g.spacing[0] * g.spacing[1] * (g.dimension == 3 ? g.spacing[2] : 1.0);
     std::cout << segmenter->name() << " on " << segmenter->deviceName() << ": " << g.size[2] << " slice(s) of " << modalities.size()
-              << " modality(ies) in " << static_cast<long>(seconds * 1000.0 + 0.5) << " ms; object " << mask.countNonZero() << " voxels ("
-              << mask.countNonZero() * voxelVolume << (g.dimension == 3 ? " mm^3" : " mm^2") << "); wrote " << out << "\n";
+              << " modality(ies) in " << static_cast<long>(seconds * 1000.0 + 0.5) << " ms; object " << written << " voxels ("
+              << written * voxelVolume << (g.dimension == 3 ? " mm^3" : " mm^2") << "); wrote " << target.out << "\n";
     return 0;
   }
 
   struct VolumeRequest {
-    std::string model, weights, device, out, prob; // prob empty: not written
+    std::string model, weights, device, prob; // prob empty: not written
+    SegmentationTarget target;
     std::vector<std::string> clicks;               // as typed: X,Y,Z,L
     std::array<int, 3> patch{0, 0, 0};
     double threshold = 0.5;
@@ -262,7 +300,7 @@ private:
 
     LabelMask mask(g);
     for (size_t i = 0; i < probability.size(); ++i) mask.labels()[i] = probability[i] > request.threshold ? 1 : 0;
-    writeMask(mask, request.out);
+    const std::size_t written = writeSegmentation(mask, request.target);
     if (!request.prob.empty()) {
       Image probabilityMap(g, 1, PixelType::Float32);
       probabilityMap.voxels() = probability;
@@ -278,8 +316,7 @@ private:
       timing << ", " << later / static_cast<double>(seconds.size() - 1) << " s per later click";
     }
     std::cout << engine->name() << " on " << engine->deviceName() << ": " << clicks.size() << " click(s), " << timing.str() << "; object "
-              << mask.countNonZero() << " voxels (" << mask.countNonZero() * voxelVolume << " mm^3); wrote " << request.out
-              << "\n";
+              << written << " voxels (" << written * voxelVolume << " mm^3); wrote " << request.target.out << "\n";
     return 0;
   }
 };

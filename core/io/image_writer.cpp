@@ -5,6 +5,7 @@
 
 #include <itkImageFileWriter.h>
 #include <itkImageIOFactory.h>
+#include <itkMetaDataObject.h>
 #include <itkRGBPixel.h>
 
 #include <algorithm>
@@ -130,20 +131,24 @@ template <typename ItkImage> void writeItk(const ItkImage* image, const std::str
   }
 }
 
-template <typename T, unsigned D> void writeScalar(const ImageGeometry& g, const float* voxels, const std::string& path) {
+template <typename T, unsigned D>
+void writeScalar(const ImageGeometry& g, const float* voxels, const std::string& path, const HeaderFields& fields) {
   using ItkImage = itk::Image<T, D>;
   auto image = ItkImage::New();
   applyGeometry<ItkImage, D>(image, g);
+  // The writer hands the image's dictionary to the format; NRRD writes its strings as key:=value.
+  for (const auto& [key, value] : fields) itk::EncapsulateMetaData<std::string>(image->GetMetaDataDictionary(), key, value);
   T* out = image->GetBufferPointer();
   for (std::size_t p = 0; p < g.voxelCount(); ++p) out[p] = clampRound<T>(voxels[p]);
   writeItk(image.GetPointer(), path);
 }
 
-template <typename T> void writeScalarAnyDimension(const ImageGeometry& g, const float* voxels, const std::string& path) {
+template <typename T>
+void writeScalarAnyDimension(const ImageGeometry& g, const float* voxels, const std::string& path, const HeaderFields& fields = {}) {
   if (g.dimension == 2)
-    writeScalar<T, 2>(g, voxels, path);
+    writeScalar<T, 2>(g, voxels, path, fields);
   else
-    writeScalar<T, 3>(g, voxels, path);
+    writeScalar<T, 3>(g, voxels, path, fields);
 }
 
 template <typename T> void writeRgb(const Image& image, const std::string& path) {
@@ -158,7 +163,7 @@ template <typename T> void writeRgb(const Image& image, const std::string& path)
 }
 
 void writeVoxels(const ImageGeometry& g, unsigned components, const Image* rgb, const float* voxels, PixelType type,
-                 const std::string& path) {
+                 const std::string& path, const HeaderFields& fields = {}) {
   checkFormatCanHold(path, g.dimension, components, type);
   if (components == 3) {
     if (type == PixelType::UInt16)
@@ -170,9 +175,9 @@ void writeVoxels(const ImageGeometry& g, unsigned components, const Image* rgb, 
     return;
   }
   switch (type) {
-  case PixelType::UInt8: return writeScalarAnyDimension<std::uint8_t>(g, voxels, path);
+  case PixelType::UInt8: return writeScalarAnyDimension<std::uint8_t>(g, voxels, path, fields);
   case PixelType::Int8: return writeScalarAnyDimension<std::int8_t>(g, voxels, path);
-  case PixelType::UInt16: return writeScalarAnyDimension<std::uint16_t>(g, voxels, path);
+  case PixelType::UInt16: return writeScalarAnyDimension<std::uint16_t>(g, voxels, path, fields);
   case PixelType::Int16: return writeScalarAnyDimension<std::int16_t>(g, voxels, path);
   case PixelType::UInt32: return writeScalarAnyDimension<std::uint32_t>(g, voxels, path);
   case PixelType::Int32: return writeScalarAnyDimension<std::int32_t>(g, voxels, path);
@@ -199,10 +204,10 @@ void writeImage(const Image& image, const std::string& path, std::optional<Pixel
   writeVoxels(image.geometry(), image.components(), &image, image.voxels().data(), as.value_or(image.storedType()), path);
 }
 
-void writeMask(const LabelMask& mask, const std::string& path) {
+void writeMask(const LabelMask& mask, const std::string& path, const HeaderFields& fields) {
   const bool viewable = isRasterFormat(extensionOf(path));
   const auto values = maskValuesForFile(mask, viewable);
-  writeVoxels(mask.geometry(), 1, nullptr, values.data(), labelFileType(mask), path);
+  writeVoxels(mask.geometry(), 1, nullptr, values.data(), labelFileType(mask), path, fields);
 }
 
 void writeMaskSlices(const LabelMask& mask, const std::string& folder) {

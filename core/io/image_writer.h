@@ -8,6 +8,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace medclick {
 
@@ -16,7 +18,10 @@ void writeImage(const Image& image, const std::string& path, std::optional<Pixel
 
 // Masks and label maps: NIfTI/NRRD/MHA keep the labels, as uint8 while they fit and uint16 beyond 255. PNG (2D only) writes a binary mask as 0/255 so it
 // can be viewed, and other label masks as their label values.
-void writeMask(const LabelMask& mask, const std::string& path);
+// `fields`: text a format keeps in its header beside the voxels (NRRD's "key:=value" lines, where
+// Slicer's segmentation files name their segments); formats without such a header ignore them.
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
+void writeMask(const LabelMask& mask, const std::string& path, const HeaderFields& fields = {});
 
 // A 3D mask as one PNG per axial (k) slice, named slice_0000.png..., into a folder (created if needed).
 void writeMaskSlices(const LabelMask& mask, const std::string& folder);

@@ -1,6 +1,7 @@
 #include "session/autosave_store.h"
 
 #include "io/image_io_error.h"
+#include "io/label_map_file.h"
 
 #include <filesystem>
 
@@ -27,6 +28,7 @@ void AutosaveStore::discard() const {
   std::error_code ignored; // absent files are the goal, not an error
   fs::remove(sessionPath(), ignored);
   fs::remove(sessionMaskPath(sessionPath()), ignored);
+  fs::remove(labelDescriptionPathFor(sessionMaskPath(sessionPath())), ignored);
 }
 
 } // namespace medclick

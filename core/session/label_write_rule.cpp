@@ -27,4 +27,12 @@ void LabelWriteRule::apply(std::vector<float>& probability, std::vector<Label>& 
   }
 }
 
+void writeSegmentInto(LabelMask& map, const LabelMask& mask, Label label) {
+  if (label == 0) throw std::invalid_argument("a segment's label is 1..65535, not the background 0");
+  requireSameGrid(map.geometry(), mask.geometry(), "mask");
+  std::vector<float> probability(mask.labels().size());
+  for (std::size_t v = 0; v < probability.size(); ++v) probability[v] = mask.labels()[v] != 0 ? 1.0f : 0.0f;
+  LabelWriteRule(SegmentList({SegmentList::makeDefault(label)}), label, OverwriteMode::Background).apply(probability, map.labels());
+}
+
 } // namespace medclick

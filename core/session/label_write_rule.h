@@ -35,4 +35,10 @@ private:
   std::vector<bool> locked_; // by label
 };
 
+// A binary mask (any non-zero voxel) becomes segment `label` of `map` on the voxels the rule lets it
+// take (OverwriteMode::Background): other labels stay, and the label's old voxels outside the mask
+// become background. What `medclick-cli segment --label N --into MAP` does. Throws
+// GeometryMismatchError for a mask on another grid, std::invalid_argument for label 0.
+void writeSegmentInto(LabelMask& map, const LabelMask& mask, Label label);
+
 } // namespace medclick

@@ -3,10 +3,10 @@
 #include "io/checks/detached_data_file.h"
 #include "io/image_io_error.h"
 #include "io/image_writer.h"
+#include "io/label_map_file.h"
 #include "io/mask_reader.h"
 #include "io/text_file.h"
 #include "json/json_value.h"
-#include "segments/label_description.h"
 #include "segments/segment_list.h"
 
 #include <cstdio>
@@ -117,11 +117,6 @@ Segment readSegment(const json::Value& entry, const std::string& path) {
 
 } // namespace
 
-std::string sessionLabelDescriptionPath(const std::string& sessionPath) {
-  fs::path p(sessionPath);
-  return (p.parent_path() / (p.stem().string() + ".mask.label.txt")).string();
-}
-
 std::string sessionMaskPath(const std::string& sessionPath) {
   fs::path p(sessionPath);
   return (p.parent_path() / (p.stem().string() + ".mask.nii.gz")).string();
@@ -129,10 +124,9 @@ std::string sessionMaskPath(const std::string& sessionPath) {
 
 void writeSessionFile(const std::string& path, const SavedSession& session) {
   const std::string maskPath = sessionMaskPath(path);
-  writeMask(session.mask, maskPath);
   std::vector<Segment> segments;
   for (const SegmentRecord& record : session.segments) segments.push_back(record.segment);
-  writeLabelDescription(sessionLabelDescriptionPath(path), segments); // ITK-SNAP and Slicer users see the names
+  writeLabelMap(session.mask, segments, maskPath); // with its label description: ITK-SNAP users see the names
 
   std::ostringstream json;
   json << std::setprecision(10);

@@ -27,10 +27,9 @@ struct SavedSession {
   LabelMask mask;                       // the label map
 };
 
-// The mask's file for a session file: "NAME.medclick" -> "NAME.mask.nii.gz", and its label
-// description "NAME.mask.label.txt".
+// The mask's file for a session file: "NAME.medclick" -> "NAME.mask.nii.gz" (its label description is
+// labelDescriptionPathFor that: "NAME.mask.label.txt").
 std::string sessionMaskPath(const std::string& sessionPath);
-std::string sessionLabelDescriptionPath(const std::string& sessionPath);
 
 void writeSessionFile(const std::string& path, const SavedSession& session);
 // Throws ImageIOError naming the file and the reason: missing, not a MedClick session, a newer

@@ -2,6 +2,8 @@
 // geometry that an independent reader (nibabel) and an independent converter (dcm2niix) agree with.
 
 #include "io/image_writer.h"
+#include "io/label_map_file.h"
+#include "io/mask_reader.h"
 #include "support/process_runner.h"
 #include "support/test_images.h"
 
@@ -285,6 +287,43 @@ private slots:
     const QJsonObject p = QJsonDocument::fromJson(cli({"info", "--json", file("prob.nrrd")}).out.toUtf8()).object();
     QCOMPARE(p["pixel_type"].toString(), QString("float32"));
     QVERIFY(p["minimum"].toDouble() >= 0.0 && p["maximum"].toDouble() <= 1.0);
+  }
+
+  void segment_into_a_label_map_keeps_its_other_labels() {
+    const ImageGeometry geometry = testing::obliqueGeometry2d(90, 60);
+    writeImage(testing::rampImage(geometry, PixelType::UInt8), file("into.nii.gz").toStdString());
+    const QStringList clicks{"--model", "classic", "--click", "40,30,+", "--click", "80,10,-"};
+    // The segment alone, as label 5: what --into must place, except where label 2 lies.
+    Result r = cli(QStringList{"segment", file("into.nii.gz")} + clicks + QStringList{"--label", "5", "--out", file("alone.nii.gz")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const LabelMask alone = readMask(file("alone.nii.gz").toStdString());
+    QCOMPARE(alone.maximumLabel(), Label(5));
+    QVERIFY(alone.countNonZero() > 20);
+    LabelMask map(geometry);
+    for (std::size_t v = 0; v < map.labels().size(); v += 3) map.labels()[v] = 2; // a structure everywhere, every third pixel
+    map.labels()[1] = 5;                                                          // an old voxel of label 5 outside the new segment
+    QCOMPARE(alone.labels()[1], Label(0));
+    writeLabelMap(map, {Segment{2, "Liver", {1, 2, 3}, 1.0, true, true, false}, Segment{5, "Lesion", {4, 5, 6}, 1.0, true, true, false}},
+                  file("map.nii.gz").toStdString());
+    r = cli(QStringList{"segment", file("into.nii.gz")} + clicks +
+            QStringList{"--label", "5", "--into", file("map.nii.gz"), "--out", file("map.nii.gz")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const LabelMapFile merged = readLabelMap(file("map.nii.gz").toStdString());
+    for (std::size_t v = 0; v < map.labels().size(); ++v) {
+      const Label expected = map.labels()[v] == 2 ? Label(2) : alone.labels()[v];
+      QVERIFY2(merged.labels.labels()[v] == expected, qPrintable(QString("pixel %1").arg(v)));
+    }
+    QCOMPARE(merged.segments.size(), std::size_t(2));
+    QCOMPARE(merged.segments[0].name, std::string("Liver"));
+    QCOMPARE(merged.segments[1].name, std::string("Lesion"));
+    // A map on another grid, and label 0, are refused.
+    writeLabelMap(LabelMask(testing::obliqueGeometry2d(30, 20)), {}, file("small.nii.gz").toStdString());
+    r = cli(QStringList{"segment", file("into.nii.gz")} + clicks + QStringList{"--into", file("small.nii.gz"), "--out", file("x.nii.gz")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("grid"), qPrintable(r.err));
+    r = cli(QStringList{"segment", file("into.nii.gz")} + clicks + QStringList{"--label", "0", "--out", file("x.nii.gz")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("--label must be"), qPrintable(r.err));
   }
 
   void segment_refuses_bad_clicks_and_bad_weights() {

@@ -4,6 +4,7 @@
 // naming the file; the autosave store saves, reports, recovers and discards.
 
 #include "io/image_io_error.h"
+#include "io/label_map_file.h"
 #include "session/annotation_session.h"
 #include "session/autosave_store.h"
 #include "segments/label_description.h"
@@ -100,7 +101,7 @@ private slots:
       }
     }
     // The label description beside the map names the segments for ITK-SNAP.
-    const auto described = readLabelDescription(sessionLabelDescriptionPath(path));
+    const auto described = readLabelDescription(labelDescriptionPathFor(sessionMaskPath(path)));
     QCOMPARE(described.size(), std::size_t(2));
     QCOMPARE(described[1].label, Label(300));
     QVERIFY(described[1].colour == (std::array<std::uint8_t, 3>{12, 34, 56}));
@@ -245,6 +246,7 @@ private slots:
     store.discard();
     QVERIFY(!store.hasRecovery());
     QVERIFY(!std::filesystem::exists(sessionMaskPath(store.sessionPath())));
+    QVERIFY(!std::filesystem::exists(labelDescriptionPathFor(sessionMaskPath(store.sessionPath()))));
   }
 };
 

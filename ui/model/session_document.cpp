@@ -4,6 +4,7 @@
 #include "core/data/modality_files.h"
 #include "io/image_reader.h"
 #include "io/image_writer.h"
+#include "io/label_map_file.h"
 #include "model/background_work.h"
 #include "segments/segment_list.h"
 
@@ -148,6 +149,13 @@ std::shared_ptr<const LabelMask> SessionDocument::currentMask() const {
   return std::make_shared<const LabelMask>(controller_.image()->geometry());
 }
 
+std::vector<Segment> SessionDocument::currentSegments() const {
+  std::vector<Segment> segments;
+  if (const SnapshotPtr& snapshot = controller_.snapshot())
+    for (const SegmentRecord& record : snapshot->segments) segments.push_back(record.segment);
+  return segments;
+}
+
 bool SessionDocument::saveSession(const QString& path) {
   return readyToWrite() && writeOffGuiThread([state = stateToSave(), file = path.toStdString()] { writeSessionFile(file, state()); },
                                              tr("The session was not saved.\n\n%1"), tr("Session saved to %1").arg(path));
@@ -157,9 +165,9 @@ bool SessionDocument::exportMask(const QString& path) {
   if (!readyToWrite()) return false;
   const bool volumeToPng = path.endsWith(".png", Qt::CaseInsensitive) && controller_.image()->geometry().hasDepth();
   return writeOffGuiThread(
-      [mask = currentMask(), file = path.toStdString(), volumeToPng] {
+      [mask = currentMask(), segments = currentSegments(), file = path.toStdString(), volumeToPng] {
         if (volumeToPng) throw std::runtime_error("a volume's mask goes to NIfTI or a PNG folder, not one PNG");
-        writeMask(*mask, file);
+        writeLabelMap(*mask, segments, file); // with the segments' names and colours
       },
       tr("The mask was not exported.\n\n%1"), tr("Mask exported to %1").arg(path));
 }

@@ -27,7 +27,9 @@ public:
   bool open(const QString& path, const QString& seriesUid = {}, const SavedSession* state = nullptr);
   bool openSession(const QString& path);
   bool saveSession(const QString& path);
-  bool exportMask(const QString& path);        // .nii/.nii.gz/.nrrd/.mha, or .png for a 2D image
+  // The label map with its segments' names and colours (io/label_map_file.h): .nii/.nii.gz/.nrrd/.mha
+  // with an ITK-SNAP label description, .seg.nrrd for Slicer, or .png for a 2D image.
+  bool exportMask(const QString& path);
   bool exportMaskSlices(const QString& folder); // one PNG per axial slice
   bool acceptCase();                            // image + mask into annotatedCasesFolder() (core/data/annotated_cases)
 
@@ -54,6 +56,7 @@ private:
   // The state a session file holds, built from a snapshot the caller shares (on any thread).
   std::function<SavedSession()> stateToSave() const;
   std::shared_ptr<const LabelMask> currentMask() const; // shared with the snapshot: no copy
+  std::vector<Segment> currentSegments() const;
   bool readyToWrite(); // an image is open and every queued operation has run
   // Runs `write` off the GUI thread; success marks the work saved and says `done`, a failure emits
   // `failure` with the reason as %1.

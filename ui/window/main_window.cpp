@@ -106,6 +106,10 @@ void MainWindow::buildFileMenu() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), QString(), tr("NIfTI (*.nii.gz *.nii)"));
     if (!path.isEmpty()) exportMask(withExtension(path, {".nii.gz", ".nii"}));
   });
+  exportMenu->addAction(tr("As &Slicer Segmentation…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Segmentation"), QString(), tr("Slicer segmentation (*.seg.nrrd)"));
+    if (!path.isEmpty()) exportMask(withExtension(path, {".seg.nrrd"}));
+  });
   QAction* png = exportMenu->addAction(tr("As &PNG…"), this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), QString(), tr("PNG (*.png)"));
     if (!path.isEmpty()) exportMask(withExtension(path, {".png"}));
