@@ -562,6 +562,30 @@
         <source>This build offers no models.</source>
         <translation>此版本未提供任何模型。</translation>
     </message>
+    <message>
+        <source>As &amp;Slicer Segmentation…</source>
+        <translation>为 &amp;Slicer 分割…</translation>
+    </message>
+    <message>
+        <source>Export Segmentation</source>
+        <translation>导出分割</translation>
+    </message>
+    <message>
+        <source>Slicer segmentation (*.seg.nrrd)</source>
+        <translation>Slicer 分割 (*.seg.nrrd)</translation>
+    </message>
+    <message>
+        <source>Fill &amp;Between Slices</source>
+        <translation>层间填充(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Ctrl+Shift+I</source>
+        <translation>Ctrl+Shift+I</translation>
+    </message>
+    <message>
+        <source>Fills the active segment on every slice between two slices where it is drawn, in the current view&apos;s orientation</source>
+        <translation>在当前视图方向上，于绘制了当前分段的两层之间的每一层填充该分段</translation>
+    </message>
 </context>
 <context>
     <name>medclick::ui::OrthoViewer</name>
@@ -576,6 +600,128 @@
     <message>
         <source>Sagittal</source>
         <translation>矢状位</translation>
+    </message>
+</context>
+<context>
+    <name>medclick::ui::SegmentListDock</name>
+    <message>
+        <source>Segments</source>
+        <translation>分段</translation>
+    </message>
+    <message>
+        <source>Import Label Descriptions</source>
+        <translation>导入标签描述</translation>
+    </message>
+    <message>
+        <source>Label descriptions (*.txt);;All files (*)</source>
+        <translation>标签描述 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Export Label Descriptions</source>
+        <translation>导出标签描述</translation>
+    </message>
+    <message>
+        <source>Label descriptions (*.txt)</source>
+        <translation>标签描述 (*.txt)</translation>
+    </message>
+    <message>
+        <source>The label descriptions were not imported.
+
+%1</source>
+        <translation>标签描述未导入。
+
+%1</translation>
+    </message>
+    <message>
+        <source>The label descriptions were not exported.
+
+%1</source>
+        <translation>标签描述未导出。
+
+%1</translation>
+    </message>
+    <message>
+        <source>Remove the segment &apos;%1&apos; and its voxels? This cannot be undone.</source>
+        <translation>删除分段“%1”及其体素？此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Segment Colour</source>
+        <translation>分段颜色</translation>
+    </message>
+</context>
+<context>
+    <name>medclick::ui::SegmentListPanel</name>
+    <message>
+        <source>Colour</source>
+        <translation>颜色</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Visible</source>
+        <translation>可见</translation>
+    </message>
+    <message>
+        <source>Locked</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>A new segment in the next colour; it becomes the active one</source>
+        <translation>以下一种颜色新建分段，并设为当前分段</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Removes the selected segment and its voxels (this clears the undo history)</source>
+        <translation>删除所选分段及其体素（会清空撤销历史）</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Names and colours from an ITK-SNAP label description file</source>
+        <translation>从 ITK-SNAP 标签描述文件读取名称和颜色</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>The segments&apos; names and colours as an ITK-SNAP label description file</source>
+        <translation>将分段的名称和颜色导出为 ITK-SNAP 标签描述文件</translation>
+    </message>
+    <message>
+        <source>Never overwrite other segments</source>
+        <translation>从不覆盖其他分段</translation>
+    </message>
+    <message>
+        <source>Overwrite unlocked segments</source>
+        <translation>覆盖未锁定的分段</translation>
+    </message>
+    <message>
+        <source>What the active segment&apos;s edits may take: only the background, or also the voxels of segments that are not locked</source>
+        <translation>当前分段的编辑可占用的体素：仅背景，或也包括未锁定分段的体素</translation>
+    </message>
+    <message>
+        <source>Edits may change:</source>
+        <translation>编辑可更改：</translation>
+    </message>
+    <message>
+        <source>Double-click to change the colour</source>
+        <translation>双击以更改颜色</translation>
     </message>
 </context>
 <context>
@@ -622,6 +768,10 @@
     <message>
         <source>Nothing to propagate: this slice has no mask, or it is the last slice.</source>
         <translation>没有可传播的内容：此切片没有掩膜，或已是最后一张切片。</translation>
+    </message>
+    <message>
+        <source>Nothing to fill: draw the active segment on two slices with slices between them.</source>
+        <translation>无可填充：请在中间隔有其他层的两层上绘制当前分段。</translation>
     </message>
 </context>
 <context>

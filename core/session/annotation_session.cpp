@@ -22,14 +22,22 @@ AnnotationSession::AnnotationSession(Image image, std::size_t historyByteBudget)
     : image_(std::move(image)), labels_(image_.geometry()), probability_(image_.geometry().voxelCount(), 0.0f),
       history_(historyByteBudget) {}
 
+// Segment choices and properties change no voxel: the views redraw, but nothing changed (empty box).
 void AnnotationSession::setActiveSegment(Label label) {
   segments_.get(label);
   activate(label);
+  lastChange_ = VoxelBox{};
 }
 
-Label AnnotationSession::addSegment(Segment segment) { return segments_.add(std::move(segment)); }
+Label AnnotationSession::addSegment(Segment segment) {
+  lastChange_ = VoxelBox{};
+  return segments_.add(std::move(segment));
+}
 
-void AnnotationSession::updateSegment(const Segment& segment) { segments_.update(segment); }
+void AnnotationSession::updateSegment(const Segment& segment) {
+  segments_.update(segment);
+  lastChange_ = VoxelBox{};
+}
 
 void AnnotationSession::removeSegment(Label label) {
   segments_.get(label);
@@ -452,10 +460,38 @@ std::optional<SliceRef> AnnotationSession::propagate(const SliceRef& from, int d
   return to;
 }
 
-VoxelBox AnnotationSession::fillBetweenSlices(const SliceRef& from, const SliceRef& to) {
+VoxelBox AnnotationSession::fillBetweenSlices(const SliceRef& from, const SliceRef& to) { return fillGaps({{from, to}}); }
+
+VoxelBox AnnotationSession::fillBetweenDrawnSlices(SliceAxis axis) {
+  writeRule();
+  const ImageGeometry& g = image_.geometry();
+  if (!g.hasDepth()) throw std::invalid_argument("filling between slices needs a volume");
+  const auto a = static_cast<std::size_t>(axis);
+  std::vector<bool> drawn(g.size[a], false);
+  const auto& labels = labels_.labels();
+  for (std::size_t k = 0; k < g.size[2]; ++k)
+    for (std::size_t j = 0; j < g.size[1]; ++j)
+      for (std::size_t i = 0; i < g.size[0]; ++i)
+        if (labels[(k * g.size[1] + j) * g.size[0] + i] == active_) drawn[a == 0 ? i : a == 1 ? j : k] = true;
+  std::vector<std::pair<SliceRef, SliceRef>> gaps;
+  std::optional<std::size_t> previous;
+  for (std::size_t index = 0; index < drawn.size(); ++index) {
+    if (!drawn[index]) continue;
+    if (previous && index - *previous > 1) gaps.push_back({{axis, *previous}, {axis, index}});
+    previous = index;
+  }
+  if (gaps.empty()) {
+    lastChange_ = VoxelBox{};
+    return {};
+  }
+  return fillGaps(gaps);
+}
+
+VoxelBox AnnotationSession::fillGaps(const std::vector<std::pair<SliceRef, SliceRef>>& gaps) {
   writeRule();
   LabelMask filled = labels_;
-  const VoxelBox box = interpolateBetweenSlices(filled, active_, from, to);
+  VoxelBox box;
+  for (const auto& [from, to] : gaps) box = box.united(interpolateBetweenSlices(filled, active_, from, to));
   if (box.empty()) return box;
   const auto& size = image_.geometry().size;
   const RegionState before{copyRegion(probability_, size, box), copyRegion(labels_.labels(), size, box), {}, volumeClicks_};

@@ -116,6 +116,9 @@ public:
   // interpolation (segmentation/slice_interpolation.h), as ITK-SNAP's and Slicer's "fill between
   // slices" do; background voxels only. One undo step; returns the box that changed (empty: nothing).
   VoxelBox fillBetweenSlices(const SliceRef& from, const SliceRef& to);
+  // The same over every gap between consecutive slices of `axis` where the active segment is drawn
+  // (Slicer's "Fill between slices" on the whole segment). One undo step; an empty box: no gap.
+  VoxelBox fillBetweenDrawnSlices(SliceAxis axis);
 
   bool canUndo() const { return history_.canUndo(); }
   bool canRedo() const { return history_.canRedo(); }
@@ -136,6 +139,8 @@ private:
   void commitRegion(const SliceRef& scope, const VoxelBox& box, const RegionState& before, RegionState& after);
   LabelWriteRule writeRule() const; // throws std::logic_error while the active segment is locked
   void restore(const UndoStep& step);
+  // Fills the gaps between each pair of slices as one step of the active segment.
+  VoxelBox fillGaps(const std::vector<std::pair<SliceRef, SliceRef>>& gaps);
   // Parks the active segment's probability and clicks and takes the other's (its probability made
   // consistent with the label map, which edits of another segment may have changed meanwhile).
   void activate(Label label);

@@ -7,12 +7,18 @@
 #include "common/engine_choice.h"
 #include "common/model_weights.h"
 #include "io/image_reader.h"
+#include "io/label_map_file.h"
 #include "io/mask_reader.h"
+#include "segments/label_description.h"
+#include "view/segment_list_panel.h"
+#include "window/segment_list_dock.h"
 #include "window/main_window.h"
 #include "support/test_engines.h"
 
 #include <QComboBox>
 #include <QProcess>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -206,6 +212,105 @@ private slots:
     QCOMPARE(h.errors.size(), 1);
     QVERIFY(window.exportMaskSlices(out.filePath("slices")));
     QVERIFY(QFileInfo::exists(out.filePath("slices/slice_0000.png")));
+  }
+
+  void several_segments_from_the_dock_fill_between_slices_and_export_for_slicer() {
+    Harness h;
+    MainWindow window(h.services());
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(window.openPath(kSamples + "/breast1_image.nrrd"));
+    waitForEngine(window);
+    window.viewer().setActiveAxis(SliceAxis::Axial);
+    auto& controller = window.controller();
+    const std::size_t k = 8;
+    const auto labelsOf = [&] { return controller.snapshot()->mask().labels(); };
+    const auto count = [&](Label label) {
+      const auto labels = labelsOf();
+      return static_cast<std::size_t>(std::count(labels.begin(), labels.end(), label));
+    };
+    controller.paint({SliceAxis::Axial, k}, 22, 60, 6.0, true); // segment 1, the new session's
+    controller.waitUntilIdle();
+    const std::size_t first = count(1);
+    QVERIFY(first > 50);
+
+    // Add: segment 2 becomes active; its brush overlaps segment 1 and leaves it whole.
+    auto* add = window.segmentDock().findChild<QPushButton*>("addSegment");
+    QVERIFY(add);
+    QTest::mouseClick(add, Qt::LeftButton);
+    controller.waitUntilIdle();
+    QCOMPARE(controller.snapshot()->activeSegment, Label(2));
+    QTableWidget* table = window.segmentDock().panel().table();
+    QCOMPARE(table->rowCount(), 2);
+    QCOMPARE(table->currentRow(), 1);
+    controller.paint({SliceAxis::Axial, k}, 30, 60, 6.0, true);
+    controller.waitUntilIdle();
+    QCOMPARE(count(1), first);
+    QVERIFY(count(2) > 20);
+    QCOMPARE(controller.snapshot()->mask().at(22, 60, k), Label(1));
+    QCOMPARE(controller.snapshot()->mask().at(34, 60, k), Label(2));
+
+    // Rename in the table; lock: the brush is refused with a message, nothing changes.
+    table->item(1, 1)->setText("Lesion");
+    controller.waitUntilIdle();
+    QCOMPARE(controller.snapshot()->segments[1].segment.name, std::string("Lesion"));
+    table->item(1, 4)->setCheckState(Qt::Checked);
+    controller.waitUntilIdle();
+    const auto beforeLocked = labelsOf();
+    controller.paint({SliceAxis::Axial, k}, 30, 80, 4.0, true);
+    controller.waitUntilIdle();
+    QCOMPARE(h.errors.size(), 1);
+    QVERIFY2(h.errors.front().contains("locked"), qPrintable(h.errors.front()));
+    QVERIFY(labelsOf() == beforeLocked);
+    h.errors.clear();
+    table->item(1, 4)->setCheckState(Qt::Unchecked);
+    controller.waitUntilIdle();
+
+    // Fill between slices: the lesion drawn on k and k + 4 fills k + 1..k + 3, one undo step.
+    controller.paint({SliceAxis::Axial, k + 4}, 30, 60, 6.0, true);
+    controller.waitUntilIdle();
+    auto* fill = window.findChild<QAction*>("fillBetweenSlices");
+    QVERIFY(fill && fill->isEnabled());
+    fill->trigger();
+    controller.waitUntilIdle();
+    QVERIFY2(h.errors.isEmpty(), qPrintable(h.errors.join("\n")));
+    for (std::size_t between = k + 1; between < k + 4; ++between) QCOMPARE(controller.snapshot()->mask().at(34, 60, between), Label(2));
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    controller.waitUntilIdle();
+    QCOMPARE(controller.snapshot()->mask().at(34, 60, k + 2), Label(0));
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    controller.waitUntilIdle();
+    QCOMPARE(controller.snapshot()->mask().at(34, 60, k + 2), Label(2));
+
+    // Choosing segment 1's row makes it active; export for Slicer keeps names and voxels.
+    table->setCurrentCell(0, 1);
+    controller.waitUntilIdle();
+    QCOMPARE(controller.snapshot()->activeSegment, Label(1));
+    QTemporaryDir out;
+    QVERIFY(window.exportMask(out.filePath("case.seg.nrrd")));
+    const LabelMapFile exported = readLabelMap(out.filePath("case.seg.nrrd").toStdString());
+    QVERIFY(exported.labels.labels() == labelsOf());
+    QCOMPARE(exported.segments.size(), std::size_t(2));
+    QCOMPARE(exported.segments[1].name, std::string("Lesion"));
+
+    // Label descriptions: import renames and recolours; export writes what the list shows.
+    std::ofstream(out.filePath("labels.txt").toStdString()) << "  2  10 20 30  1 1 1  \"Tumour\"\n";
+    QVERIFY(window.segmentDock().importLabelDescription(out.filePath("labels.txt")));
+    controller.waitUntilIdle();
+    QCOMPARE(controller.snapshot()->segments[1].segment.name, std::string("Tumour"));
+    QCOMPARE(table->item(1, 1)->text(), QString("Tumour"));
+    QVERIFY(window.segmentDock().exportLabelDescription(out.filePath("written.txt")));
+    QCOMPARE(readLabelDescription(out.filePath("written.txt").toStdString()).size(), std::size_t(2));
+    QVERIFY(!window.segmentDock().importLabelDescription(out.filePath("missing.txt")));
+    QCOMPARE(h.errors.size(), 1);
+
+    // Remove asks first, then the segment and its voxels are gone.
+    window.segmentDock().removeSegment(2);
+    controller.waitUntilIdle();
+    QCOMPARE(h.questions.size(), 1);
+    QCOMPARE(count(2), std::size_t(0));
+    QCOMPARE(count(1), first);
+    QCOMPARE(table->rowCount(), 1);
   }
 
   void a_click_in_the_coronal_view_refines_the_volume_with_a_3d_model() {

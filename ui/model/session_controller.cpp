@@ -48,6 +48,7 @@ void SessionController::openImage(std::shared_ptr<const Image> image, std::vecto
              session_->setExtraModalities(std::move(*extras));
              session_->setEngine(clickEngine_);
              session_->setAutomaticEngine(automaticEngine_);
+             session_->setOverwriteMode(overwriteMode_);
            }});
 }
 
@@ -120,6 +121,58 @@ void SessionController::propagate(const SliceRef& from, int direction) {
              out.isRefinement = true;
              out.propagatedTo = session().propagate(from, direction, true);
              if (!out.propagatedTo) out.error = tr("Nothing to propagate: this slice has no mask, or it is the last slice.");
+           }});
+}
+
+void SessionController::addSegment() {
+  enqueue({Kind::Other, [this](Outcome&) {
+             Segment segment;
+             segment.label = 0; // the lowest free label, in its default colour
+             const Label label = session().addSegment(segment);
+             Segment look = SegmentList::makeDefault(label);
+             session().updateSegment(look);
+             session().setActiveSegment(label);
+           }});
+}
+
+void SessionController::removeSegment(Label label) {
+  enqueue({Kind::Other, [this, label](Outcome&) { session().removeSegment(label); }});
+}
+
+void SessionController::setActiveSegment(Label label) {
+  enqueue({Kind::Other, [this, label](Outcome&) { session().setActiveSegment(label); }});
+}
+
+void SessionController::updateSegment(const Segment& segment) {
+  enqueue({Kind::Other, [this, segment](Outcome&) { session().updateSegment(segment); }});
+}
+
+void SessionController::importSegments(const std::vector<Segment>& segments) {
+  enqueue({Kind::Other, [this, segments](Outcome&) {
+             for (const Segment& segment : segments) {
+               if (const Segment* existing = session().segments().find(segment.label)) {
+                 Segment updated = segment;
+                 updated.locked = existing->locked; // the lock is MedClick's, not the file's
+                 session().updateSegment(updated);
+               } else {
+                 session().addSegment(segment);
+               }
+             }
+           }});
+}
+
+void SessionController::setOverwriteMode(OverwriteMode mode) {
+  enqueue({Kind::Other, [this, mode](Outcome& out) {
+             out.changesSession = false;
+             overwriteMode_ = mode; // for the sessions of images opened later too
+             if (session_) session_->setOverwriteMode(mode);
+           }});
+}
+
+void SessionController::fillBetweenSlices(SliceAxis axis) {
+  enqueue({Kind::Other, [this, axis](Outcome& out) {
+             if (session().fillBetweenDrawnSlices(axis).empty())
+               out.error = tr("Nothing to fill: draw the active segment on two slices with slices between them.");
            }});
 }
 

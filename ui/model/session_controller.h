@@ -53,6 +53,17 @@ public:
   void propagate(const SliceRef& from, int direction);
   void undo();
   void redo();
+  // Segments (issue 23): a new segment becomes the active one, as in Slicer; property changes (name,
+  // colour, visibility, lock) are not undone. `segments`, from a label description file: a label that
+  // is a segment takes its name and colour, a new label becomes a segment.
+  void addSegment();
+  void removeSegment(Label label);
+  void setActiveSegment(Label label);
+  void updateSegment(const Segment& segment);
+  void importSegments(const std::vector<Segment>& segments);
+  void setOverwriteMode(OverwriteMode mode);
+  // The active segment's gaps along the axis filled by interpolation (AnnotationSession::fillBetweenDrawnSlices).
+  void fillBetweenSlices(SliceAxis axis);
   void loadSavedState(const LabelMask& mask, const std::vector<SegmentRecord>& segments, Label active = 0);
 
   // Blocks the calling (GUI) thread until every queued operation has run and its result arrived.
@@ -96,6 +107,7 @@ private:
   std::shared_ptr<SegmentationEngine> automaticEngine_; // idem
   std::shared_ptr<const Image> image_;
   SnapshotPtr snapshot_;
+  OverwriteMode overwriteMode_ = OverwriteMode::Background; // worker thread
   std::shared_ptr<LabelMask> mask_; // worker thread: the newest mask, shared by snapshots until it changes
   std::deque<Operation> queue_;
   bool running_ = false;

@@ -4,6 +4,7 @@
 #include "view/surface_view.h"
 #include "view/window_preset_menu.h"
 #include "window/language_menu.h"
+#include "window/segment_list_dock.h"
 #include "window/segmentation_tool_bar.h"
 
 #include <QActionGroup>
@@ -61,6 +62,8 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
   connect(surfaceDebounce_, &QTimer::timeout, this, &MainWindow::updateSurface);
   resize(1200, 800);
 
+  segmentDock_ = new SegmentListDock(*controller_, services_.confirm, services_.showError, this);
+  addDockWidget(Qt::RightDockWidgetArea, segmentDock_);
   buildFileMenu();
   buildEditMenu();
   buildSegmentationMenu();
@@ -156,6 +159,10 @@ void MainWindow::buildSegmentationMenu() {
                                          [this] { controller_->propagate(viewer_->currentSlice(), +1); });
   needVolume_ << segmentation->addAction(tr("Propagate to &Previous Slice"), QKeySequence(tr("Ctrl+[")), this,
                                          [this] { controller_->propagate(viewer_->currentSlice(), -1); });
+  needVolume_ << segmentation->addAction(tr("Fill &Between Slices"), QKeySequence(tr("Ctrl+Shift+I")), this,
+                                         [this] { controller_->fillBetweenSlices(viewer_->currentSlice().axis); });
+  needVolume_.back()->setObjectName("fillBetweenSlices");
+  needVolume_.back()->setToolTip(tr("Fills the active segment on every slice between two slices where it is drawn, in the current view's orientation"));
   autoMask_ = segmentation->addAction(tr("&Automatic Mask"), QKeySequence(tr("Ctrl+Shift+A")), this, &MainWindow::autoSegment);
   autoMask_->setObjectName("autoMask");
   autoMask_->setIconText(tr("Auto"));
@@ -171,6 +178,7 @@ void MainWindow::buildViewMenu() {
     style.outlineOnly = on;
     viewer_->setOverlayStyle(style);
   });
+  view->addAction(segmentDock_->toggleViewAction());
   view->addAction(tr("&Reset Zoom"), QKeySequence(tr("Ctrl+0")), viewer_, &OrthoViewer::resetZoom);
   auto* presets = new WindowPresetMenu(view);
   view->addMenu(presets);

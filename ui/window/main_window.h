@@ -29,6 +29,7 @@ class QTimer;
 namespace medclick::ui {
 
 class CursorReadout;
+class SegmentListDock;
 class SegmentationToolBar;
 class SurfaceView;
 
@@ -74,6 +75,7 @@ public:
 
   SessionController& controller() { return *controller_; }
   OrthoViewer& viewer() { return *viewer_; }
+  SegmentListDock& segmentDock() { return *segmentDock_; }
   const AutosaveStore& autosaveStore() const { return document_->autosaveStore(); }
   QString annotatedCasesFolder() const { return document_->annotatedCasesFolder(); }
   void autosaveNow() { document_->autosaveNow(); }
@@ -114,6 +116,7 @@ private:
   RecentFiles recentFiles_;
 
   SegmentationToolBar* toolBar_ = nullptr;
+  SegmentListDock* segmentDock_ = nullptr;
   CursorReadout* cursorReadout_ = nullptr;
   QLabel* deviceLabel_ = nullptr;
   QLabel* timeLabel_ = nullptr;
