@@ -16,7 +16,12 @@ find_package(VTK 9 REQUIRED COMPONENTS
 find_package(OpenCV 4 REQUIRED COMPONENTS core imgproc imgcodecs)
 find_package(spdlog REQUIRED)
 find_package(ZLIB REQUIRED)
+# DICOM Segmentation objects (core/io/dicom_seg_writer): DCMTK's dcmseg and the IOD libraries under it.
+find_package(DCMTK REQUIRED CONFIG)
 
 # The system python (Debian's, with nibabel) for the tests that check our files with an independent reader.
 find_program(MEDCLICK_SYSTEM_PYTHON python3 PATHS /usr/bin NO_DEFAULT_PATH)
 find_program(MEDCLICK_DCM2NIIX dcm2niix)
+# Independent checks of the DICOM SEG we write: DCMTK's dcmdump and dicom3tools' IOD verifier.
+find_program(MEDCLICK_DCMDUMP dcmdump)
+find_program(MEDCLICK_DCIODVFY dciodvfy)

@@ -15,8 +15,12 @@ packages=(
   libgloo-dev
   # ITK, VTK (non-Qt components only), OpenCV, spdlog
   libinsighttoolkit5-dev libvtk9-dev libopencv-dev libspdlog-dev zlib1g-dev
+  # DCMTK's dcmseg writes DICOM Segmentation objects
+  libdcmtk-dev
   # test tools: an independent NIfTI reader, an independent DICOM converter, a virtual display
   python3-nibabel python3-numpy dcm2niix xvfb xauth
+  # independent readers of the DICOM SEG we write: pydicom, DCMTK's dcmdump, dicom3tools' dciodvfy
+  python3-pydicom dcmtk dicom3tools
 )
 
 missing=()

@@ -586,6 +586,18 @@
         <source>Fills the active segment on every slice between two slices where it is drawn, in the current view&apos;s orientation</source>
         <translation>在当前视图方向上，于绘制了当前分段的两层之间的每一层填充该分段</translation>
     </message>
+    <message>
+        <source>As &amp;DICOM SEG…</source>
+        <translation>为 &amp;DICOM SEG…</translation>
+    </message>
+    <message>
+        <source>Export DICOM SEG</source>
+        <translation>导出 DICOM SEG</translation>
+    </message>
+    <message>
+        <source>DICOM (*.dcm)</source>
+        <translation>DICOM (*.dcm)</translation>
+    </message>
 </context>
 <context>
     <name>medclick::ui::OrthoViewer</name>
@@ -857,6 +869,22 @@
         <translation>发现自动保存的会话，但无法读取；该文件已保留在 %1。
 
 %2</translation>
+    </message>
+    <message>
+        <source>A DICOM SEG belongs to the DICOM series it was drawn on, and this image was not read from one (%1). Export the segmentation as NIfTI or as a Slicer segmentation instead.</source>
+        <translation>DICOM SEG 属于绘制它的 DICOM 序列，而此图像并非从 DICOM 序列读取（%1）。请改为导出 NIfTI 或 Slicer 分割。</translation>
+    </message>
+    <message>
+        <source>The DICOM SEG was not exported.
+
+%1</source>
+        <translation>DICOM SEG 未导出。
+
+%1</translation>
+    </message>
+    <message>
+        <source>DICOM SEG exported to %1</source>
+        <translation>DICOM SEG 已导出到 %1</translation>
     </message>
 </context>
 <context>

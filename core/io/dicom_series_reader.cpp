@@ -88,25 +88,44 @@ std::vector<DicomSeriesSummary> listDicomSeries(const std::string& folder) {
   return series;
 }
 
-Image readDicomSeries(const std::string& folder, const std::string& seriesUid) {
-  const CheckedDicomFolder checked(folder);
-  auto names = seriesNamesFor(folder, checked);
-  const auto& uids = names->GetSeriesUIDs();
-  if (uids.empty()) throw ImageIOError(folder, "folder holds no DICOM series");
+namespace {
 
+// The series readDicomSeries reads: the one asked for, or the one with the most files.
+std::string chooseSeries(const std::string& folder, itk::GDCMSeriesFileNames& names, const std::string& seriesUid) {
+  const auto& uids = names.GetSeriesUIDs();
+  if (uids.empty()) throw ImageIOError(folder, "folder holds no DICOM series");
   std::string chosen = seriesUid;
   if (chosen.empty()) {
     chosen = *std::max_element(uids.begin(), uids.end(), [&](const std::string& a, const std::string& b) {
-      return names->GetFileNames(a).size() < names->GetFileNames(b).size();
+      return names.GetFileNames(a).size() < names.GetFileNames(b).size();
     });
     for (const auto& uid : uids)
       if (uid != chosen)
-        spdlog::info("{}: also holds series {} ({} files); choose it with --series", folder, uid, names->GetFileNames(uid).size());
+        spdlog::info("{}: also holds series {} ({} files); choose it with --series", folder, uid, names.GetFileNames(uid).size());
   } else if (std::find(uids.begin(), uids.end(), chosen) == uids.end()) {
     std::string available;
     for (const auto& uid : uids) available += (available.empty() ? "" : ", ") + uid;
     throw ImageIOError(folder, "no series " + chosen + " in the folder (it holds: " + available + ")");
   }
+  return chosen;
+}
+
+} // namespace
+
+std::vector<std::string> dicomSeriesFiles(const std::string& folder, const std::string& seriesUid) {
+  const CheckedDicomFolder checked(folder);
+  auto names = seriesNamesFor(folder, checked);
+  const std::string chosen = chooseSeries(folder, *names, seriesUid);
+  std::vector<std::string> files;
+  for (const std::string& linked : names->GetFileNames(chosen)) // links in the scratch folder: their targets' names
+    files.push_back((fs::path(folder) / fs::path(linked).filename()).string());
+  return files;
+}
+
+Image readDicomSeries(const std::string& folder, const std::string& seriesUid) {
+  const CheckedDicomFolder checked(folder);
+  auto names = seriesNamesFor(folder, checked);
+  const std::string chosen = chooseSeries(folder, *names, seriesUid);
 
   const auto files = names->GetFileNames(chosen);
   auto io = itk::GDCMImageIO::New();

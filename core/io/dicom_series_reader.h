@@ -16,5 +16,7 @@ struct DicomSeriesSummary {
 
 std::vector<DicomSeriesSummary> listDicomSeries(const std::string& folder);
 Image readDicomSeries(const std::string& folder, const std::string& seriesUid = {});
+// The files of the series readDicomSeries reads (the same choice and checks), in its slice order.
+std::vector<std::string> dicomSeriesFiles(const std::string& folder, const std::string& seriesUid = {});
 
 } // namespace medclick

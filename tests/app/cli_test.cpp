@@ -1,6 +1,7 @@
 // medclick-cli as a user runs it: exit status 0 or 1 (never a signal), one-line errors on stderr,
 // geometry that an independent reader (nibabel) and an independent converter (dcm2niix) agree with.
 
+#include "io/image_reader.h"
 #include "io/image_writer.h"
 #include "io/label_map_file.h"
 #include "io/mask_reader.h"
@@ -324,6 +325,27 @@ private slots:
     r = cli(QStringList{"segment", file("into.nii.gz")} + clicks + QStringList{"--label", "0", "--out", file("x.nii.gz")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("--label must be"), qPrintable(r.err));
+  }
+
+  void convert_a_label_map_to_dicom_seg_of_its_series() {
+    const QString series = sharedData("dicom-sag-t1/series");
+    const Image image = readImage(series.toStdString());
+    LabelMask map(image.geometry());
+    for (std::size_t v = 40000; v < 40200; ++v) map.labels()[v] = 3;
+    writeLabelMap(map, {Segment{3, "Lesion", {0, 0, 255}, 1.0, true, true, false}}, file("drawn.seg.nrrd").toStdString());
+    Result r = cli({"convert", file("drawn.seg.nrrd"), "--to", "dicom-seg", "--reference", series, file("drawn.dcm")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(QFileInfo(file("drawn.dcm")).size() > 1000);
+    r = cli({"convert", file("drawn.seg.nrrd"), "--to", "dicom-seg", file("x.dcm")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("needs --reference"), qPrintable(r.err));
+    QDir().mkpath(file("not-dicom"));
+    r = cli({"convert", file("drawn.seg.nrrd"), "--to", "dicom-seg", "--reference", file("not-dicom"), file("x.dcm")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("no DICOM series"), qPrintable(r.err));
+    r = cli({"convert", file("drawn.seg.nrrd"), "--to", "rtstruct", "--reference", series, file("x.dcm")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("--to knows one format"), qPrintable(r.err));
   }
 
   void segment_refuses_bad_clicks_and_bad_weights() {

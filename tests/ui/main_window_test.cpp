@@ -313,6 +313,29 @@ private slots:
     QCOMPARE(table->rowCount(), 1);
   }
 
+  void dicom_seg_export_needs_the_dicom_series_the_image_came_from() {
+    Harness h;
+    MainWindow window(h.services());
+    window.show();
+    QTemporaryDir out;
+    QVERIFY(window.openPath(kSamples + "/breast1_image.nrrd"));
+    waitForEngine(window);
+    window.controller().paint({SliceAxis::Axial, 8}, 22, 60, 6.0, true);
+    window.controller().waitUntilIdle();
+    QVERIFY(!window.exportDicomSeg(out.filePath("nrrd.dcm")));
+    QCOMPARE(h.errors.size(), 1);
+    QVERIFY2(h.errors.front().contains("not read from one"), qPrintable(h.errors.front()));
+    QVERIFY(!QFileInfo::exists(out.filePath("nrrd.dcm")));
+
+    const QString series = QString(MEDCLICK_SHARED_DATA) + "/dicom-sag-t1/series";
+    QVERIFY(window.openPath(series));
+    window.controller().waitUntilIdle();
+    window.controller().paint({SliceAxis::Axial, 12}, 128, 128, 10.0, true);
+    window.controller().waitUntilIdle();
+    QVERIFY2(window.exportDicomSeg(out.filePath("seg.dcm")), qPrintable(h.errors.join("\n")));
+    QVERIFY(QFileInfo(out.filePath("seg.dcm")).size() > 1000);
+  }
+
   void a_click_in_the_coronal_view_refines_the_volume_with_a_3d_model() {
     Harness h;
     MainWindowServices services = h.services();

@@ -3,6 +3,7 @@
 #include "core/data/annotated_cases.h"
 #include "core/data/modality_files.h"
 #include "io/image_reader.h"
+#include "io/dicom_seg_writer.h"
 #include "io/image_writer.h"
 #include "io/label_map_file.h"
 #include "model/background_work.h"
@@ -170,6 +171,20 @@ bool SessionDocument::exportMask(const QString& path) {
         writeLabelMap(*mask, segments, file); // with the segments' names and colours
       },
       tr("The mask was not exported.\n\n%1"), tr("Mask exported to %1").arg(path));
+}
+
+bool SessionDocument::exportDicomSeg(const QString& path) {
+  if (!readyToWrite()) return false;
+  if (!QFileInfo(imagePath_).isDir()) {
+    emit failed(tr("A DICOM SEG belongs to the DICOM series it was drawn on, and this image was not read from one (%1). "
+                   "Export the segmentation as NIfTI or as a Slicer segmentation instead.")
+                    .arg(QFileInfo(imagePath_).fileName()));
+    return false;
+  }
+  return writeOffGuiThread(
+      [mask = currentMask(), segments = currentSegments(), reference = DicomSegReference{imagePath_.toStdString(), seriesUid_.toStdString()},
+       file = path.toStdString()] { writeDicomSeg(*mask, segments, reference, file); },
+      tr("The DICOM SEG was not exported.\n\n%1"), tr("DICOM SEG exported to %1").arg(path));
 }
 
 bool SessionDocument::exportMaskSlices(const QString& folder) {

@@ -30,6 +30,9 @@ public:
   // The label map with its segments' names and colours (io/label_map_file.h): .nii/.nii.gz/.nrrd/.mha
   // with an ITK-SNAP label description, .seg.nrrd for Slicer, or .png for a 2D image.
   bool exportMask(const QString& path);
+  // The segments as a DICOM SEG of the DICOM series the image was read from (io/dicom_seg_writer.h);
+  // an image that came from another format is refused with a message that says so.
+  bool exportDicomSeg(const QString& path);
   bool exportMaskSlices(const QString& folder); // one PNG per axial slice
   bool acceptCase();                            // image + mask into annotatedCasesFolder() (core/data/annotated_cases)
 

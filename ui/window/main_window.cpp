@@ -113,6 +113,10 @@ void MainWindow::buildFileMenu() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Segmentation"), QString(), tr("Slicer segmentation (*.seg.nrrd)"));
     if (!path.isEmpty()) exportMask(withExtension(path, {".seg.nrrd"}));
   });
+  exportMenu->addAction(tr("As &DICOM SEG…"), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export DICOM SEG"), QString(), tr("DICOM (*.dcm)"));
+    if (!path.isEmpty()) document_->exportDicomSeg(withExtension(path, {".dcm"}));
+  });
   QAction* png = exportMenu->addAction(tr("As &PNG…"), this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Mask"), QString(), tr("PNG (*.png)"));
     if (!path.isEmpty()) exportMask(withExtension(path, {".png"}));

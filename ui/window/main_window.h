@@ -63,6 +63,7 @@ public:
   bool openSession(const QString& path);
   bool saveSession(const QString& path) { return document_->saveSession(path); }
   bool exportMask(const QString& path) { return document_->exportMask(path); } // .nii/.nii.gz/.nrrd/.mha, or .png for 2D
+  bool exportDicomSeg(const QString& path) { return document_->exportDicomSeg(path); }
   bool exportMaskSlices(const QString& folder) { return document_->exportMaskSlices(folder); } // one PNG per axial slice
   // Saves the image and mask as a case of the local dataset that fine-tuning can use.
   bool acceptCase() { return document_->acceptCase(); }
