@@ -109,6 +109,8 @@ private:
   SnapshotPtr snapshot_;
   OverwriteMode overwriteMode_ = OverwriteMode::Background; // worker thread
   std::shared_ptr<LabelMask> mask_; // worker thread: the newest mask, shared by snapshots until it changes
+  std::shared_ptr<LabelMask> spare_; // worker thread: the mask before it, reused once no snapshot holds it
+  VoxelBox spareStale_;              // where spare_ is behind the session
   std::deque<Operation> queue_;
   bool running_ = false;
   QString engineName_, engineDevice_;
