@@ -7,6 +7,7 @@
 
 #include "image/image_geometry.h"
 #include "image/label_mask.h"
+#include "segments/segment.h"
 
 #include <QDir>
 #include <QMouseEvent>
@@ -199,6 +200,43 @@ private slots:
     QVERIFY(view.surfaceTriangleCount() > 0);
     SurfaceView fresh;
     fresh.setMask(mask, geometry);
+    QCOMPARE(view.surfaceTriangleCount(), fresh.surfaceTriangleCount());
+  }
+
+  void each_segment_has_its_surface_and_a_change_rebuilds_only_what_it_reaches() {
+    SurfaceView view;
+    ImageGeometry geometry;
+    LabelMask mask = rodMask(geometry);
+    // A second segment: a cube far from the rod.
+    const VoxelBox cube{{2, 2, 2}, {6, 6, 6}};
+    for (std::size_t k = 2; k < 6; ++k)
+      for (std::size_t j = 2; j < 6; ++j)
+        for (std::size_t i = 2; i < 6; ++i) mask.labels()[(k * geometry.size[1] + j) * geometry.size[0] + i] = 2;
+    Segment rod, box;
+    rod.label = 1;
+    box.label = 2;
+    box.colour = {0, 0, 255};
+    view.setMask(mask, geometry, {rod, box});
+    QCOMPARE(view.surfaceCount(), 2);
+    const int both = view.surfaceTriangleCount();
+    SurfaceView rodOnly;
+    LabelMask justRod = mask;
+    for (Label& v : justRod.labels()) v = v == 1 ? 1 : 0;
+    rodOnly.setMask(justRod, geometry);
+    QVERIFY(both > rodOnly.surfaceTriangleCount());
+    // Hiding the cube's mesh draws the rod alone, without rebuilding anything.
+    box.meshVisible = false;
+    QVERIFY(!view.updateMask(mask, geometry, VoxelBox{}, {rod, box}));
+    QCOMPARE(view.surfaceCount(), 1);
+    QCOMPARE(view.surfaceTriangleCount(), rodOnly.surfaceTriangleCount());
+    box.meshVisible = true;
+    // A change in a box neither object reaches rebuilds nothing; one in the cube's box rebuilds it.
+    QVERIFY(!view.updateMask(mask, geometry, VoxelBox{{40, 20, 20}, {42, 22, 22}}, {rod, box}));
+    for (std::size_t i = 2; i < 6; ++i) mask.labels()[(2 * geometry.size[1] + 2) * geometry.size[0] + i] = 0;
+    QVERIFY(view.updateMask(mask, geometry, cube, {rod, box}));
+    QCOMPARE(view.surfaceCount(), 2);
+    SurfaceView fresh;
+    fresh.setMask(mask, geometry, {rod, box});
     QCOMPARE(view.surfaceTriangleCount(), fresh.surfaceTriangleCount());
   }
 

@@ -22,7 +22,7 @@ namespace {
 // origin + direction * diag(spacing) * (i, j, k) whatever the extent's start, so the crop needs no
 // change of origin, and the padding may start at index -1.
 vtkSmartPointer<vtkImageData> paddedBinaryImage(const LabelMask& mask, const ImageGeometry& geometry,
-                                                const VoxelBox& box) {
+                                                const VoxelBox& box, Label label) {
   std::array<int, 6> extent{};
   for (int a = 0; a < 3; ++a) {
     extent[2 * a] = static_cast<int>(box.begin[a]) - 1;
@@ -43,17 +43,17 @@ vtkSmartPointer<vtkImageData> paddedBinaryImage(const LabelMask& mask, const Ima
       for (int i = extent[0]; i <= extent[1]; ++i, ++out) {
         const bool inGrid = i >= 0 && j >= 0 && k >= 0 && static_cast<std::size_t>(i) < size[0] &&
                             static_cast<std::size_t>(j) < size[1] && static_cast<std::size_t>(k) < size[2];
-        *out = inGrid && labels[(static_cast<std::size_t>(k) * size[1] + static_cast<std::size_t>(j)) * size[0] +
-                                static_cast<std::size_t>(i)] != 0
-                   ? 1
-                   : 0;
+        const Label v = inGrid ? labels[(static_cast<std::size_t>(k) * size[1] + static_cast<std::size_t>(j)) * size[0] +
+                                        static_cast<std::size_t>(i)]
+                               : Label(0);
+        *out = v != 0 && (label == 0 || v == label) ? 1 : 0;
       }
   return image;
 }
 
 } // namespace
 
-VoxelBox nonZeroBox(const LabelMask& mask, const VoxelBox& within) {
+VoxelBox nonZeroBox(const LabelMask& mask, const VoxelBox& within, Label label) {
   const auto& size = mask.geometry().size;
   VoxelBox search = within;
   for (int a = 0; a < 3; ++a) search.end[a] = std::min(search.end[a], size[a]);
@@ -65,7 +65,7 @@ VoxelBox nonZeroBox(const LabelMask& mask, const VoxelBox& within) {
     for (std::size_t j = search.begin[1]; j < search.end[1]; ++j) {
       const Label* row = labels.data() + (k * size[1] + j) * size[0];
       for (std::size_t i = search.begin[0]; i < search.end[0]; ++i) {
-        if (row[i] == 0) continue;
+        if (row[i] == 0 || (label != 0 && row[i] != label)) continue;
         const std::array<std::size_t, 3> voxel{i, j, k};
         for (int a = 0; a < 3; ++a) {
           box.begin[a] = found ? std::min(box.begin[a], voxel[a]) : voxel[a];
@@ -81,7 +81,8 @@ vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const Ima
   return extractMaskSurface(mask, geometry, nonZeroBox(mask, VoxelBox::whole(mask.geometry().size)));
 }
 
-vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& box) {
+vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& box,
+                                                Label label) {
   if (mask.geometry().size != geometry.size)
     throw std::invalid_argument("mask size differs from the surface grid: mask is " + mask.geometry().describe() +
                                 ", grid is " + geometry.describe());
@@ -92,7 +93,7 @@ vtkSmartPointer<vtkPolyData> extractMaskSurface(const LabelMask& mask, const Ima
   // VTK 9.1's flying edges applies the image's direction matrix to its output points, so the
   // surface comes out in physical coordinates directly.
   vtkNew<vtkFlyingEdges3D> isoSurface;
-  isoSurface->SetInputData(paddedBinaryImage(mask, geometry, box));
+  isoSurface->SetInputData(paddedBinaryImage(mask, geometry, box, label));
   isoSurface->SetValue(0, 0.5);
   isoSurface->ComputeNormalsOff(); // they would be stale after smoothing; recomputed below
   isoSurface->ComputeGradientsOff();

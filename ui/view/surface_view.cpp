@@ -2,6 +2,8 @@
 
 #include "view/mask_surface.h"
 
+#include "segments/segment.h"
+
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFunctions>
@@ -23,6 +25,7 @@
 #include <vtkProperty.h>
 #include <vtkRenderer.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -35,12 +38,30 @@ constexpr double kSurfaceColour[3] = {1.0, 0.55, 0.15};
 QColor backgroundColour() { return QColor::fromRgbF(kBackground[0], kBackground[1], kBackground[2]); }
 } // namespace
 
-struct SurfaceView::Surface {
+// One object's surface: a segment's, or (label 0) every labelled voxel's.
+struct SurfacePiece {
+  Label label = 0;
   vtkSmartPointer<vtkPolyData> polyData = vtkSmartPointer<vtkPolyData>::New();
-  bool shown = false; // polyData is the surface of the mask last given (else the next update scans it whole)
-  std::array<std::size_t, 3> gridSize{0, 0, 0};
-  VoxelBox objectBox; // the shown mask's non-zero voxels lie in it
+  VoxelBox objectBox; // the object's voxels lie in it
+  std::array<double, 3> colour{kSurfaceColour[0], kSurfaceColour[1], kSurfaceColour[2]};
+  double opacity = 1.0;
+  bool visible = true;
 };
+
+struct SurfaceView::Surface {
+  std::vector<SurfacePiece> pieces;
+  bool shown = false; // the pieces are the surfaces of the mask last given (else the next update scans it whole)
+  std::array<std::size_t, 3> gridSize{0, 0, 0};
+};
+
+namespace {
+bool overlaps(const VoxelBox& a, const VoxelBox& b) {
+  if (a.empty() || b.empty()) return false;
+  for (int axis = 0; axis < 3; ++axis)
+    if (a.end[axis] <= b.begin[axis] || b.end[axis] <= a.begin[axis]) return false;
+  return true;
+}
+} // namespace
 
 // The VTK scene and the QOpenGLWidget that hosts its render window.
 class SurfaceView::Canvas final : public QOpenGLWidget {
@@ -48,7 +69,7 @@ public:
   explicit Canvas(QWidget* parent);
   ~Canvas() override;
 
-  void showSurface(vtkPolyData* surface);
+  void showSurfaces(const std::vector<SurfacePiece>& pieces);
   void forgetCamera() { cameraPlaced_ = false; }
 
 protected:
@@ -68,8 +89,7 @@ private:
 
   vtkNew<vtkGenericOpenGLRenderWindow> window_;
   vtkNew<vtkRenderer> renderer_;
-  vtkNew<vtkPolyDataMapper> mapper_;
-  vtkNew<vtkActor> actor_;
+  std::vector<vtkSmartPointer<vtkActor>> actors_; // one per drawn piece
   vtkNew<vtkGenericRenderWindowInteractor> interactor_;
   vtkNew<vtkInteractorStyleTrackballCamera> style_;
   bool cameraPlaced_ = false;
@@ -92,12 +112,6 @@ SurfaceView::Canvas::Canvas(QWidget* parent) : QOpenGLWidget(parent) {
   // VTK's default background alpha of 0 would let the window behind show through.
   renderer_->SetBackgroundAlpha(1.0);
 
-  mapper_->ScalarVisibilityOff();
-  actor_->SetMapper(mapper_);
-  actor_->GetProperty()->SetColor(kSurfaceColour[0], kSurfaceColour[1], kSurfaceColour[2]);
-  actor_->GetProperty()->SetSpecular(0.2);
-  actor_->GetProperty()->SetSpecularPower(20.0);
-  renderer_->AddActor(actor_);
 
   // The interactor only turns mouse events into camera moves; its own render calls are switched
   // off because VTK may draw only inside paintGL, where this widget's context is current.
@@ -114,9 +128,26 @@ SurfaceView::Canvas::~Canvas() {
   releaseGraphics();
 }
 
-void SurfaceView::Canvas::showSurface(vtkPolyData* surface) {
-  mapper_->SetInputData(surface);
-  if (!cameraPlaced_ && surface->GetNumberOfPolys() > 0) {
+void SurfaceView::Canvas::showSurfaces(const std::vector<SurfacePiece>& pieces) {
+  for (const auto& actor : actors_) renderer_->RemoveActor(actor);
+  actors_.clear();
+  vtkIdType polygons = 0;
+  for (const SurfacePiece& piece : pieces) {
+    if (!piece.visible || piece.polyData->GetNumberOfPolys() == 0) continue;
+    auto mapper = vtkSmartPointer<vtkPolyDataMapper>::New();
+    mapper->SetInputData(piece.polyData);
+    mapper->ScalarVisibilityOff();
+    auto actor = vtkSmartPointer<vtkActor>::New();
+    actor->SetMapper(mapper);
+    actor->GetProperty()->SetColor(piece.colour[0], piece.colour[1], piece.colour[2]);
+    actor->GetProperty()->SetOpacity(piece.opacity);
+    actor->GetProperty()->SetSpecular(0.2);
+    actor->GetProperty()->SetSpecularPower(20.0);
+    renderer_->AddActor(actor);
+    actors_.push_back(actor);
+    polygons += piece.polyData->GetNumberOfPolys();
+  }
+  if (!cameraPlaced_ && polygons > 0) {
     // Anterior view with superior up: in LPS the camera stands on -y and looks toward +y, so the
     // patient's left (+x) is on the screen's right, as in a radiological coronal slice.
     vtkCamera* camera = renderer_->GetActiveCamera();
@@ -259,7 +290,7 @@ SurfaceView::SurfaceView(QWidget* parent) : QWidget(parent), surface_(std::make_
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   canvas_ = new Canvas(this);
-  canvas_->showSurface(surface_->polyData);
+  canvas_->showSurfaces(surface_->pieces);
   layout->addWidget(canvas_);
   setFocusProxy(canvas_);
 }
@@ -293,33 +324,74 @@ bool SurfaceView::openGLAvailable() {
   return available;
 }
 
-void SurfaceView::setMask(const LabelMask& mask, const ImageGeometry& geometry) {
+void SurfaceView::setMask(const LabelMask& mask, const ImageGeometry& geometry, const std::vector<Segment>& segments) {
   surface_->shown = false;
-  updateMask(mask, geometry, VoxelBox::whole(mask.geometry().size));
+  updateMask(mask, geometry, VoxelBox::whole(mask.geometry().size), segments);
 }
 
-bool SurfaceView::updateMask(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& changed) {
+bool SurfaceView::updateMask(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& changed,
+                             const std::vector<Segment>& segments) {
+  if (mask.geometry().size != geometry.size) extractMaskSurface(mask, geometry, VoxelBox{}); // throws: nothing changes
   const bool known = surface_->shown && surface_->gridSize == mask.geometry().size;
-  if (known && changed.empty()) return false; // the same mask: the surface stands
-  const VoxelBox search = known ? surface_->objectBox.united(changed) : VoxelBox::whole(mask.geometry().size);
-  const VoxelBox objectBox = nonZeroBox(mask, search);
-  surface_->polyData = extractMaskSurface(mask, geometry, objectBox); // throws for a mask off the grid: nothing changes
-  surface_->objectBox = objectBox;
+  const VoxelBox whole = VoxelBox::whole(mask.geometry().size);
+  // The pieces wanted, in the segments' order, with their looks; no segments: one piece of everything.
+  std::vector<SurfacePiece> pieces;
+  if (segments.empty()) pieces.emplace_back();
+  for (const Segment& segment : segments) {
+    SurfacePiece piece;
+    piece.label = segment.label;
+    piece.colour = {segment.colour[0] / 255.0, segment.colour[1] / 255.0, segment.colour[2] / 255.0};
+    piece.opacity = segment.opacity;
+    piece.visible = segment.meshVisible;
+    pieces.push_back(piece);
+  }
+  bool rebuilt = false;
+  for (SurfacePiece& piece : pieces) {
+    const auto old = std::find_if(surface_->pieces.begin(), surface_->pieces.end(), [&](const SurfacePiece& p) { return p.label == piece.label; });
+    const bool had = known && old != surface_->pieces.end();
+    if (had) {
+      piece.polyData = old->polyData;
+      piece.objectBox = old->objectBox;
+      if (changed.empty()) continue; // the same voxels: the surface stands
+    }
+    // Outside its old box and the changed one the object is what it was: absent.
+    const VoxelBox search = had ? old->objectBox.united(changed) : whole;
+    const VoxelBox box = nonZeroBox(mask, search, piece.label);
+    if (had && !overlaps(old->objectBox.united(box), changed)) continue; // the change did not reach it
+    piece.polyData = extractMaskSurface(mask, geometry, box, piece.label);
+    piece.objectBox = box;
+    rebuilt = true;
+  }
+  const bool looksChanged = pieces.size() != surface_->pieces.size() ||
+                            !std::equal(pieces.begin(), pieces.end(), surface_->pieces.begin(), [](const SurfacePiece& a, const SurfacePiece& b) {
+                              return a.label == b.label && a.colour == b.colour && a.opacity == b.opacity && a.visible == b.visible;
+                            });
+  surface_->pieces = std::move(pieces);
   surface_->gridSize = mask.geometry().size;
   surface_->shown = true;
-  if (canvas_) canvas_->showSurface(surface_->polyData);
-  return true;
+  if (canvas_ && (rebuilt || looksChanged || !known)) canvas_->showSurfaces(surface_->pieces);
+  return rebuilt;
 }
 
 void SurfaceView::clear() {
-  surface_->polyData = vtkSmartPointer<vtkPolyData>::New();
+  surface_->pieces.clear();
   surface_->shown = false;
   if (canvas_) {
     canvas_->forgetCamera();
-    canvas_->showSurface(surface_->polyData);
+    canvas_->showSurfaces(surface_->pieces);
   }
 }
 
-int SurfaceView::surfaceTriangleCount() const { return static_cast<int>(surface_->polyData->GetNumberOfPolys()); }
+int SurfaceView::surfaceTriangleCount() const {
+  vtkIdType triangles = 0;
+  for (const SurfacePiece& piece : surface_->pieces)
+    if (piece.visible) triangles += piece.polyData->GetNumberOfPolys();
+  return static_cast<int>(triangles);
+}
+
+int SurfaceView::surfaceCount() const {
+  return static_cast<int>(std::count_if(surface_->pieces.begin(), surface_->pieces.end(),
+                                        [](const SurfacePiece& p) { return p.visible && p.polyData->GetNumberOfPolys() > 0; }));
+}
 
 } // namespace medclick::ui

@@ -1,6 +1,7 @@
 #pragma once
-// The mask's 3D surface (view/mask_surface.h), an orange object on a dark background, that the
-// clinician turns with the mouse: left drag rotates, right drag or the wheel zooms, middle drag pans
+// The mask's 3D surfaces (view/mask_surface.h), one per segment in its colour (or, given no segments,
+// one orange object of every labelled voxel) on a dark background, that the clinician turns with the
+// mouse: left drag rotates, right drag or the wheel zooms, middle drag pans
 // (VTK's trackball camera).
 //
 // VTK draws it, but VTK's own Qt widgets are built for Qt 5, so a Qt 6 QOpenGLWidget inside this
@@ -16,10 +17,13 @@
 // defaultFormat() with QSurfaceFormat::setDefaultFormat before creating its QApplication, so that
 // every context in the window shares that profile.
 
+#include "segments/segment.h"
+
 #include <QSurfaceFormat>
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 namespace medclick {
 class LabelMask;
@@ -43,13 +47,17 @@ public:
   // Replaces the surface (extracted on the calling thread). The first non-empty surface after
   // construction or clear() places the camera in front of the patient (anterior view, superior up)
   // at a distance that shows it whole; later masks keep the clinician's camera.
-  void setMask(const LabelMask& mask, const ImageGeometry& geometry);
-  // The same mask after operations that changed only `changed` (the snapshots' boxes, united): the
-  // object's box is searched in its old box and the changed one, not in the whole volume, and an
-  // empty box (only clicks changed) keeps the surface. Returns whether the surface was rebuilt.
-  bool updateMask(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& changed);
+  // `segments`: each gets its own surface in its colour and opacity, drawn while its mesh is visible.
+  void setMask(const LabelMask& mask, const ImageGeometry& geometry, const std::vector<Segment>& segments = {});
+  // The same mask after operations that changed only `changed` (the snapshots' boxes, united): each
+  // object's box is searched in its old box and the changed one, not in the whole volume, only the
+  // objects the change reaches are rebuilt, and an empty box (only clicks or the segments' looks
+  // changed) keeps the surfaces. Returns whether a surface was rebuilt.
+  bool updateMask(const LabelMask& mask, const ImageGeometry& geometry, const VoxelBox& changed,
+                  const std::vector<Segment>& segments = {});
   void clear();
-  int surfaceTriangleCount() const;
+  int surfaceTriangleCount() const; // of the surfaces drawn
+  int surfaceCount() const;         // surfaces drawn (segments with voxels and a visible mesh)
 
 private:
   class Canvas;
