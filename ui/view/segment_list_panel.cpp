@@ -17,7 +17,10 @@ SegmentListPanel::SegmentListPanel(QWidget* parent) : QWidget(parent) {
   table_->setSelectionBehavior(QAbstractItemView::SelectRows);
   table_->setSelectionMode(QAbstractItemView::SingleSelection);
   table_->verticalHeader()->hide();
-  table_->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Stretch);
+  // The name takes the width the dock has; the other columns are as wide as their contents.
+  for (int column = 0; column < ColumnCount; ++column)
+    table_->horizontalHeader()->setSectionResizeMode(column, column == NameColumn ? QHeaderView::Stretch : QHeaderView::ResizeToContents);
+  table_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   table_->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
 
   auto* add = new QPushButton(tr("Add"));
@@ -73,7 +76,7 @@ void SegmentListPanel::setSegments(const std::vector<Segment>& segments, Label a
   for (int row = 0; row < static_cast<int>(segments.size()); ++row) {
     const Segment& s = segments[static_cast<std::size_t>(row)];
     auto* colour = new QTableWidgetItem;
-    colour->setBackground(QColor(s.colour[0], s.colour[1], s.colour[2]));
+    colour->setData(Qt::DecorationRole, QColor(s.colour[0], s.colour[1], s.colour[2])); // a swatch the selection does not hide
     colour->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
     colour->setToolTip(tr("Double-click to change the colour"));
     auto* name = new QTableWidgetItem(QString::fromStdString(s.name));
