@@ -293,6 +293,7 @@ std::vector<SegmentRecord> AnnotationSession::segmentRecords() const {
 }
 
 void AnnotationSession::loadSavedState(const LabelMask& mask, const std::vector<SegmentRecord>& segments, Label active) {
+  requireSameGrid(image_.geometry(), mask.geometry(), "mask"); // every check before anything changes
   const auto& size = image_.geometry().size;
   for (const SegmentRecord& record : segments) {
     for (const VolumeClick& c : record.volumeClicks)
