@@ -2,6 +2,7 @@
 // the overlap protocol (Dice, IoU, HD95) for the automatic segmenters.
 //   evaluate --model ikan|classic [--weights W] --data DIR ... [--split split.txt] [--max-clicks 20]
 //            [--limit N] [--seed S] [--init kmunet|kanunet [--init-weights W]] --out DIR
+//            [--per-object [--min-object-pixels N]]: every connected object of a mask is its own target
 //   evaluate --model kmunet|kanunet [--weights W] --data DIR ... [--split split.txt] --out DIR
 //   evaluate --model caiseg|classic --data VOLUMES ...: the 3D protocol (Dice per click, mNoC)
 //   evaluate --compare A/summary.json B/summary.json ... --out plot.png
@@ -92,9 +93,15 @@ public:
     QCommandLineOption clicksOnly("clicks-only", "caiseg: no automatic first round; the first click starts from an empty mask, as in the "
                                                  "GUI when the user clicks without pressing Auto (default: the paper's protocol, "
                                                  "which segments once without clicks first).");
+    QCommandLineOption perObject("per-object", "2D clicks: every face-connected object of a reference mask (a fluid pocket) is its own "
+                                               "target, segmented from an empty mask with its own clicks (instance-level NoC); "
+                                               "per_case.csv has one row per object, NAME#k.");
+    QCommandLineOption minObjectPixels("min-object-pixels", "--per-object: objects smaller than this are left out (default 10 pixels).",
+                                       "N", "10");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip, allComponents, clicksOnly, compare, out});
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip,
+                                 allComponents, clicksOnly, perObject, minObjectPixels, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -116,6 +123,13 @@ public:
     if (p.isSet(initWeights) && !p.isSet(init)) throw UsageError("--init-weights needs --init kmunet|kanunet");
     const bool volumeModel = app::isVolumeModel(modelName);
     if (p.isSet(clicksOnly) && !volumeModel) throw UsageError("--clicks-only applies to --model caiseg (the others start without an automatic round)");
+    if (p.isSet(perObject) && (automatic || volumeModel))
+      throw UsageError("--per-object applies to 2D clicks (--model ikan or classic on 2D images)");
+    if (p.isSet(perObject) && p.isSet(init)) throw UsageError("--per-object starts every object from an empty mask; drop --init");
+    if (p.isSet(minObjectPixels) && !p.isSet(perObject)) throw UsageError("--min-object-pixels goes with --per-object");
+    bool minimumOk = false;
+    const int minimumPixels = p.value(minObjectPixels).toInt(&minimumOk);
+    if (!minimumOk || minimumPixels < 1) throw UsageError("--min-object-pixels must be a whole number >= 1");
     if (volumeModel && p.isSet(init)) throw UsageError("--init starts 2D clicks from an automatic mask; " + modelName + " has its own automatic round");
 
     // The models first: a wrong weights file is reported before any case is read.
@@ -160,7 +174,7 @@ public:
       return evaluateVolumes(*volumeEngine, volumeModel && !p.isSet(clicksOnly), cases, p.value(label).toInt(), clicks, outDir);
     std::vector<CaseResult> results;
     double initSeconds = 0;
-    int skipped = 0;
+    int skipped = 0, imagesWithObjects = 0;
     for (size_t i = 0; i < cases.size(); ++i) {
       const Image image = readImage(cases[i].imagePath);
       if (image.geometry().dimension != 2) {
@@ -172,7 +186,15 @@ public:
         ++skipped;
         continue;
       }
-      if (segmenter) { // round one refines the automatic mask, as segment --then ikan does
+      if (p.isSet(perObject)) {
+        const std::vector<CaseResult> objects = evaluateCaseObjects(*engine, image, mask, cases[i].name, clicks, static_cast<std::size_t>(minimumPixels));
+        if (objects.empty()) {
+          ++skipped;
+          continue;
+        }
+        ++imagesWithObjects;
+        results.insert(results.end(), objects.begin(), objects.end());
+      } else if (segmenter) { // round one refines the automatic mask, as segment --then ikan does
         const auto start = std::chrono::steady_clock::now();
         const ImageGeometry& g = image.geometry();
         segmenter->setImage(planeImage(image.voxels().data(), g.size[0], g.size[1], static_cast<int>(image.components())));
@@ -190,7 +212,8 @@ public:
     if (results.empty()) throw std::runtime_error("no case could be evaluated (empty masks or 3D images only)");
 
     const EvaluationSummary s = summarize(results, clicks);
-    std::ofstream((outDir / "summary.json").string()) << summaryJson(s, engine->name(), initName) << "\n";
+    std::ofstream((outDir / "summary.json").string()) << summaryJson(s, engine->name(), initName, p.isSet(perObject) ? imagesWithObjects : 0)
+                                                      << "\n";
     std::ofstream perCase((outDir / "per_case.csv").string());
     perCase << "case,noc80,noc85,noc90,seconds" << (segmenter ? ",iou0" : "");
     for (int k = 1; k <= clicks; ++k) perCase << ",iou" << k;
@@ -212,7 +235,9 @@ public:
     if (segmenter)
       std::printf("clicks started from %s's masks: mIoU@0 %.3f, %.0f ms per case\n", segmenter->name().c_str(), s.meanInitialIou.value_or(0.0),
                   1000.0 * initSeconds / s.cases);
-    if (skipped > 0) std::printf("(%d cases skipped: empty mask or 3D)\n", skipped);
+    if (p.isSet(perObject))
+      std::printf("per-object protocol: %d objects of at least %d pixels in %d images\n", s.cases, minimumPixels, imagesWithObjects);
+    if (skipped > 0) std::printf("(%d cases skipped: empty mask%s or 3D)\n", skipped, p.isSet(perObject) ? ", objects all too small" : "");
     return 0;
   }
 

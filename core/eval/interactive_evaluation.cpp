@@ -1,6 +1,7 @@
 #include "eval/interactive_evaluation.h"
 
 #include "eval/evaluation_clicker.h"
+#include "segmentation/connected_components.h"
 
 #include <chrono>
 #include <stdexcept>
@@ -46,6 +47,21 @@ CaseResult evaluateCase(SegmentationEngine& engine, const Image& image, const La
   }
   result.seconds = engineSeconds;
   return result;
+}
+
+std::vector<CaseResult> evaluateCaseObjects(SegmentationEngine& engine, const Image& image, const LabelMask& groundTruth,
+                                            const std::string& name, int maxClicks, std::size_t minimumPixels) {
+  const ComponentLabels objects = labelComponents(objectVoxels(groundTruth), groundTruth.geometry());
+  std::vector<std::size_t> area(static_cast<std::size_t>(objects.count) + 1, 0);
+  for (const std::uint32_t v : objects.labels) ++area[v];
+  std::vector<CaseResult> results;
+  for (int object = 1; object <= objects.count; ++object) {
+    if (area[static_cast<std::size_t>(object)] < std::max<std::size_t>(1, minimumPixels)) continue;
+    LabelMask alone(groundTruth.geometry());
+    for (std::size_t v = 0; v < objects.labels.size(); ++v) alone.labels()[v] = objects.labels[v] == static_cast<std::uint32_t>(object) ? 1 : 0;
+    results.push_back(evaluateCase(engine, image, alone, name + "#" + std::to_string(object), maxClicks));
+  }
+  return results;
 }
 
 } // namespace medclick

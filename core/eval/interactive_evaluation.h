@@ -14,4 +14,12 @@ namespace medclick {
 CaseResult evaluateCase(SegmentationEngine& engine, const Image& image, const LabelMask& groundTruth, const std::string& name,
                         int maxClicks = 20, const std::vector<float>* initialProbability = nullptr);
 
+// The per-object protocol (instance-level NoC, issue 24): every face-connected object of the ground
+// truth of at least `minimumPixels` pixels is its own target, segmented from an empty mask with its
+// own clicks (a user segments DME fluid pocket by pocket); the prediction spilling onto another
+// object counts against it, as any false positive. One result per object, named "NAME#k" (k from 1,
+// in ITK's labelling order); objects below the size are left out (none: no result).
+std::vector<CaseResult> evaluateCaseObjects(SegmentationEngine& engine, const Image& image, const LabelMask& groundTruth,
+                                            const std::string& name, int maxClicks = 20, std::size_t minimumPixels = 1);
+
 } // namespace medclick

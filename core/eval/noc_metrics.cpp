@@ -59,10 +59,12 @@ EvaluationSummary summarize(const std::vector<CaseResult>& results, int maxClick
   return s;
 }
 
-std::string summaryJson(const EvaluationSummary& s, const std::string& model, const std::string& init) {
+std::string summaryJson(const EvaluationSummary& s, const std::string& model, const std::string& init, int perObjectImages) {
   std::ostringstream out;
   out.precision(6);
   out << "{\"model\":\"" << model << "\",";
+  out << "\"protocol\":\"" << (perObjectImages > 0 ? "per-object" : "whole-mask") << "\",";
+  if (perObjectImages > 0) out << "\"images\":" << perObjectImages << ",";
   if (!init.empty()) out << "\"init\":\"" << init << "\",\"miou_at_0\":" << s.meanInitialIou.value_or(0.0) << ",";
   out << "\"cases\":" << s.cases << ",\"max_clicks\":" << s.maxClicks << ",\"noc80\":" << s.noc80
       << ",\"noc85\":" << s.noc85 << ",\"noc90\":" << s.noc90 << ",\"never_reach_90\":" << s.neverReach90

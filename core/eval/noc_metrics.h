@@ -36,6 +36,8 @@ struct EvaluationSummary {
 EvaluationSummary summarize(const std::vector<CaseResult>& results, int maxClicks);
 // init: the automatic model the clicks started from ("kmunet"), written as "init" with "miou_at_0";
 // empty: neither key (the plain protocol).
-std::string summaryJson(const EvaluationSummary& summary, const std::string& model, const std::string& init = {});
+// perObjectImages > 0: the per-object protocol ("protocol":"per-object", "cases" counts objects and
+// "images" the images they lie in); otherwise "protocol":"whole-mask".
+std::string summaryJson(const EvaluationSummary& summary, const std::string& model, const std::string& init = {}, int perObjectImages = 0);
 
 } // namespace medclick

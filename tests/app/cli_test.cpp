@@ -415,6 +415,37 @@ private slots:
     QVERIFY(fs::exists(file("both.png").toStdString()));
   }
 
+  void evaluate_per_object_scores_every_fluid_pocket_of_oct() {
+    const QString oct = sharedData("oct-dme");
+    if (!fs::exists(oct.toStdString())) QSKIP("../shared/data is not beside this checkout");
+    const Result r = cli({"evaluate", "--model", "classic", "--data", oct, "--limit", "2", "--seed", "3", "--max-clicks", "3", "--per-object",
+                          "--min-object-pixels", "30", "--out", file("objects")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("per-object protocol"), qPrintable(r.out));
+    QFile summary(file("objects/summary.json"));
+    QVERIFY(summary.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(summary.readAll()).object();
+    QCOMPARE(o["protocol"].toString(), QString("per-object"));
+    QVERIFY(o["images"].toInt() >= 1 && o["images"].toInt() <= 2);
+    QVERIFY2(o["cases"].toInt() >= o["images"].toInt(), "at least one object per image"); // DME B-scans hold several pockets
+    QFile perCase(file("objects/per_case.csv"));
+    QVERIFY(perCase.open(QIODevice::ReadOnly));
+    const QStringList rows = QString::fromUtf8(perCase.readAll()).split('\n', Qt::SkipEmptyParts);
+    QCOMPARE(rows.size(), 1 + o["cases"].toInt());
+    for (int row = 1; row < rows.size(); ++row) QVERIFY2(rows[row].contains('#'), qPrintable(rows[row]));
+    // The whole-mask protocol writes its own name; --per-object refuses what it cannot mean.
+    QVERIFY(cli({"evaluate", "--model", "classic", "--data", oct, "--limit", "1", "--max-clicks", "1", "--out", file("whole")}).exitCode == 0);
+    QFile wholeSummary(file("whole/summary.json"));
+    QVERIFY(wholeSummary.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(wholeSummary.readAll()).object()["protocol"].toString(), QString("whole-mask"));
+    Result bad = cli({"evaluate", "--model", "classic", "--data", oct, "--per-object", "--init", "kmunet", "--out", file("x")});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("drop --init"), qPrintable(bad.err));
+    bad = cli({"evaluate", "--model", "classic", "--data", oct, "--min-object-pixels", "5", "--out", file("x")});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("goes with --per-object"), qPrintable(bad.err));
+  }
+
   void bad_input_exits_1_with_one_line() {
     const std::string folder = scratch_.path().toStdString();
     const auto q = [](const std::string& s) { return QString::fromStdString(s); };

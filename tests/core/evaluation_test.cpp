@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <set>
+
 #include <cmath>
 #include <filesystem>
 
@@ -175,6 +177,38 @@ private slots:
     QVERIFY(plain.firstPrevious == std::vector<float>(initial.size(), 0.0f));
     const std::vector<float> wrongSize(10, 0.5f);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, evaluateCase(engine, image, gt, "bad", 1, &wrongSize));
+  }
+
+  void per_object_protocol_gives_each_connected_object_its_own_clicks() {
+    const Image image(ImageGeometry{2, {30, 30, 1}}, 1, PixelType::UInt8);
+    LabelMask gt(image.geometry());
+    const auto add = [&](int x0, int y0, int w, int h) {
+      const auto block = rectangleMask(30, 30, x0, y0, w, h);
+      for (std::size_t i = 0; i < block.size(); ++i) gt.labels()[i] = gt.labels()[i] || block[i] ? 1 : 0;
+    };
+    add(2, 2, 3, 3);    // a 3x3 pocket
+    add(10, 10, 6, 4);  // a 6x4 pocket
+    add(22, 22, 3, 3);  // another 3x3 pocket
+    add(27, 2, 2, 1);   // 2 pixels: below the size kept
+    DiskEngine engine;
+    const std::vector<CaseResult> objects = evaluateCaseObjects(engine, image, gt, "scan", 4, 5);
+    QCOMPARE(objects.size(), std::size_t(3));
+    std::set<std::string> names;
+    int squares = 0;
+    for (const CaseResult& r : objects) {
+      names.insert(r.name);
+      QVERIFY(r.name.rfind("scan#", 0) == 0);
+      QCOMPARE(r.iouPerClick.size(), std::size_t(4));
+      // Click 1 at a 3x3 pocket's centre: the radius-2 disk (13 pixels) covers its 9, IoU 9/13.
+      if (std::abs(r.iouPerClick.front() - 9.0 / 13.0) < 1e-12) ++squares;
+    }
+    QCOMPARE(names.size(), std::size_t(3));
+    QCOMPARE(squares, 2);
+    QCOMPARE(evaluateCaseObjects(engine, image, gt, "scan", 4, 1).size(), std::size_t(4));
+    QVERIFY(evaluateCaseObjects(engine, image, gt, "scan", 4, 100).empty());
+    // The whole-mask protocol on the same image: click 1 finds one pocket of three.
+    const CaseResult whole = evaluateCase(engine, image, gt, "scan", 4);
+    QVERIFY2(whole.iouPerClick.front() < 0.5, qPrintable(QString::number(whole.iouPerClick.front())));
   }
 
   void an_automatic_mask_that_reaches_the_target_needs_no_click() {
