@@ -598,6 +598,22 @@
         <source>DICOM (*.dcm)</source>
         <translation>DICOM (*.dcm)</translation>
     </message>
+    <message>
+        <source>The segmentation has changes that were not saved or exported, and opening another replaces it (it cannot be undone). Open anyway?</source>
+        <translation>分割有尚未保存或导出的更改，打开另一个分割会替换它（无法撤销）。仍要打开吗？</translation>
+    </message>
+    <message>
+        <source>Open Se&amp;gmentation…</source>
+        <translation>打开分割(&amp;g)…</translation>
+    </message>
+    <message>
+        <source>Open Segmentation</source>
+        <translation>打开分割</translation>
+    </message>
+    <message>
+        <source>Label maps (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.png *.tif *.tiff);;All files (*)</source>
+        <translation>标签图 (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.png *.tif *.tiff);;所有文件 (*)</translation>
+    </message>
 </context>
 <context>
     <name>medclick::ui::OrthoViewer</name>
@@ -885,6 +901,20 @@
     <message>
         <source>DICOM SEG exported to %1</source>
         <translation>DICOM SEG 已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Cannot open this segmentation; the current one stays.
+
+%1</source>
+        <translation>无法打开此分割；当前分割保持不变。
+
+%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Segmentation opened from %1: %n segment(s)</source>
+        <translation>
+            <numerusform>已从 %1 打开分割：%n 个分段</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@
 #include "window/segment_list_dock.h"
 #include "window/main_window.h"
 #include "support/test_engines.h"
+#include "support/test_images.h"
 
 #include <QComboBox>
 #include <QProcess>
@@ -294,6 +295,7 @@ private slots:
     QCOMPARE(exported.segments[1].name, std::string("Lesion"));
 
     // Label descriptions: import renames and recolours; export writes what the list shows.
+    h.errors.clear();
     std::ofstream(out.filePath("labels.txt").toStdString()) << "  2  10 20 30  1 1 1  \"Tumour\"\n";
     QVERIFY(window.segmentDock().importLabelDescription(out.filePath("labels.txt")));
     controller.waitUntilIdle();
@@ -304,12 +306,36 @@ private slots:
     QVERIFY(!window.segmentDock().importLabelDescription(out.filePath("missing.txt")));
     QCOMPARE(h.errors.size(), 1);
 
+    // A label map opened onto the image replaces the segmentation, names and colours included, after asking.
+    QVERIFY(window.openSegmentation(out.filePath("case.seg.nrrd")));
+    QCOMPARE(h.questions.size(), 1);
+    controller.waitUntilIdle();
+    QVERIFY(labelsOf() == exported.labels.labels());
+    QCOMPARE(controller.snapshot()->segments[1].segment.name, std::string("Lesion"));
+    QVERIFY(!controller.snapshot()->canUndo);
+    h.answer = false; // a declined question changes nothing
+    controller.paint({SliceAxis::Axial, 3}, 10, 10, 2.0, true);
+    controller.waitUntilIdle();
+    const auto beforeDeclined = labelsOf();
+    QVERIFY(!window.openSegmentation(out.filePath("case.seg.nrrd")));
+    QVERIFY(labelsOf() == beforeDeclined);
+    h.answer = true;
+    writeLabelMap(LabelMask(testing::obliqueGeometry3d()), {}, out.filePath("other.nii.gz").toStdString());
+    h.errors.clear();
+    QVERIFY(!window.openSegmentation(out.filePath("other.nii.gz"))); // another grid: refused, the work stays
+    QCOMPARE(h.errors.size(), 1);
+    QVERIFY2(h.errors.front().contains("grid"), qPrintable(h.errors.front()));
+    QVERIFY(labelsOf() == beforeDeclined);
+    h.questions.clear();
+    h.errors.clear();
+
     // Remove asks first, then the segment and its voxels are gone.
+    const std::size_t segmentOne = count(1);
     window.segmentDock().removeSegment(2);
     controller.waitUntilIdle();
     QCOMPARE(h.questions.size(), 1);
     QCOMPARE(count(2), std::size_t(0));
-    QCOMPARE(count(1), first);
+    QCOMPARE(count(1), segmentOne);
     QCOMPARE(table->rowCount(), 1);
   }
 

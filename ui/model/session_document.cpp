@@ -127,6 +127,29 @@ bool SessionDocument::openSession(const QString& path) {
   return open(QString::fromStdString(state.imagePath), QString::fromStdString(state.dicomSeriesUid), &state);
 }
 
+bool SessionDocument::openSegmentation(const QString& path) {
+  if (!readyToWrite()) return false;
+  LabelMapFile map;
+  try {
+    map = runOffGuiThread([file = path.toStdString(), grid = controller_.image()->geometry()] {
+      LabelMapFile read = readLabelMap(file);
+      requireSameGrid(grid, read.labels.geometry(), file);
+      return read;
+    });
+  } catch (const std::exception& e) {
+    emit failed(tr("Cannot open this segmentation; the current one stays.\n\n%1").arg(message(e)));
+    return false;
+  }
+  std::vector<SegmentRecord> records;
+  for (const Segment& segment : map.segments) records.push_back({segment, {}, {}});
+  if (records.empty()) records.push_back({SegmentList::makeDefault(1), {}, {}}); // an empty map: one segment to draw
+  controller_.loadSavedState(map.labels, records);
+  controller_.waitUntilIdle();
+  dirty_ = autosaveDirty_ = true;
+  emit statusMessage(tr("Segmentation opened from %1: %n segment(s)", "", static_cast<int>(records.size())).arg(path), 5'000);
+  return true;
+}
+
 bool SessionDocument::readyToWrite() {
   if (!controller_.hasImage()) return false;
   controller_.waitUntilIdle(); // what is written includes every operation already asked for

@@ -26,6 +26,10 @@ public:
   // restores a saved mask and clicks on it.
   bool open(const QString& path, const QString& seriesUid = {}, const SavedSession* state = nullptr);
   bool openSession(const QString& path);
+  // A label map on the open image's grid (NIfTI/NRRD/MHA with its label description, .seg.nrrd, PNG)
+  // replaces the segmentation: its labels become the segments, with their names and colours, and the
+  // undo history starts over (the window asks first when the current one has unsaved changes).
+  bool openSegmentation(const QString& path);
   bool saveSession(const QString& path);
   // The label map with its segments' names and colours (io/label_map_file.h): .nii/.nii.gz/.nrrd/.mha
   // with an ITK-SNAP label description, .seg.nrrd for Slicer, or .png for a 2D image.

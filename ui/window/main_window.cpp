@@ -82,6 +82,14 @@ MainWindow::MainWindow(MainWindowServices services, QWidget* parent)
 
 MainWindow::~MainWindow() = default;
 
+bool MainWindow::openSegmentation(const QString& path) {
+  if (document_->hasUnsavedChanges() &&
+      !services_.confirm(tr("The segmentation has changes that were not saved or exported, and opening another replaces it "
+                            "(it cannot be undone). Open anyway?")))
+    return false;
+  return document_->openSegmentation(path);
+}
+
 void MainWindow::buildFileMenu() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   file->addAction(tr("&Open Image…"), QKeySequence::Open, this, [this] {
@@ -98,6 +106,11 @@ void MainWindow::buildFileMenu() {
   file->addAction(tr("Open &Session…"), this, [this] {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), QString(), tr("MedClick sessions (*.medclick)"));
     if (!path.isEmpty()) openSession(path);
+  });
+  needImage_ << file->addAction(tr("Open Se&gmentation…"), this, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Segmentation"), QString(),
+                                                      tr("Label maps (*.nii *.nii.gz *.nrrd *.nhdr *.mha *.mhd *.png *.tif *.tiff);;All files (*)"));
+    if (!path.isEmpty()) openSegmentation(path);
   });
   needImage_ << file->addAction(tr("&Save Session…"), QKeySequence::Save, this, [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"), QString(), tr("MedClick sessions (*.medclick)"));

@@ -61,6 +61,8 @@ public:
   // current work open.
   bool openPath(const QString& path); // an image file, or a folder holding a DICOM series
   bool openSession(const QString& path);
+  // Replaces the segmentation by a label map's (asks first when the current one has unsaved changes).
+  bool openSegmentation(const QString& path);
   bool saveSession(const QString& path) { return document_->saveSession(path); }
   bool exportMask(const QString& path) { return document_->exportMask(path); } // .nii/.nii.gz/.nrrd/.mha, or .png for 2D
   bool exportDicomSeg(const QString& path) { return document_->exportDicomSeg(path); }
