@@ -86,6 +86,9 @@ public:
     QCommandLineOption device("device", "auto, cpu or cuda.", "DEVICE", "auto");
     QCommandLineOption label("label", "Object = this label value of multi-label masks (default: every label > 0).", "N", "0");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
+    QCommandLineOption zoomAfter("zoom-after", "IKAN: the clicks that see the whole image before the zoom-in (default 4).", "N");
+    QCommandLineOption zoomMinCrop("zoom-min-crop", "IKAN: the zoom-in crop's smallest side, as a fraction of the image's shorter side "
+                                                    "(default 0.6; small objects such as OCT fluid pockets want less).", "F");
     QCommandLineOption noFlip("no-flip", "IKAN and kmunet (also as --init): one forward pass, without averaging the mirror image's logits.");
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
                                                        "only the largest, as validated on the held-out cases); caiseg and classic on "
@@ -100,7 +103,7 @@ public:
                                        "N", "10");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, noFlip,
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, zoomAfter, zoomMinCrop, noFlip,
                                  allComponents, clicksOnly, perObject, minObjectPixels, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
@@ -134,7 +137,18 @@ public:
 
     // The models first: a wrong weights file is reported before any case is read.
     app::EngineChoices choices;
-    choices.zoomIn = !p.isSet(noZoom);
+    choices.zoomIn.enabled = !p.isSet(noZoom);
+    if (p.isSet(zoomAfter)) {
+      bool ok = false;
+      choices.zoomIn.skipClicks = p.value(zoomAfter).toInt(&ok);
+      if (!ok || choices.zoomIn.skipClicks < 0 || choices.zoomIn.skipClicks > 100) throw UsageError("--zoom-after must be 0..100 clicks");
+    }
+    if (p.isSet(zoomMinCrop)) {
+      bool ok = false;
+      choices.zoomIn.minCropFraction = p.value(zoomMinCrop).toDouble(&ok);
+      if (!ok || !(choices.zoomIn.minCropFraction > 0.0 && choices.zoomIn.minCropFraction <= 1.0))
+        throw UsageError("--zoom-min-crop must be a fraction in (0, 1]");
+    }
     choices.flipAveraging = !p.isSet(noFlip);
     choices.keepClickedObjectsOnly = !p.isSet(allComponents);
     std::unique_ptr<SegmentationEngine> segmenter; // the automatic model, or the one whose masks start the clicks

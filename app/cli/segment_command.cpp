@@ -192,7 +192,7 @@ public:
     std::vector<float> probability(g.voxelCount(), 0.0f); // refined in place by each round
     std::ostringstream report; // "<model> on <device>: ..." per stage
     app::EngineChoices choices;
-    choices.zoomIn = !p.isSet(noZoom);
+    choices.zoomIn.enabled = !p.isSet(noZoom);
     choices.flipAveraging = !p.isSet(noFlip);
     if (automatic) {
       const auto segmenter = app::createAutomaticEngine(modelName, p.value(weights).toStdString(), p.value(device).toStdString(), choices);

@@ -6,6 +6,7 @@
 // (2D clicks, 3D clicks, automatic), so each command's message names the mismatch.
 
 #include "engine/segmentation_engine.h"
+#include "inference/ikan/zoom_in.h"
 
 #include <array>
 #include <memory>
@@ -14,7 +15,7 @@
 namespace medclick::app {
 
 struct EngineChoices {
-  bool zoomIn = true;                 // IKAN: zoom-in after the first clicks
+  ZoomInOptions zoomIn;               // IKAN: zoom-in after the first clicks (enabled, when, how wide)
   bool flipAveraging = true;          // IKAN, KM-UNet: mean of the image's and its mirror image's logits
   std::array<int, 3> patch{0, 0, 0};  // CAISeg: D, H, W voxels, 0 = from the spacing
   bool keepClickedObjectsOnly = true; // 3D: results keep only objects that hold a positive click

@@ -36,7 +36,7 @@ const std::vector<RegisteredModel>& models() {
          o.weightsPath = r.weightsPath;
          o.device = r.device;
          o.threads = r.threads;
-         o.zoomIn.enabled = r.zoomIn;
+         o.zoomIn = r.zoomIn;
          o.flipAveraging = r.flipAveraging;
          return createIkanEngine(o);
        }},

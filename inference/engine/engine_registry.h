@@ -5,6 +5,7 @@
 // instead of branching on model names. Torch-free header.
 
 #include "engine/segmentation_engine.h"
+#include "inference/ikan/zoom_in.h"
 
 #include <array>
 #include <map>
@@ -19,7 +20,7 @@ struct EngineRequest {
   std::string weightsPath;      // safetensors
   std::string device = "auto";  // auto, cpu, cuda, cuda:N
   int threads = 0;              // CPU threads; 0 = all cores
-  bool zoomIn = true;           // IKAN: zoom-in after the first clicks (inference/ikan/zoom_in.h)
+  ZoomInOptions zoomIn;         // IKAN: zoom-in after the first clicks (inference/ikan/zoom_in.h)
   bool flipAveraging = true;    // IKAN, KM-UNet: mean of the image's and its mirror image's logits
   std::array<int, 3> patch{0, 0, 0}; // CAISeg: D, H, W voxels, 0 = from the spacing
 };

@@ -441,6 +441,12 @@ private slots:
     Result bad = cli({"evaluate", "--model", "classic", "--data", oct, "--per-object", "--init", "kmunet", "--out", file("x")});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("drop --init"), qPrintable(bad.err));
+    bad = cli({"evaluate", "--model", "classic", "--data", oct, "--zoom-min-crop", "1.5", "--out", file("x")});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("--zoom-min-crop must be"), qPrintable(bad.err));
+    bad = cli({"evaluate", "--model", "classic", "--data", oct, "--zoom-after", "-1", "--out", file("x")});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("--zoom-after must be"), qPrintable(bad.err));
     bad = cli({"evaluate", "--model", "classic", "--data", oct, "--min-object-pixels", "5", "--out", file("x")});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("goes with --per-object"), qPrintable(bad.err));
