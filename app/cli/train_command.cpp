@@ -46,6 +46,9 @@ public:
     QCommandLineOption model("model", "Model: ikan (2D), caiseg (3D), kmunet or kanunet (automatic 2D masks; kanunet on volumes' slices).",
                              "NAME", "ikan");
     QCommandLineOption data("data", "Labeled folder (images/+masks/, BUSI or MSD layout). Repeat for several.", "DIR");
+    QCommandLineOption objectCrops("object-crops", "IKAN: this --data folder's 2D cases also enter the cache as one crop per object "
+                                                   "(twice its size, at least 96 px, the object alone as target), named NAME#k, "
+                                                   "following their case's split (OCT fluid pockets). Repeat for several.", "DIR");
     QCommandLineOption cache("cache", "Tensor cache to read, or to write from --data (default OUT/cases.safetensors).", "FILE");
     QCommandLineOption out("out", "Output folder: checkpoints, best.safetensors, metrics.csv, split.txt.", "DIR");
     QCommandLineOption variant("variant", "IKAN variant: small or paper (default small); CAISeg: slim or paper (default slim).", "NAME");
@@ -83,7 +86,7 @@ public:
     QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
                                "300");
-    command.parser().addOptions({model, data, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
+    command.parser().addOptions({model, data, objectCrops, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
                                  valLimit, patience, seed, init, transfer, resume, device, threads, label, gamma, automaticStart, learningRate, milestones, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
@@ -102,6 +105,8 @@ public:
     app::FineTuneJobOptions job;
     job.model = p.value(model).toStdString();
     for (const QString& folder : p.values(data)) job.dataFolders.push_back(folder.toStdString());
+    for (const QString& folder : p.values(objectCrops)) job.objectCropFolders.push_back(folder.toStdString());
+    if (!job.objectCropFolders.empty() && job.model != "ikan") throw UsageError("--object-crops applies to --model ikan");
     job.label = integer(label);
     IkanTrainingOptions& options = job.training;
     options.outDir = p.value(out).toStdString();

@@ -2,6 +2,7 @@
 
 #include "core/data/labeled_dataset.h"
 #include "core/data/modality_files.h"
+#include "core/data/object_crops.h"
 #include "io/mask_reader.h"
 #include "eval/training_curves_plot.h"
 #include "io/image_reader.h"
@@ -58,13 +59,29 @@ bool forEachUsableCase(const std::vector<std::string>& dataFolders, unsigned dim
 } // namespace
 
 int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cacheSize,
-                       const std::atomic<bool>& cancel) {
+                       const std::atomic<bool>& cancel, const std::vector<std::string>& objectCropFolders) {
   SampleCacheWriter writer(cacheSize);
   SkippedCases skipped;
-  const bool finished = forEachUsableCase(dataFolders, 2, label, cancel, skipped, [&](const LabeledCase& c, const Image& image, const LabelMask& mask) {
-    const auto& g = image.geometry();
-    writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), image.voxels().data(), objectVoxels(mask).data());
-  });
+  int crops = 0;
+  for (const std::string& folder : objectCropFolders)
+    if (std::find(dataFolders.begin(), dataFolders.end(), folder) == dataFolders.end())
+      throw std::invalid_argument("object crops come from a --data folder; " + folder + " is not one");
+  for (const std::string& folder : dataFolders) {
+    const bool withCrops = std::find(objectCropFolders.begin(), objectCropFolders.end(), folder) != objectCropFolders.end();
+    const bool finished = forEachUsableCase({folder}, 2, label, cancel, skipped, [&](const LabeledCase& c, const Image& image, const LabelMask& mask) {
+      const auto& g = image.geometry();
+      writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), image.voxels().data(), objectVoxels(mask).data());
+      if (!withCrops) return;
+      int k = 0;
+      for (const ObjectCrop& crop : objectCrops(image, mask)) {
+        writer.add(c.name + "#" + std::to_string(++k), c.group, crop.side, crop.side, crop.pixels.data(), crop.mask.data());
+        ++crops;
+      }
+    });
+    if (!finished) return -1;
+  }
+  if (crops > 0) spdlog::info("cache {}: {} of its samples are object crops", cachePath, crops);
+  const bool finished = true;
   if (!finished) return -1;
   spdlog::info("cache {}: {} cases; skipped {} with an empty mask, {} 3D volumes (IKAN is 2D)", cachePath, writer.count(),
                skipped.emptyMask, skipped.otherDimension);
@@ -171,7 +188,7 @@ int buildSliceTrainingCache(const std::vector<std::string>& dataFolders, const s
 int buildModelCache(const FineTuneJobOptions& options, const std::string& cachePath, const std::atomic<bool>& cancel) {
   if (options.model == "caiseg") return buildVolumeTrainingCache(options.dataFolders, cachePath, options.label, options.minimumSpacing, cancel);
   if (options.model == "kanunet") return buildSliceTrainingCache(options.dataFolders, cachePath, options.label, options.sliceCropSize, cancel);
-  return buildTrainingCache(options.dataFolders, cachePath, options.label, options.cacheSize, cancel);
+  return buildTrainingCache(options.dataFolders, cachePath, options.label, options.cacheSize, cancel, options.objectCropFolders);
 }
 
 TrainingSummary runFineTuneJob(const FineTuneJobOptions& options, const ProgressCallback& progress, const std::atomic<bool>& cancel) {

@@ -22,6 +22,9 @@ struct FineTuneJobOptions {
                                         // from an existing training.cachePath
   int label = 0;                        // 0: every label > 0 is object; N: only label N
   int cacheSize = 288;                  // side of the square cached cases (the augmentation crops from it)
+  // IKAN: folders among dataFolders whose 2D cases also enter the cache as one crop per object
+  // (core/data/object_crops.h), named NAME#k in the case's group, so they follow its split.
+  std::vector<std::string> objectCropFolders;
   // outDir, cachePath (empty: OUT/cases.safetensors), epochs, initWeights, device, resume, ...
   IkanTrainingOptions training;
   // The same for model "caiseg"; its cache holds volumes resampled to no finer than minimumSpacing mm.
@@ -44,8 +47,9 @@ std::string trainingCurvesPath(const std::string& outDir);
 // returns how many it holds. Cancel is checked between cases (returns -1 without writing).
 // Throws ImageIOError for a folder of no known layout or an unreadable case, std::runtime_error when
 // no usable case is left.
+// The cases of objectCropFolders also give one sample per object (objectCrops, objects of at least 10 pixels).
 int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cacheSize,
-                       const std::atomic<bool>& cancel);
+                       const std::atomic<bool>& cancel, const std::vector<std::string>& objectCropFolders = {});
 
 // Decodes every 3D case with a non-empty mask into a 3D sample cache (VolumeCacheWriter) and returns
 // how many it holds; -1 when cancelled. Besides the layouts of scanLabeledDataset it reads a folder of

@@ -114,6 +114,10 @@ private slots:
     std::atomic<bool> cancel{false};
     QCOMPARE(app::buildTrainingCache({data.string()}, cache, 0, 64, cancel), 2); // case0's mask is empty
     QVERIFY(fs::exists(cache));
+    // With object crops each disc (one object per case) adds its crop, named case#1; a folder that is
+    // no --data folder is refused.
+    QCOMPARE(app::buildTrainingCache({data.string()}, cache + ".crops", 0, 64, cancel, {data.string()}), 4);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, app::buildTrainingCache({data.string()}, cache + ".x", 0, 64, cancel, {"/elsewhere"}));
     try { // CAISeg's cache takes volumes: every 2D case is skipped, the empty one included
       app::buildVolumeTrainingCache({data.string()}, cache + ".3d", 0, 0.0, cancel);
       QFAIL("a folder of 2D images made a volume cache");

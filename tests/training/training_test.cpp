@@ -186,6 +186,25 @@ MEDCLICK_TEST(split_is_stratified_by_dataset_and_a_written_split_reads_back) {
   EXPECT(read.validation == split.validation && read.training == split.training);
 }
 
+MEDCLICK_TEST(object_crops_follow_their_case_in_a_given_split) {
+  SegmentationSamples samples;
+  for (const char* name : {"oct/img_1", "oct/img_1#1", "oct/img_1#2", "oct/img_2", "oct/img_2#1", "oct/img_3#1"}) {
+    samples.names.push_back(name);
+    samples.groups.push_back("oct/patient");
+  }
+  samples.images = torch::zeros({6, 1, 2, 2}, torch::kUInt8);
+  samples.masks = samples.images.clone();
+  const auto path = scratch("crops_split.txt").string();
+  {
+    std::ofstream out(path);
+    out << "validation\toct/img_1\ntrain\toct/img_2\n";
+  }
+  // img_1's crops validate with it (they never train); img_2's train; img_3#1, of no listed case, is new data.
+  const auto split = readSplit(samples, path, true);
+  EXPECT((split.validation == std::vector<int64_t>{0, 1, 2}));
+  EXPECT((split.training == std::vector<int64_t>{3, 4, 5}));
+}
+
 MEDCLICK_TEST(a_run_follows_a_given_split_and_a_resumed_run_keeps_its_own) {
   SegmentationSamples samples;
   for (int i = 0; i < 8; ++i) {

@@ -91,7 +91,10 @@ SampleSplit readSplit(const SegmentationSamples& samples, const std::string& pat
   }
   SampleSplit split;
   for (int64_t i = 0; i < samples.size(); ++i) {
-    const auto found = isValidation.find(samples.names[static_cast<size_t>(i)]);
+    // A crop NAME#k of a case (an object crop) follows its case: a validation image's crops never train.
+    const std::string& name = samples.names[static_cast<size_t>(i)];
+    auto found = isValidation.find(name);
+    if (found == isValidation.end() && name.find('#') != std::string::npos) found = isValidation.find(name.substr(0, name.rfind('#')));
     if (found == isValidation.end() && !unlistedToTraining)
       throw std::runtime_error(path + ": case " + samples.names[static_cast<size_t>(i)] + " is not in the split");
     (found != isValidation.end() && found->second ? split.validation : split.training).push_back(i);
