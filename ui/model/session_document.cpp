@@ -174,10 +174,8 @@ std::shared_ptr<const LabelMask> SessionDocument::currentMask() const {
 }
 
 std::vector<Segment> SessionDocument::currentSegments() const {
-  std::vector<Segment> segments;
-  if (const SnapshotPtr& snapshot = controller_.snapshot())
-    for (const SegmentRecord& record : snapshot->segments) segments.push_back(record.segment);
-  return segments;
+  const SnapshotPtr& snapshot = controller_.snapshot();
+  return snapshot ? snapshot->segmentList() : std::vector<Segment>{};
 }
 
 bool SessionDocument::saveSession(const QString& path) {

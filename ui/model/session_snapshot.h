@@ -30,6 +30,13 @@ struct SessionSnapshot {
 
   const LabelMask& mask() const { return *sharedMask; }
 
+  // The segments alone (names, colours, locks), in list order: what the views and exports need.
+  std::vector<Segment> segmentList() const {
+    std::vector<Segment> list;
+    for (const SegmentRecord& record : segments) list.push_back(record.segment);
+    return list;
+  }
+
   const ClickList& clicksOf(const SliceRef& slice) const {
     static const ClickList none;
     for (const auto& [s, c] : clicks)

@@ -194,9 +194,7 @@ void OrthoViewer::refreshView(SliceAxis axis) {
   SliceView* view = views_[static_cast<int>(axis)];
   const SliceRef slice = sliceOf(axis);
   const LabelMask* mask = snapshot_ ? &snapshot_->mask() : nullptr;
-  std::vector<Segment> segments;
-  if (snapshot_)
-    for (const SegmentRecord& record : snapshot_->segments) segments.push_back(record.segment);
+  const std::vector<Segment> segments = snapshot_ ? snapshot_->segmentList() : std::vector<Segment>{};
   view->setPicture(renderSlice(*image_, slice, windowLevel_, mask, style_, segments), pixelAspectOf(image_->geometry(), axis));
   ClickList markers = snapshot_ ? snapshot_->clicksOf(slice) : ClickList{};
   if (snapshot_)

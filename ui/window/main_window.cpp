@@ -322,9 +322,7 @@ void MainWindow::updateSurface() {
   const auto& snapshot = controller_->snapshot();
   if (!snapshot || !viewer_->isVolume()) return;
   try {
-    std::vector<Segment> segments;
-    for (const SegmentRecord& record : snapshot->segments) segments.push_back(record.segment);
-    surface_->updateMask(snapshot->mask(), snapshot->mask().geometry(), surfaceChanged_, segments);
+    surface_->updateMask(snapshot->mask(), snapshot->mask().geometry(), surfaceChanged_, snapshot->segmentList());
     surfaceChanged_ = VoxelBox{}; // kept after a failure: the next update looks there again
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("The 3D surface cannot be shown: %1").arg(QString::fromStdString(e.what())), 10'000);

@@ -36,10 +36,8 @@ SegmentListDock::SegmentListDock(SessionController& controller, std::function<bo
 }
 
 std::vector<Segment> SegmentListDock::segments() const {
-  std::vector<Segment> list;
-  if (const SnapshotPtr& snapshot = controller_.snapshot())
-    for (const SegmentRecord& record : snapshot->segments) list.push_back(record.segment);
-  return list;
+  const SnapshotPtr& snapshot = controller_.snapshot();
+  return snapshot ? snapshot->segmentList() : std::vector<Segment>{};
 }
 
 bool SegmentListDock::importLabelDescription(const QString& path) {
