@@ -89,6 +89,8 @@ public:
     QCommandLineOption zoomAfter("zoom-after", "IKAN: the clicks that see the whole image before the zoom-in (default 4).", "N");
     QCommandLineOption zoomMinCrop("zoom-min-crop", "IKAN: the zoom-in crop's smallest side, as a fraction of the image's shorter side "
                                                     "(default 0.6; small objects such as OCT fluid pockets want less).", "F");
+    QCommandLineOption zoomFirstClick("zoom-first-click", "IKAN: crop around the first positive click before anything is predicted "
+                                                          "(at the --zoom-min-crop size) instead of showing the whole image.");
     QCommandLineOption noFlip("no-flip", "IKAN and kmunet (also as --init): one forward pass, without averaging the mirror image's logits.");
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
                                                        "only the largest, as validated on the held-out cases); caiseg and classic on "
@@ -103,7 +105,7 @@ public:
                                        "N", "10");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, zoomAfter, zoomMinCrop, noFlip,
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, zoomAfter, zoomMinCrop, zoomFirstClick, noFlip,
                                  allComponents, clicksOnly, perObject, minObjectPixels, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
@@ -149,6 +151,8 @@ public:
       if (!ok || !(choices.zoomIn.minCropFraction > 0.0 && choices.zoomIn.minCropFraction <= 1.0))
         throw UsageError("--zoom-min-crop must be a fraction in (0, 1]");
     }
+    if (p.isSet(zoomFirstClick) && p.isSet(noZoom)) throw UsageError("--zoom-first-click is a zoom-in; drop --no-zoom");
+    choices.zoomIn.cropAroundFirstClicks = p.isSet(zoomFirstClick);
     choices.flipAveraging = !p.isSet(noFlip);
     choices.keepClickedObjectsOnly = !p.isSet(allComponents);
     std::unique_ptr<SegmentationEngine> segmenter; // the automatic model, or the one whose masks start the clicks

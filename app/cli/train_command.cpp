@@ -46,6 +46,8 @@ public:
     QCommandLineOption model("model", "Model: ikan (2D), caiseg (3D), kmunet or kanunet (automatic 2D masks; kanunet on volumes' slices).",
                              "NAME", "ikan");
     QCommandLineOption data("data", "Labeled folder (images/+masks/, BUSI or MSD layout). Repeat for several.", "DIR");
+    QCommandLineOption labelTargets("label-targets", "CAISeg: a volume whose mask stores several labels (BraTS's sub-regions) also enters "
+                                                     "the cache once per label, that label alone as the lesion (NAME#L, in the case's split).");
     QCommandLineOption objectCrops("object-crops", "IKAN: this --data folder's 2D cases also enter the cache as one crop per object "
                                                    "(twice its size, at least 96 px, the object alone as target), named NAME#k, "
                                                    "following their case's split (OCT fluid pockets). Repeat for several.", "DIR");
@@ -86,7 +88,7 @@ public:
     QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
                                "300");
-    command.parser().addOptions({model, data, objectCrops, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
+    command.parser().addOptions({model, data, objectCrops, labelTargets, cache, out, variant, epochs, steps, batch, rounds, patch, width, minSpacing, valFraction, split,
                                  valLimit, patience, seed, init, transfer, resume, device, threads, label, gamma, automaticStart, learningRate, milestones, nproc, timeout});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
@@ -107,6 +109,9 @@ public:
     for (const QString& folder : p.values(data)) job.dataFolders.push_back(folder.toStdString());
     for (const QString& folder : p.values(objectCrops)) job.objectCropFolders.push_back(folder.toStdString());
     if (!job.objectCropFolders.empty() && job.model != "ikan") throw UsageError("--object-crops applies to --model ikan");
+    job.labelTargets = p.isSet(labelTargets);
+    if (job.labelTargets && job.model != "caiseg") throw UsageError("--label-targets applies to --model caiseg");
+    if (job.labelTargets && p.isSet(label)) throw UsageError("--label-targets takes every label; drop --label");
     job.label = integer(label);
     IkanTrainingOptions& options = job.training;
     options.outDir = p.value(out).toStdString();

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 
 namespace medclick::app {
@@ -56,6 +57,16 @@ bool forEachUsableCase(const std::vector<std::string>& dataFolders, unsigned dim
   return true;
 }
 
+// A case's labels as targets of their own: every label of a mask that stores several (BraTS's four
+// sub-regions), each with at least minimumVoxels voxels. A one-label mask gives none (its whole mask
+// is already the case's target).
+struct LabelTarget {
+  Label label = 0;
+  std::vector<uint8_t> voxels; // 1 where the mask holds this label
+};
+
+std::vector<LabelTarget> labelTargetsOf(const LabeledCase& labeledCase, const ImageGeometry& geometry, std::size_t minimumVoxels = 100);
+
 } // namespace
 
 int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cacheSize,
@@ -81,8 +92,6 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
     if (!finished) return -1;
   }
   if (crops > 0) spdlog::info("cache {}: {} of its samples are object crops", cachePath, crops);
-  const bool finished = true;
-  if (!finished) return -1;
   spdlog::info("cache {}: {} cases; skipped {} with an empty mask, {} 3D volumes (IKAN is 2D)", cachePath, writer.count(),
                skipped.emptyMask, skipped.otherDimension);
   if (writer.count() == 0)
@@ -93,15 +102,26 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
 }
 
 int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
-                             const std::atomic<bool>& cancel) {
+                             const std::atomic<bool>& cancel, bool labelTargets) {
+  if (labelTargets && label != 0) throw std::invalid_argument("label targets take every label; drop the single label " + std::to_string(label));
   VolumeCacheWriter writer(minimumSpacing);
   SkippedCases skipped;
+  int extraTargets = 0;
   const bool finished = forEachUsableCase(dataFolders, 3, label, cancel, skipped, [&](const LabeledCase& c, const Image& image, const LabelMask& mask) {
     const auto& g = image.geometry();
-    writer.add(c.name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(g.size[2]),
-               {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), objectVoxels(mask).data());
+    const auto add = [&](const std::string& name, const std::vector<uint8_t>& target) {
+      writer.add(name, c.group, static_cast<int>(g.size[0]), static_cast<int>(g.size[1]), static_cast<int>(g.size[2]),
+                 {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), target.data());
+    };
+    add(c.name, objectVoxels(mask));
+    if (!labelTargets) return;
+    for (const LabelTarget& target : labelTargetsOf(c, g)) {
+      add(c.name + "#" + std::to_string(target.label), target.voxels);
+      ++extraTargets;
+    }
   });
   if (!finished) return -1;
+  if (extraTargets > 0) spdlog::info("cache {}: {} of its volumes are single-label targets", cachePath, extraTargets);
   spdlog::info("cache {}: {} volumes; skipped {} with an empty mask, {} 2D images (CAISeg is 3D)", cachePath, writer.count(),
                skipped.emptyMask, skipped.otherDimension);
   if (writer.count() == 0)
@@ -130,6 +150,26 @@ bool hasBratsLabels(const LabelMask& labels) {
     if (seen[v]) return false;
   for (int v = 1; v <= 4; ++v) bratsLabels += seen[v];
   return bratsLabels >= 2;
+}
+
+} // namespace
+
+namespace {
+
+std::vector<LabelTarget> labelTargetsOf(const LabeledCase& labeledCase, const ImageGeometry& geometry, std::size_t minimumVoxels) {
+  const LabelMask labels = readCaseLabels(labeledCase, geometry);
+  std::map<Label, std::size_t> counts;
+  for (const Label v : labels.labels())
+    if (v != 0) ++counts[v];
+  std::vector<LabelTarget> targets;
+  if (counts.size() < 2) return targets;
+  for (const auto& [label, count] : counts) {
+    if (count < minimumVoxels) continue;
+    LabelTarget target{label, std::vector<uint8_t>(labels.labels().size())};
+    std::transform(labels.labels().begin(), labels.labels().end(), target.voxels.begin(), [label = label](Label v) { return v == label; });
+    targets.push_back(std::move(target));
+  }
+  return targets;
 }
 
 } // namespace
@@ -186,7 +226,8 @@ int buildSliceTrainingCache(const std::vector<std::string>& dataFolders, const s
 }
 
 int buildModelCache(const FineTuneJobOptions& options, const std::string& cachePath, const std::atomic<bool>& cancel) {
-  if (options.model == "caiseg") return buildVolumeTrainingCache(options.dataFolders, cachePath, options.label, options.minimumSpacing, cancel);
+  if (options.model == "caiseg")
+    return buildVolumeTrainingCache(options.dataFolders, cachePath, options.label, options.minimumSpacing, cancel, options.labelTargets);
   if (options.model == "kanunet") return buildSliceTrainingCache(options.dataFolders, cachePath, options.label, options.sliceCropSize, cancel);
   return buildTrainingCache(options.dataFolders, cachePath, options.label, options.cacheSize, cancel, options.objectCropFolders);
 }

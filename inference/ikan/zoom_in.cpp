@@ -12,17 +12,20 @@ double boxIou(const PixelBox& a, const PixelBox& b) {
 }
 
 std::optional<PixelBox> ZoomIn::roiFor(const ClickList& clicks, const float* previousProbability, int width, int height) {
-  if (!options_.enabled || static_cast<int>(clicks.size()) <= options_.skipClicks || !previousProbability) return std::nullopt;
+  if (!options_.enabled || static_cast<int>(clicks.size()) <= options_.skipClicks) return std::nullopt;
   // The object's box: the previous mask and every positive click.
   int x0 = width, y0 = height, x1 = -1, y1 = -1;
   bool predicted = false;
-  for (int y = 0; y < height; ++y)
-    for (int x = 0; x < width; ++x)
-      if (previousProbability[static_cast<size_t>(y) * width + x] > options_.threshold) {
-        predicted = true;
-        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-      }
-  if (!predicted) return std::nullopt; // nothing to zoom on: the whole image, as RITM
+  if (previousProbability)
+    for (int y = 0; y < height; ++y)
+      for (int x = 0; x < width; ++x)
+        if (previousProbability[static_cast<size_t>(y) * width + x] > options_.threshold) {
+          predicted = true;
+          x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+        }
+  const bool anyPositive = std::any_of(clicks.begin(), clicks.end(), [](const Click& c) { return c.positive; });
+  // Nothing to zoom on: the whole image, as RITM; or the positive clicks' neighbourhood.
+  if (!predicted && !(options_.cropAroundFirstClicks && anyPositive)) return std::nullopt;
   const auto clamped = [](double v, int size) { return std::clamp(static_cast<int>(std::lround(v)), 0, size - 1); };
   for (const Click& c : clicks)
     if (c.positive) {

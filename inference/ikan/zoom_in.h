@@ -29,6 +29,11 @@ struct ZoomInOptions {
   double minCropFraction = 0.6;   // of the image's shorter side
   double recomputeIou = 0.5;
   double threshold = 0.49;        // the evaluation protocol's
+  // Before anything is predicted (the first click), crop around the positive clicks at the minimum
+  // crop size instead of showing the whole image (RITM waits for a mask). Small objects such as OCT
+  // fluid pockets are a few pixels at the network's 256² when the whole B-scan is shown, so the first
+  // click already needs the zoom; large ones (a BUSI tumour) grow the crop from the second click.
+  bool cropAroundFirstClicks = false;
 };
 
 // Pixel rows y0..y1 and columns x0..x1, inclusive.
@@ -49,7 +54,8 @@ public:
   void reset() { roi_.reset(); }
 
   // The crop for this round, or nullopt for the whole image: disabled, within the first skipClicks
-  // clicks, or nothing predicted yet. previousProbability: width*height values, or nullptr.
+  // clicks, or nothing predicted yet (unless cropAroundFirstClicks and a click is positive).
+  // previousProbability: width*height values, or nullptr.
   std::optional<PixelBox> roiFor(const ClickList& clicks, const float* previousProbability, int width, int height);
 
   const ZoomInOptions& options() const { return options_; }

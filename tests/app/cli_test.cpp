@@ -447,6 +447,9 @@ private slots:
     bad = cli({"evaluate", "--model", "classic", "--data", oct, "--zoom-after", "-1", "--out", file("x")});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("--zoom-after must be"), qPrintable(bad.err));
+    bad = cli({"evaluate", "--model", "classic", "--data", oct, "--zoom-first-click", "--no-zoom", "--out", file("x")});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("drop --no-zoom"), qPrintable(bad.err));
     bad = cli({"evaluate", "--model", "classic", "--data", oct, "--min-object-pixels", "5", "--out", file("x")});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("goes with --per-object"), qPrintable(bad.err));

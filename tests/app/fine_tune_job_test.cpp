@@ -4,6 +4,8 @@
 
 #include "common/engine_choice.h"
 #include "common/fine_tune_job.h"
+#include "io/image_writer.h"
+#include "support/test_images.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -127,6 +129,37 @@ private slots:
     cancel = true;
     QCOMPARE(app::buildTrainingCache({data.string()}, cache + ".cancelled", 0, 64, cancel), -1);
     QVERIFY(!fs::exists(cache + ".cancelled"));
+  }
+
+  void label_targets_add_a_volume_per_label_of_a_multi_label_mask() {
+    // An MSD folder with one 20×16×10 volume whose mask stores labels 1 (240 voxels), 2 (300) and
+    // 4 (48, below the 100 voxels a target needs), as BraTS stores its sub-regions.
+    const fs::path data = fs::path(scratch_.path().toStdString()) / "multi-label-msd";
+    fs::create_directories(data / "imagesTr");
+    fs::create_directories(data / "labelsTr");
+    const ImageGeometry geometry = testing::obliqueGeometry3d(20, 16, 10);
+    writeImage(testing::rampImage(geometry, PixelType::Float32), (data / "imagesTr" / "vol_0000.nii.gz").string());
+    LabelMask labels(geometry);
+    const auto at = [&](std::size_t i, std::size_t j, std::size_t k) -> Label& { return labels.labels()[(k * 16 + j) * 20 + i]; };
+    for (std::size_t k = 0; k < 4; ++k)
+      for (std::size_t j = 0; j < 6; ++j)
+        for (std::size_t i = 0; i < 10; ++i) at(i, j, k) = 1;   // 240
+    for (std::size_t k = 5; k < 8; ++k)
+      for (std::size_t j = 0; j < 10; ++j)
+        for (std::size_t i = 0; i < 10; ++i) at(i, j, k) = 2;   // 300
+    for (std::size_t k = 8; k < 10; ++k)
+      for (std::size_t j = 10; j < 14; ++j)
+        for (std::size_t i = 10; i < 16; ++i) at(i, j, k) = 4;  // 48
+    writeMask(labels, (data / "labelsTr" / "vol.nii.gz").string());
+    const std::string cache = (fs::path(scratch_.path().toStdString()) / "label-targets.safetensors").string();
+    std::atomic<bool> cancel{false};
+    QCOMPARE(app::buildVolumeTrainingCache({data.string()}, cache, 0, 0.0, cancel), 1);          // the whole lesion
+    QCOMPARE(app::buildVolumeTrainingCache({data.string()}, cache, 0, 0.0, cancel, true), 3);    // + vol#1, vol#2
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, app::buildVolumeTrainingCache({data.string()}, cache, 2, 0.0, cancel, true));
+    // A one-label mask is its own only target.
+    for (auto& v : labels.labels()) v = v ? 1 : 0;
+    writeMask(labels, (data / "labelsTr" / "vol.nii.gz").string());
+    QCOMPARE(app::buildVolumeTrainingCache({data.string()}, cache, 0, 0.0, cancel, true), 1);
   }
 
   void an_unknown_model_or_a_folder_without_cases_is_refused() {

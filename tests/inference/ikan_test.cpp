@@ -248,6 +248,34 @@ MEDCLICK_TEST(zoom_in_crops_the_enlarged_object_box_from_the_second_click) {
   EXPECT(!ZoomIn(off).roiFor({{25, 45, true}, {60, 60, false}}, previous.data(), width, height));
 }
 
+MEDCLICK_TEST(zoom_in_around_the_first_clicks_crops_before_anything_is_predicted) {
+  const int width = 200, height = 100;
+  const std::vector<float> empty(static_cast<size_t>(width * height), 0.0f);
+  ZoomInOptions first;
+  first.skipClicks = 0;
+  first.minCropFraction = 0.2; // 20 px
+  // Without the option an empty previous mask leaves the whole image, as RITM.
+  EXPECT(!ZoomIn(first).roiFor({{25, 45, true}}, empty.data(), width, height));
+  first.cropAroundFirstClicks = true;
+  ZoomIn zoom(first);
+  // One positive click at (25, 45): a 1-px box, ×2 = 2 px, below 20 px: 20 × 20 about the click,
+  // columns round(15)..round(35), rows 35..55.
+  const auto roi = zoom.roiFor({{25, 45, true}}, empty.data(), width, height);
+  EXPECT(roi.has_value() && *roi == (PixelBox{15, 35, 35, 55}));
+  EXPECT(ZoomIn(first).roiFor({{25, 45, true}}, nullptr, width, height) == roi); // no buffer is an empty mask
+  // Only negative clicks: nothing to zoom on.
+  EXPECT(!ZoomIn(first).roiFor({{25, 45, false}}, empty.data(), width, height));
+  // Near the border the crop is clamped to the image.
+  const auto corner = ZoomIn(first).roiFor({{2, 97, true}}, empty.data(), width, height);
+  EXPECT(corner.has_value() && *corner == (PixelBox{0, 87, 12, 99}));
+  // Once a mask exists it is the mask's box again: a 30 × 10 object at 100..129 × 60..69 → 60 × 20.
+  std::vector<float> previous = empty;
+  for (int y = 60; y <= 69; ++y)
+    for (int x = 100; x <= 129; ++x) previous[static_cast<size_t>(y * width + x)] = 0.8f;
+  const auto grown = ZoomIn(first).roiFor({{110, 65, true}}, previous.data(), width, height);
+  EXPECT(grown.has_value() && grown->width() == 61 && grown->height() == 21);
+}
+
 MEDCLICK_TEST(engine_with_zoom_in_predicts_nothing_outside_the_crop) {
   IkanEngineOptions options;
   options.randomWeightsForTesting = true;
