@@ -31,6 +31,10 @@
         <source>%1 (automatic)</source>
         <translation>%1（自动）</translation>
     </message>
+    <message>
+        <source>IKAN, small structures (OCT fluid)</source>
+        <translation>IKAN，小结构（OCT 积液）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -89,8 +89,9 @@ public:
     QCommandLineOption zoomAfter("zoom-after", "IKAN: the clicks that see the whole image before the zoom-in (default 4).", "N");
     QCommandLineOption zoomMinCrop("zoom-min-crop", "IKAN: the zoom-in crop's smallest side, as a fraction of the image's shorter side "
                                                     "(default 0.6; small objects such as OCT fluid pockets want less).", "F");
-    QCommandLineOption zoomFirstClick("zoom-first-click", "IKAN: crop around the first positive click before anything is predicted "
-                                                          "(at the --zoom-min-crop size) instead of showing the whole image.");
+    QCommandLineOption smallObjects("small-objects", "IKAN: zoom in around the first positive click from the first click on (crops of "
+                                                     "at least 0.15 of the shorter side; --zoom-after and --zoom-min-crop still apply), "
+                                                     "for small structures such as OCT fluid pockets.");
     QCommandLineOption noFlip("no-flip", "IKAN and kmunet (also as --init): one forward pass, without averaging the mirror image's logits.");
     QCommandLineOption allComponents("all-components", "kmunet, kanunet: keep every connected object of the automatic mask (default: "
                                                        "only the largest, as validated on the held-out cases); caiseg and classic on "
@@ -105,7 +106,7 @@ public:
                                        "N", "10");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
-    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, zoomAfter, zoomMinCrop, zoomFirstClick, noFlip,
+    command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, zoomAfter, zoomMinCrop, smallObjects, noFlip,
                                  allComponents, clicksOnly, perObject, minObjectPixels, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
@@ -139,6 +140,8 @@ public:
 
     // The models first: a wrong weights file is reported before any case is read.
     app::EngineChoices choices;
+    if (p.isSet(smallObjects) && p.isSet(noZoom)) throw UsageError("--small-objects is a zoom-in; drop --no-zoom");
+    if (p.isSet(smallObjects)) choices.zoomIn = app::smallObjectZoomIn();
     choices.zoomIn.enabled = !p.isSet(noZoom);
     if (p.isSet(zoomAfter)) {
       bool ok = false;
@@ -151,8 +154,6 @@ public:
       if (!ok || !(choices.zoomIn.minCropFraction > 0.0 && choices.zoomIn.minCropFraction <= 1.0))
         throw UsageError("--zoom-min-crop must be a fraction in (0, 1]");
     }
-    if (p.isSet(zoomFirstClick) && p.isSet(noZoom)) throw UsageError("--zoom-first-click is a zoom-in; drop --no-zoom");
-    choices.zoomIn.cropAroundFirstClicks = p.isSet(zoomFirstClick);
     choices.flipAveraging = !p.isSet(noFlip);
     choices.keepClickedObjectsOnly = !p.isSet(allComponents);
     std::unique_ptr<SegmentationEngine> segmenter; // the automatic model, or the one whose masks start the clicks

@@ -121,9 +121,11 @@ public:
                                                        "only the largest); caiseg: keep every object (default: only those holding a "
                                                        "positive click).");
     QCommandLineOption noZoom("no-zoom", "IKAN: the whole image at every click, without RITM's zoom-in after the first clicks.");
+    QCommandLineOption smallObjects("small-objects", "IKAN: zoom in around the first positive click from the first click on, for small "
+                                                     "structures such as OCT fluid pockets (large ones, a breast tumour, want the default).");
     QCommandLineOption noFlip("no-flip", "IKAN and kmunet: one forward pass, without averaging the mirror image's logits.");
     command.parser().addOptions(
-        {model, weights, then, thenWeights, device, click, modality, out, label, into, prob, threshold, patch, noZoom, noFlip, allComponents});
+        {model, weights, then, thenWeights, device, click, modality, out, label, into, prob, threshold, patch, noZoom, smallObjects, noFlip, allComponents});
     command.parser().addPositionalArgument("IMAGE", "A 2D image, or a volume (--model caiseg, or an automatic model slice by slice).");
     if (!command.parse(arguments, 1)) return 0;
     auto& p = command.parser();
@@ -192,6 +194,8 @@ public:
     std::vector<float> probability(g.voxelCount(), 0.0f); // refined in place by each round
     std::ostringstream report; // "<model> on <device>: ..." per stage
     app::EngineChoices choices;
+    if (p.isSet(smallObjects) && p.isSet(noZoom)) throw UsageError("--small-objects is a zoom-in; drop --no-zoom");
+    if (p.isSet(smallObjects)) choices.zoomIn = app::smallObjectZoomIn();
     choices.zoomIn.enabled = !p.isSet(noZoom);
     choices.flipAveraging = !p.isSet(noFlip);
     if (automatic) {

@@ -22,6 +22,13 @@ struct EngineChoices {
   int dimension = 2;                  // "classic": the 2D or the 3D watershed
 };
 
+// IKAN for small structures (OCT fluid pockets, a few pixels at the network's 256² when the whole
+// B-scan is shown): the zoom-in crops around the first positive click, from the first click on, at
+// least 0.15 of the image's shorter side. On the OCT validation pockets (per object, bundled IKAN)
+// NoC@85 15.85 -> 10.90; on BUSI's large tumours it is wrong (IoU@1 near 0), so it is a choice the
+// user makes, not the default.
+ZoomInOptions smallObjectZoomIn();
+
 // weightsPath empty: the bundled weights (resources/models/MODEL.safetensors). Throws
 // std::invalid_argument for an unknown model, WeightsError for a file that is not the model's.
 std::unique_ptr<SegmentationEngine> createEngineByName(const std::string& model, const std::string& weightsPath, const std::string& device,

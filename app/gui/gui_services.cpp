@@ -80,11 +80,13 @@ medclick::ui::MainWindowServices makeServices() {
   services.createEngine = [](const medclick::ui::ModelEntry& entry, const QString& device) {
     app::EngineChoices choices;
     choices.dimension = entry.volume ? 3 : 2; // only "classic" has one of each
+    if (entry.smallObjects) choices.zoomIn = app::smallObjectZoomIn();
     return std::shared_ptr<SegmentationEngine>(
         app::createEngineByName(entry.model.toStdString(), entry.weightsPath.toStdString(), device.toStdString(), choices));
   };
   services.describeWeights = describeWeights;
   services.models = {{QObject::tr("IKAN (bundled weights)"), "ikan", QString()},
+                     {QObject::tr("IKAN, small structures (OCT fluid)"), "ikan", QString(), false, false, true},
                      {QObject::tr("Classical (watershed, no model)"), "classic", QString()},
                      // The bundled caiseg.safetensors; another file through "Weights…".
                      {QObject::tr("CAISeg (3D volumes)"), "caiseg", QString(), true}};

@@ -290,6 +290,39 @@ private slots:
     QVERIFY(p["minimum"].toDouble() >= 0.0 && p["maximum"].toDouble() <= 1.0);
   }
 
+  void segment_small_objects_zooms_in_from_the_first_click() {
+    const QString weights = file("ikan_small_objects.safetensors");
+    const Result made = run(MEDCLICK_TORCH_WEIGHTS_WRITER, {weights});
+    QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+    writeImage(testing::rampImage(testing::obliqueGeometry2d(90, 60), PixelType::UInt8), file("small.nii.gz").toStdString());
+    const auto positivePixels = [&](const QStringList& extra, int& x0, int& y0, int& x1, int& y1) {
+      const Result r = cli(QStringList{"segment", file("small.nii.gz"), "--weights", weights, "--device", "cpu", "--click", "40,30,+",
+                                       "--out", file("small_mask.nii.gz"), "--prob", file("small_prob.nrrd")} + extra);
+      if (r.exitCode != 0) qWarning("%s", qPrintable(r.err));
+      const Image probability = readImage(file("small_prob.nrrd").toStdString());
+      int count = 0;
+      x0 = y0 = 1000, x1 = y1 = -1;
+      for (int y = 0; y < 60; ++y)
+        for (int x = 0; x < 90; ++x)
+          if (probability.voxels()[static_cast<std::size_t>(y * 90 + x)] > 0.0f) {
+            ++count;
+            x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+          }
+      return count;
+    };
+    int x0, y0, x1, y1;
+    // The default's first click sees the whole image: a sigmoid is above 0 everywhere.
+    QCOMPARE(positivePixels({}, x0, y0, x1, y1), 90 * 60);
+    // Small structures: a crop of 0.15 × 60 = 9 px about the click (40, 30), columns 36..45 and rows
+    // 26..35 (rounded half away from zero); outside it the probability is 0.
+    QCOMPARE(positivePixels({"--small-objects"}, x0, y0, x1, y1), 100);
+    QCOMPARE(QList<int>({x0, y0, x1, y1}), QList<int>({36, 26, 45, 35}));
+    const Result bad = cli({"segment", file("small.nii.gz"), "--weights", weights, "--small-objects", "--no-zoom", "--click", "40,30,+",
+                            "--out", file("x.nii.gz")});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("drop --no-zoom"), qPrintable(bad.err));
+  }
+
   void segment_into_a_label_map_keeps_its_other_labels() {
     const ImageGeometry geometry = testing::obliqueGeometry2d(90, 60);
     writeImage(testing::rampImage(geometry, PixelType::UInt8), file("into.nii.gz").toStdString());
@@ -447,7 +480,7 @@ private slots:
     bad = cli({"evaluate", "--model", "classic", "--data", oct, "--zoom-after", "-1", "--out", file("x")});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("--zoom-after must be"), qPrintable(bad.err));
-    bad = cli({"evaluate", "--model", "classic", "--data", oct, "--zoom-first-click", "--no-zoom", "--out", file("x")});
+    bad = cli({"evaluate", "--model", "classic", "--data", oct, "--small-objects", "--no-zoom", "--out", file("x")});
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("drop --no-zoom"), qPrintable(bad.err));
     bad = cli({"evaluate", "--model", "classic", "--data", oct, "--min-object-pixels", "5", "--out", file("x")});

@@ -47,6 +47,20 @@ private slots:
     QCOMPARE(labels(selection.choose(models, 3, "cpu", false)), (QStringList{"Classical", "KM-UNet"})); // its load failed
   }
 
+  void a_remembered_entry_keeps_its_small_structures_choice() {
+    {
+      ModelRegistry models(builtIn_);
+      models.add({"IKAN pockets (run 2)", "ikan", QCoreApplication::applicationFilePath(), false, false, true});
+      models.add({"IKAN (run 2)", "ikan", QCoreApplication::applicationFilePath()});
+    }
+    const ModelRegistry reopened(builtIn_); // read back from QSettings
+    const auto& entries = reopened.entries();
+    QCOMPARE(entries.size(), builtIn_.size() + 2);
+    QVERIFY(entries[entries.size() - 2].smallObjects);
+    QVERIFY(!entries.last().smallObjects);
+    QSettings().clear();
+  }
+
   void without_a_click_model_the_automatic_one_loads_alone() {
     const ModelRegistry models({{"KM-UNet", "kmunet", {}, false, true}});
     ModelSelection selection;

@@ -11,7 +11,8 @@ ModelRegistry::ModelRegistry(QList<ModelEntry> builtIn) : builtInCount_(static_c
   for (int i = 0; i < remembered; ++i) {
     settings.setArrayIndex(i);
     const ModelEntry entry{settings.value("label").toString(), settings.value("model").toString(), settings.value("weights").toString(),
-                           settings.value("volume", false).toBool(), settings.value("automatic", false).toBool()};
+                           settings.value("volume", false).toBool(), settings.value("automatic", false).toBool(),
+                           settings.value("small_objects", false).toBool()};
     if (QFileInfo::exists(entry.weightsPath)) entries_.append(entry);
   }
   settings.endArray();
@@ -29,6 +30,7 @@ void ModelRegistry::add(const ModelEntry& entry) {
     settings.setValue("weights", added[i].weightsPath);
     settings.setValue("volume", added[i].volume);
     settings.setValue("automatic", added[i].automatic);
+    settings.setValue("small_objects", added[i].smallObjects);
   }
   settings.endArray();
 }

@@ -16,6 +16,8 @@ struct ModelEntry {
   // A clickless 2D segmenter (KM-UNet, KANU-Net): Auto proposes a mask, the 2D interactive model's
   // clicks refine it.
   bool automatic = false;
+  // 2D clicks on small structures (OCT fluid pockets): the zoom-in starts at the first click.
+  bool smallObjects = false;
 };
 
 class ModelRegistry {

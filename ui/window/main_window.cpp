@@ -358,7 +358,7 @@ bool MainWindow::addWeightsFile(const QString& path) {
   }
   addModel(named ? *named
                  : ModelEntry{QStringLiteral("%1 (%2)").arg(current.model, QFileInfo(path).completeBaseName()), current.model, path,
-                              current.volume, current.automatic});
+                              current.volume, current.automatic, current.smallObjects});
   return true;
 }
 
