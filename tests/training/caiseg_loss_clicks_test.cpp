@@ -208,7 +208,7 @@ MEDCLICK_TEST(flips_keep_a_thresholded_image_equal_to_its_mask) {
   const auto mask = image.gt(0.7).to(torch::kUInt8);
   VolumeAugmentationOptions o;
   o.flipProbability = 1.0;
-  o.noiseProbability = o.affineProbability = o.biasFieldProbability = 0.0;
+  o.noiseProbability = o.affineProbability = o.biasFieldProbability = o.elasticProbability = 0.0;
   for (uint64_t seed = 0; seed < 6; ++seed) {
     std::mt19937_64 random(seed);
     const auto out = augmentVolume(image, mask, {1.0, 1.0, 1.0}, o, random);
@@ -241,11 +241,40 @@ MEDCLICK_TEST(affine_moves_image_and_mask_together) {
   }
 }
 
+MEDCLICK_TEST(elastic_deformation_moves_voxels_by_at_most_its_displacement_and_keeps_the_faces) {
+  // The image is the x coordinate in millimetres, so out − in is the field's x displacement where the
+  // trilinear sample stays inside; the mask is the image thresholded at 20 mm.
+  const int64_t D = 12, H = 24, W = 30;
+  const VoxelSpacing spacing{2.0, 1.0, 1.5}; // z, y, x
+  const auto image = (torch::arange(W).to(torch::kFloat32) * spacing.x).view({1, 1, W}).expand({D, H, W}).contiguous();
+  const auto mask = image.gt(20.0).to(torch::kUInt8);
+  std::mt19937_64 random(7);
+  const auto out = elasticDeformVolume(image, mask, spacing, 7, 7.5, random);
+  // Along x a control point moves at most min(7.5, 0.4 · 45 mm / 6) = 3 mm.
+  const double limit = 3.0;
+  const auto inner = [](const torch::Tensor& t) { return t.slice(0, 2, -2).slice(1, 3, -3).slice(2, 3, -3); };
+  const auto moved = inner(out.image - image).abs();
+  EXPECT(moved.max().item<double>() <= limit + 1e-3);
+  EXPECT(moved.max().item<double>() > 0.3 * limit); // it did deform
+  // The faces do not move: the outer control points are fixed.
+  EXPECT((out.image.select(1, 0) - image.select(1, 0)).abs().max().item<double>() < 1e-3);
+  EXPECT((out.image.select(0, D - 1) - image.select(0, D - 1)).abs().max().item<double>() < 1e-3);
+  // The mask moves with the image: away from the threshold (more than a voxel) they agree.
+  const auto clear = (out.image - 20.0).abs().gt(spacing.x);
+  EXPECT(out.mask.gt(0).logical_xor(out.image.gt(20.0)).logical_and(clear).sum().item<int64_t>() == 0);
+  EXPECT(out.mask.max().item<int>() == 1 && out.mask.min().item<int>() == 0);
+  // The same seed, the same field; another seed, another.
+  std::mt19937_64 same(7), other(8);
+  EXPECT(elasticDeformVolume(image, mask, spacing, 7, 7.5, same).image.equal(out.image));
+  EXPECT(!elasticDeformVolume(image, mask, spacing, 7, 7.5, other).image.equal(out.image));
+  EXPECT_THROWS_WITH(std::invalid_argument, elasticDeformVolume(image, mask, spacing, 2, 7.5, random), "at least 3 control points");
+}
+
 MEDCLICK_TEST(intensity_transforms_leave_the_mask_alone) {
   const auto image = torch::rand({16, 16, 16}) + 0.5;
   const auto mask = image.gt(1.0).to(torch::kUInt8);
   VolumeAugmentationOptions o;
-  o.flipProbability = o.affineProbability = 0.0;
+  o.flipProbability = o.affineProbability = o.elasticProbability = 0.0;
   o.noiseProbability = o.biasFieldProbability = 1.0;
   std::mt19937_64 random(5);
   const auto out = augmentVolume(image, mask, {1.0, 1.0, 1.0}, o, random);

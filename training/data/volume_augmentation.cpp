@@ -2,6 +2,8 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <stdexcept>
 
@@ -29,6 +31,21 @@ torch::Tensor rotationAbout(int axis, double degrees) {
   return r;
 }
 
+// image trilinear and mask nearest at grid [1, D, H, W, 3] (x, y, z normalised, align_corners false), zeros outside.
+AugmentedVolume resampleVolume(const torch::Tensor& image, const torch::Tensor& mask, const torch::Tensor& grid) {
+  const int64_t D = image.size(0), H = image.size(1), W = image.size(2);
+  AugmentedVolume out;
+  out.image = F::grid_sample(image.to(torch::kFloat32).view({1, 1, D, H, W}), grid,
+                             F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false))
+                  .view({D, H, W});
+  out.mask = F::grid_sample(mask.to(torch::kFloat32).view({1, 1, D, H, W}), grid,
+                            F::GridSampleFuncOptions().mode(torch::kNearest).padding_mode(torch::kZeros).align_corners(false))
+                 .view({D, H, W})
+                 .round()
+                 .to(torch::kUInt8);
+  return out;
+}
+
 } // namespace
 
 AugmentedVolume affineTransformVolume(const torch::Tensor& image, const torch::Tensor& mask, const VoxelSpacing& spacing,
@@ -43,17 +60,34 @@ AugmentedVolume affineTransformVolume(const torch::Tensor& image, const torch::T
   // The output voxel at millimetre p samples the input at A p; in normalised coordinates E⁻¹ A E.
   const auto theta = torch::linalg_inv(halfExtent).matmul(rotation.matmul(inverseScale)).matmul(halfExtent);
   const auto affine = torch::cat({theta, torch::zeros({3, 1}, torch::kFloat64)}, 1).to(torch::kFloat32).unsqueeze(0).to(image.device());
-  const auto grid = F::affine_grid(affine, {1, 1, D, H, W}, false);
-  AugmentedVolume out;
-  out.image = F::grid_sample(image.to(torch::kFloat32).view({1, 1, D, H, W}), grid,
-                             F::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false))
-                  .view({D, H, W});
-  out.mask = F::grid_sample(mask.to(torch::kFloat32).view({1, 1, D, H, W}), grid,
-                            F::GridSampleFuncOptions().mode(torch::kNearest).padding_mode(torch::kZeros).align_corners(false))
-                 .view({D, H, W})
-                 .round()
-                 .to(torch::kUInt8);
-  return out;
+  return resampleVolume(image, mask, F::affine_grid(affine, {1, 1, D, H, W}, false));
+}
+
+AugmentedVolume elasticDeformVolume(const torch::Tensor& image, const torch::Tensor& mask, const VoxelSpacing& spacing, int controlPoints,
+                                    double maxDisplacementMm, std::mt19937_64& random) {
+  if (image.dim() != 3 || mask.sizes() != image.sizes()) throw std::invalid_argument("elasticDeformVolume: expected two [D, H, W] volumes");
+  if (controlPoints < 3) throw std::invalid_argument("elasticDeformVolume: at least 3 control points per axis");
+  const int64_t D = image.size(0), H = image.size(1), W = image.size(2);
+  // Displacements in millimetres of the control points, [3 (x, y, z), c, c, c]; the outer layer stays.
+  // Along a short axis (a thin patch) a control point moves at most 0.4 of the control spacing, so the
+  // field cannot fold (TorchIO warns beyond half of it).
+  const std::array<double, 3> extentMm{W * spacing.x, H * spacing.y, D * spacing.z};
+  auto control = torch::zeros({3, controlPoints, controlPoints, controlPoints}, torch::kFloat32);
+  auto a = control.accessor<float, 4>();
+  for (int axis = 0; axis < 3; ++axis) {
+    const double limit = std::min(maxDisplacementMm, 0.4 * extentMm[static_cast<size_t>(axis)] / (controlPoints - 1));
+    for (int k = 1; k + 1 < controlPoints; ++k)
+      for (int j = 1; j + 1 < controlPoints; ++j)
+        for (int i = 1; i + 1 < controlPoints; ++i) a[axis][k][j][i] = static_cast<float>(uniform(-limit, limit, random));
+  }
+  // Millimetres to normalised coordinates: the volume spans 2 units over W·sx (x), H·sy, D·sz mm.
+  const auto toNormalised = torch::tensor({2.0 / extentMm[0], 2.0 / extentMm[1], 2.0 / extentMm[2]}, torch::kFloat32).view({3, 1, 1, 1});
+  // Control points at the first and last voxel centres (align_corners true) and evenly between.
+  const auto field = F::interpolate((control * toNormalised).unsqueeze(0),
+                                    F::InterpolateFuncOptions().size(std::vector<int64_t>{D, H, W}).mode(torch::kTrilinear).align_corners(true));
+  const auto identity = torch::cat({torch::eye(3, torch::kFloat32), torch::zeros({3, 1}, torch::kFloat32)}, 1).unsqueeze(0);
+  const auto grid = F::affine_grid(identity, {1, 1, D, H, W}, false) + field.permute({0, 2, 3, 4, 1});
+  return resampleVolume(image, mask, grid.to(image.device()));
 }
 
 torch::Tensor biasField(const std::vector<int64_t>& size, int order, double coefficientRange, std::mt19937_64& random) {
@@ -78,6 +112,8 @@ AugmentedVolume augmentVolume(const torch::Tensor& image, const torch::Tensor& m
                                       uniform(o.minScale, o.maxScale, random)};
     out = affineTransformVolume(out.image, out.mask, spacing, rotation, scale);
   }
+  if (chance(o.elasticProbability, random))
+    out = elasticDeformVolume(out.image, out.mask, spacing, o.elasticControlPoints, o.elasticMaxDisplacementMm, random);
   if (chance(o.flipProbability, random)) {
     std::vector<int64_t> axes;
     for (int64_t axis = 0; axis < 3; ++axis)

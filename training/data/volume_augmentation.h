@@ -6,6 +6,10 @@
 // normalised coordinates, coefficients in ±0.5). Geometric transforms move image and mask together:
 // trilinear for the image, nearest for the mask (grid_sample), zeros outside. Intensity transforms
 // touch only the image. Runs before the z-score normalisation, as in the paper.
+// Beyond the paper (issue 24: seven training volumes are few): an elastic deformation as TorchIO's
+// RandomElasticDeformation, random displacements of a coarse grid of control points (7 per axis, up
+// to 7.5 mm, the outer control points fixed), interpolated to every voxel; TorchIO interpolates with a
+// cubic B-spline, here trilinearly (torch has no 3D cubic interpolation), a less smooth field.
 
 #include "inference/caiseg/caiseg_prompt.h"
 
@@ -25,6 +29,9 @@ struct VolumeAugmentationOptions {
   double biasFieldProbability = 0.5; // 0 for CT (the paper's other data sets)
   int biasFieldOrder = 3;
   double biasFieldCoefficient = 0.5;
+  double elasticProbability = 0.3;
+  int elasticControlPoints = 7;          // per axis, the outer ones fixed
+  double elasticMaxDisplacementMm = 7.5; // per axis, of each inner control point
 };
 
 struct AugmentedVolume {
@@ -39,6 +46,12 @@ AugmentedVolume augmentVolume(const torch::Tensor& image, const torch::Tensor& m
 // A = rotation (degrees about z, y, x) × 1/scale per axis, in millimetres.
 AugmentedVolume affineTransformVolume(const torch::Tensor& image, const torch::Tensor& mask, const VoxelSpacing& spacing,
                                       const std::array<double, 3>& rotationDegreesZyx, const std::array<double, 3>& scaleZyx);
+
+// The elastic part alone: each inner control point of a controlPoints³ grid spanning the volume moves by
+// U(−maxDisplacementMm, +maxDisplacementMm) along each axis; the field is trilinear between them, so the
+// volume's faces do not move. out(p) = in(p + u(p)).
+AugmentedVolume elasticDeformVolume(const torch::Tensor& image, const torch::Tensor& mask, const VoxelSpacing& spacing, int controlPoints,
+                                    double maxDisplacementMm, std::mt19937_64& random);
 
 // TorchIO's bias field: exp(Σ_{i+j+k ≤ order} c_ijk z^i y^j x^k) on [-1, 1]³, [D, H, W].
 torch::Tensor biasField(const std::vector<int64_t>& size, int order, double coefficientRange, std::mt19937_64& random);
