@@ -83,7 +83,8 @@ public:
     QCommandLineOption automaticStart("automatic-start", "IKAN: share of samples whose first click corrects a simulated automatic mask "
                                                          "instead of an empty one (default 0; e.g. 0.3 for use after KM-UNet).", "F", "0");
     QCommandLineOption learningRate("lr", "IKAN: Adam's learning rate before the milestones (default 5e-4, IKAN §3); the KAN layers get "
-                                          "20 times it, as U-KAN's 1e-2 to 5e-4. Lower for fine-tuning a trained model (e.g. 5e-5).", "LR");
+                                          "20 times it, as U-KAN's 1e-2 to 5e-4. Lower for fine-tuning a trained model (e.g. 5e-5). "
+                                          "CAISeg: Adam's starting rate (default 1e-3, halved every epochs/4).", "LR");
     QCommandLineOption milestones("milestones", "IKAN: epochs after which the learning rate falls ×0.1 (default: 2/3 of --epochs).", "E,E,...");
     QCommandLineOption nproc("nproc", "Data-parallel: run N processes on this machine (the batch is split over them).", "N", "1");
     QCommandLineOption timeout("dist-timeout", "Data-parallel: seconds a rank waits for the others before the job fails (default 300).", "S",
@@ -147,8 +148,9 @@ public:
       options.kanLearningRate *= lr / options.learningRate; // keep U-KAN's ratio
       options.learningRate = lr;
     }
-    if ((p.isSet(automaticStart) || p.isSet(milestones) || p.isSet(learningRate)) && job.model != "ikan")
-      throw UsageError("--automatic-start, --lr and --milestones apply to --model ikan");
+    if ((p.isSet(automaticStart) || p.isSet(milestones)) && job.model != "ikan")
+      throw UsageError("--automatic-start and --milestones apply to --model ikan");
+    if (p.isSet(learningRate) && job.model != "ikan" && job.model != "caiseg") throw UsageError("--lr applies to --model ikan or caiseg");
     if (caiseg) {
       CaisegTrainingOptions& c = job.caiseg;
       c.outDir = options.outDir;
@@ -176,6 +178,7 @@ public:
       c.resume = options.resume;
       c.device = options.device;
       c.threads = options.threads;
+      if (p.isSet(learningRate)) c.learningRate = options.learningRate; // Adam's; ×0.5 every epochs/4
       if (options.patience > 0) throw UsageError("--patience is not available for caiseg");
     }
     if (p.isSet(gamma) && job.model != "kanunet") throw UsageError("--gamma applies to --model kanunet");

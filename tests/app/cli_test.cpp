@@ -175,6 +175,8 @@ private slots:
     QTest::newRow("share") << train + QStringList{"--automatic-start", "1.5"} << "--automatic-start expects a share between 0 and 1";
     QTest::newRow("milestones") << train + QStringList{"--model", "kmunet", "--milestones", "3"} << "apply to --model ikan";
     QTest::newRow("rate") << train + QStringList{"--lr", "-1"} << "--lr expects a learning rate between 0 and 1";
+    QTest::newRow("rate for kmunet") << train + QStringList{"--model", "kmunet", "--lr", "1e-4"} << "--lr applies to --model ikan or caiseg";
+    QTest::newRow("label targets") << train + QStringList{"--model", "ikan", "--label-targets"} << "--label-targets applies to --model caiseg";
     QTest::newRow("transfer") << train + QStringList{"--model", "ikan", "--transfer", "w.safetensors"}
                               << "--transfer applies to --model kmunet or kanunet";
     QTest::newRow("transfer and init") << train + QStringList{"--model", "kmunet", "--transfer", "a.safetensors", "--init", "b.safetensors"}
