@@ -11,6 +11,7 @@
 #include "cli/command_parser.h"
 #include "common/engine_choice.h"
 
+#include "core/data/label_targets.h"
 #include "core/data/labeled_dataset.h"
 #include "core/data/modality_files.h"
 #include "eval/automatic_evaluation.h"
@@ -104,10 +105,12 @@ public:
                                                "per_case.csv has one row per object, NAME#k.");
     QCommandLineOption minObjectPixels("min-object-pixels", "--per-object: objects smaller than this are left out (default 10 pixels).",
                                        "N", "10");
+    QCommandLineOption labelTargets("label-targets", "Volumes: every label of a multi-label reference (BraTS's sub-regions) is also a "
+                                                     "target of its own, NAME#L, as train --label-targets trains them.");
     QCommandLineOption compare("compare", "Plot several summary.json files into --out PNG instead.", "JSON");
     QCommandLineOption out("out", "Output folder (or PNG with --compare).", "PATH");
     command.parser().addOptions({model, weights, init, initWeights, data, split, maxClicks, limit, seed, device, label, noZoom, zoomAfter, zoomMinCrop, smallObjects, noFlip,
-                                 allComponents, clicksOnly, perObject, minObjectPixels, compare, out});
+                                 allComponents, clicksOnly, perObject, minObjectPixels, labelTargets, compare, out});
     if (!command.parse(arguments, 0)) return 0;
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
@@ -132,6 +135,9 @@ public:
     if (p.isSet(perObject) && (automatic || volumeModel))
       throw UsageError("--per-object applies to 2D clicks (--model ikan or classic on 2D images)");
     if (p.isSet(perObject) && p.isSet(init)) throw UsageError("--per-object starts every object from an empty mask; drop --init");
+    if (p.isSet(labelTargets) && p.isSet(label)) throw UsageError("--label-targets takes every label; drop --label");
+    if (p.isSet(labelTargets) && (automatic || p.isSet(perObject)))
+      throw UsageError("--label-targets applies to volumes (--model caiseg, or classic on volumes)");
     if (p.isSet(minObjectPixels) && !p.isSet(perObject)) throw UsageError("--min-object-pixels goes with --per-object");
     bool minimumOk = false;
     const int minimumPixels = p.value(minObjectPixels).toInt(&minimumOk);
@@ -190,7 +196,9 @@ public:
     if (!volumeModel && modelName == "classic" && !p.isSet(init) && !cases.empty() && readImageDimension(cases.front().imagePath) == 3)
       volumeEngine = app::createVolumeEngine("classic", "", "cpu", choices);
     if (volumeEngine)
-      return evaluateVolumes(*volumeEngine, volumeModel && !p.isSet(clicksOnly), cases, p.value(label).toInt(), clicks, outDir);
+      return evaluateVolumes(*volumeEngine, volumeModel && !p.isSet(clicksOnly), cases, p.value(label).toInt(), p.isSet(labelTargets), clicks,
+                             outDir);
+    if (p.isSet(labelTargets)) throw UsageError("--label-targets applies to volumes (--model caiseg, or classic on volumes)");
     std::vector<CaseResult> results;
     double initSeconds = 0;
     int skipped = 0, imagesWithObjects = 0;
@@ -263,8 +271,9 @@ public:
 private:
   // The 3D protocol (volume_interactive_evaluation.h) on every volume with a non-empty reference;
   // automaticFirstRound: the engine segments once without clicks first (CAISeg's protocol).
+  // withLabelTargets: a multi-label reference also gives one target per label (data/label_targets.h).
   static int evaluateVolumes(SegmentationEngine& engine, bool automaticFirstRound, const std::vector<LabeledCase>& cases, int label,
-                             int clicks, const std::filesystem::path& outDir) {
+                             bool withLabelTargets, int clicks, const std::filesystem::path& outDir) {
     std::vector<VolumeCaseResult> results;
     int skipped = 0;
     for (size_t i = 0; i < cases.size(); ++i) {
@@ -278,10 +287,16 @@ private:
         ++skipped;
         continue;
       }
-      results.push_back(evaluateVolumeCase(engine, volume, mask, cases[i].name, clicks, automaticFirstRound));
-      const VolumeCaseResult& r = results.back();
-      std::fprintf(stderr, "\r[%zu/%zu] %s: Dice@1 %.3f, Dice@%d %.3f, NoC@85 %d   ", i + 1, cases.size(), cases[i].name.c_str(),
-                   r.clicks.iouPerClick.front(), clicks, r.clicks.iouPerClick.back(), numberOfClicks(r.clicks, 0.85));
+      const auto evaluate = [&](const LabelMask& target, const std::string& name) {
+        results.push_back(evaluateVolumeCase(engine, volume, target, name, clicks, automaticFirstRound));
+        const VolumeCaseResult& r = results.back();
+        std::fprintf(stderr, "\r[%zu/%zu] %s: Dice@1 %.3f, Dice@%d %.3f, NoC@85 %d   ", i + 1, cases.size(), name.c_str(),
+                     r.clicks.iouPerClick.front(), clicks, r.clicks.iouPerClick.back(), numberOfClicks(r.clicks, 0.85));
+      };
+      evaluate(mask, cases[i].name);
+      if (withLabelTargets)
+        for (const LabelTarget& target : labelTargets(readCaseLabels(cases[i], volume.geometry())))
+          evaluate(target.mask, cases[i].name + "#" + std::to_string(target.label));
     }
     std::fprintf(stderr, "\n");
     if (results.empty()) throw std::runtime_error("no volume could be evaluated (empty masks or 2D images only)");

@@ -1,5 +1,6 @@
 #include "common/fine_tune_job.h"
 
+#include "core/data/label_targets.h"
 #include "core/data/labeled_dataset.h"
 #include "core/data/modality_files.h"
 #include "core/data/object_crops.h"
@@ -11,7 +12,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
 #include <stdexcept>
 
 namespace medclick::app {
@@ -56,16 +56,6 @@ bool forEachUsableCase(const std::vector<std::string>& dataFolders, unsigned dim
   }
   return true;
 }
-
-// A case's labels as targets of their own: every label of a mask that stores several (BraTS's four
-// sub-regions), each with at least minimumVoxels voxels. A one-label mask gives none (its whole mask
-// is already the case's target).
-struct LabelTarget {
-  Label label = 0;
-  std::vector<uint8_t> voxels; // 1 where the mask holds this label
-};
-
-std::vector<LabelTarget> labelTargetsOf(const LabeledCase& labeledCase, const ImageGeometry& geometry, std::size_t minimumVoxels = 100);
 
 } // namespace
 
@@ -115,8 +105,8 @@ int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const 
     };
     add(c.name, objectVoxels(mask));
     if (!labelTargets) return;
-    for (const LabelTarget& target : labelTargetsOf(c, g)) {
-      add(c.name + "#" + std::to_string(target.label), target.voxels);
+    for (const LabelTarget& target : medclick::labelTargets(readCaseLabels(c, g))) {
+      add(c.name + "#" + std::to_string(target.label), objectVoxels(target.mask));
       ++extraTargets;
     }
   });
@@ -132,11 +122,6 @@ int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const 
 }
 
 namespace {
-
-// The labels of a case as stored (several mask files: merged by OR into label 1).
-LabelMask readCaseLabels(const LabeledCase& labeledCase, const ImageGeometry& geometry) {
-  return labeledCase.maskPaths.size() == 1 ? readMaskFor(labeledCase.maskPaths.front(), geometry) : readCaseMask(labeledCase, geometry, 0);
-}
 
 // BraTS's labels: several of 1 (necrosis), 2 (oedema), 3 (non-enhancing), 4 (enhancing) and no other.
 bool hasBratsLabels(const LabelMask& labels) {
@@ -154,25 +139,6 @@ bool hasBratsLabels(const LabelMask& labels) {
 
 } // namespace
 
-namespace {
-
-std::vector<LabelTarget> labelTargetsOf(const LabeledCase& labeledCase, const ImageGeometry& geometry, std::size_t minimumVoxels) {
-  const LabelMask labels = readCaseLabels(labeledCase, geometry);
-  std::map<Label, std::size_t> counts;
-  for (const Label v : labels.labels())
-    if (v != 0) ++counts[v];
-  std::vector<LabelTarget> targets;
-  if (counts.size() < 2) return targets;
-  for (const auto& [label, count] : counts) {
-    if (count < minimumVoxels) continue;
-    LabelTarget target{label, std::vector<uint8_t>(labels.labels().size())};
-    std::transform(labels.labels().begin(), labels.labels().end(), target.voxels.begin(), [label = label](Label v) { return v == label; });
-    targets.push_back(std::move(target));
-  }
-  return targets;
-}
-
-} // namespace
 
 int buildSliceTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cropSize,
                             const std::atomic<bool>& cancel) {

@@ -3,6 +3,7 @@
 // segmentation quality), its one-line errors, and bench --model caiseg.
 
 #include "io/image_reader.h"
+#include "io/image_writer.h"
 #include "support/process_runner.h"
 #include "support/written_mask_checks.h"
 #include "io/mask_reader.h"
@@ -122,6 +123,38 @@ private slots:
     r = cli({"evaluate", "--model", "classic", "--clicks-only", "--data", folder, "--out", file("y")});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.err.contains("--clicks-only applies to --model caiseg"), qPrintable(r.err));
+  }
+
+  void evaluate_label_targets_scores_every_label_of_a_multi_label_reference() {
+    // A 24×24×12 MSD case: a bright block stored as label 1 beside a dimmer one stored as label 2.
+    const fs::path data = fs::path(file("multi-label").toStdString());
+    fs::create_directories(data / "imagesTr");
+    fs::create_directories(data / "labelsTr");
+    const ImageGeometry g{3, {24, 24, 12}};
+    Image image(g, 1, PixelType::Float32);
+    image.voxels().assign(g.voxelCount(), 10.0f);
+    LabelMask labels(g);
+    for (std::size_t k = 3; k < 9; ++k)
+      for (std::size_t j = 4; j < 20; ++j)
+        for (std::size_t i = 3; i < 21; ++i) {
+          const std::size_t v = (k * 24 + j) * 24 + i;
+          labels.labels()[v] = i < 12 ? 1 : 2;
+          image.voxels()[v] = i < 12 ? 200.0f : 120.0f;
+        }
+    writeImage(image, (data / "imagesTr" / "vol_0000.nii.gz").string());
+    writeMask(labels, (data / "labelsTr" / "vol.nii.gz").string());
+    Result r = cli({"evaluate", "--model", "classic", "--data", QString::fromStdString(data.string()), "--max-clicks", "2", "--label-targets",
+                    "--out", file("eval-targets")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QFile perCase(file("eval-targets/per_case.csv"));
+    QVERIFY(perCase.open(QIODevice::ReadOnly));
+    QStringList names;
+    for (const QString& row : QString::fromUtf8(perCase.readAll()).split('\n', Qt::SkipEmptyParts).mid(1)) names << row.section(',', 0, 0);
+    QCOMPARE(names, (QStringList{"\"multi-label/vol\"", "\"multi-label/vol#1\"", "\"multi-label/vol#2\""}));
+    r = cli({"evaluate", "--model", "classic", "--data", QString::fromStdString(data.string()), "--label-targets", "--label", "1", "--out",
+             file("x")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("drop --label"), qPrintable(r.err));
   }
 
   void segment_without_weights_says_none_are_installed() {
