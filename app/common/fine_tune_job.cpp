@@ -4,7 +4,6 @@
 #include "core/data/labeled_dataset.h"
 #include "core/data/modality_files.h"
 #include "core/data/object_crops.h"
-#include "io/mask_reader.h"
 #include "eval/training_curves_plot.h"
 #include "io/image_reader.h"
 
@@ -92,8 +91,8 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
 }
 
 int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
-                             const std::atomic<bool>& cancel, bool labelTargets) {
-  if (labelTargets && label != 0) throw std::invalid_argument("label targets take every label; drop the single label " + std::to_string(label));
+                             const std::atomic<bool>& cancel, bool withLabelTargets) {
+  if (withLabelTargets && label != 0) throw std::invalid_argument("label targets take every label; drop the single label " + std::to_string(label));
   VolumeCacheWriter writer(minimumSpacing);
   SkippedCases skipped;
   int extraTargets = 0;
@@ -104,8 +103,8 @@ int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const 
                  {g.spacing[0], g.spacing[1], g.spacing[2]}, image.voxels().data(), target.data());
     };
     add(c.name, objectVoxels(mask));
-    if (!labelTargets) return;
-    for (const LabelTarget& target : medclick::labelTargets(readCaseLabels(c, g))) {
+    if (!withLabelTargets) return;
+    for (const LabelTarget& target : labelTargets(readCaseLabels(c, g))) {
       add(c.name + "#" + std::to_string(target.label), objectVoxels(target.mask));
       ++extraTargets;
     }
@@ -138,7 +137,6 @@ bool hasBratsLabels(const LabelMask& labels) {
 }
 
 } // namespace
-
 
 int buildSliceTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, int cropSize,
                             const std::atomic<bool>& cancel) {

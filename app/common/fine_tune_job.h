@@ -57,10 +57,10 @@ int buildTrainingCache(const std::vector<std::string>& dataFolders, const std::s
 // Decodes every 3D case with a non-empty mask into a 3D sample cache (VolumeCacheWriter) and returns
 // how many it holds; -1 when cancelled. Besides the layouts of scanLabeledDataset it reads a folder of
 // NAME_image.EXT + NAME_label.EXT pairs (../shared/data/lesions-nrrd). 2D images are skipped.
-// labelTargets: a mask of several labels also gives one volume per label of at least 100 voxels,
+// withLabelTargets: a mask of several labels also gives one volume per label of at least 100 voxels,
 // NAME#L, that label alone as the target (throws std::invalid_argument with a label other than 0).
 int buildVolumeTrainingCache(const std::vector<std::string>& dataFolders, const std::string& cachePath, int label, double minimumSpacing,
-                             const std::atomic<bool>& cancel, bool labelTargets = false);
+                             const std::atomic<bool>& cancel, bool withLabelTargets = false);
 
 // Decodes the slices of every case (2D images, or the slices of volumes along k) into KANU-Net's
 // cache (SliceCacheWriter): the modalities of an MSD case (NAME_0000, NAME_0001, ...) as channels;
