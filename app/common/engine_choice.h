@@ -24,9 +24,9 @@ struct EngineChoices {
 
 // IKAN for small structures (OCT fluid pockets, a few pixels at the network's 256² when the whole
 // B-scan is shown): the zoom-in crops around the first positive click, from the first click on, at
-// least 0.15 of the image's shorter side. On the OCT validation pockets (per object, bundled IKAN)
-// NoC@85 15.85 -> 10.90; on BUSI's large tumours it is wrong (IoU@1 near 0), so it is a choice the
-// user makes, not the default.
+// least 0.15 of the image's shorter side. On the OCT validation pockets (per object) NoC@85 14.20 ->
+// 10.55 with the bundled IKAN (resources/models/ikan.md); on BUSI's large tumours it is wrong (IoU@1
+// near 0), so it is a choice the user makes, not the default.
 ZoomInOptions smallObjectZoomIn();
 
 // weightsPath empty: the bundled weights (resources/models/MODEL.safetensors). Throws
