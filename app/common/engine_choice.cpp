@@ -34,7 +34,7 @@ ZoomInOptions smallObjectZoomIn() {
   ZoomInOptions zoom;
   zoom.skipClicks = 0;
   zoom.cropAroundFirstClicks = true;
-  zoom.minCropFraction = 0.15; // 0.1–0.15 gave NoC@85 10.55–10.90 on the OCT pockets, 0.25 gave 13–14
+  zoom.minCropFraction = 0.15; // OCT pockets, stage-4 IKAN: 0.1, 0.12, 0.15, 0.2, 0.25 gave NoC@85 10.65, 10.80, 10.55, 12.45, 13.00
   return zoom;
 }
 
