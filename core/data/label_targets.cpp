@@ -1,4 +1,4 @@
-#include "data/label_targets.h"
+#include "core/data/label_targets.h"
 
 #include "io/mask_reader.h"
 

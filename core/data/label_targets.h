@@ -4,7 +4,7 @@
 // click any one of them as "the lesion". Training (train --label-targets) and evaluation (evaluate
 // --label-targets) both take them from here, so both mean the same targets.
 
-#include "data/labeled_dataset.h"
+#include "core/data/labeled_dataset.h"
 #include "image/label_mask.h"
 
 #include <cstddef>
