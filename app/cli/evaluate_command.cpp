@@ -50,12 +50,15 @@ std::set<std::string> validationCases(const std::string& splitFile) {
   return names;
 }
 
-IouCurve curveFromSummary(const QString& path) {
+// One --compare curve; `metric` says what its values are ("Dice" for 3D runs, "IoU" for 2D ones).
+IouCurve curveFromSummary(const QString& path, std::string& metric) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) throw std::runtime_error(path.toStdString() + ": cannot read");
   const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
-  const QString key = o.contains("mdice_per_click") ? "mdice_per_click" : "miou_per_click"; // 3D runs: Dice
+  const bool dice = o.contains("mdice_per_click");
+  const QString key = dice ? "mdice_per_click" : "miou_per_click";
   if (!o.contains(key)) throw std::runtime_error(path.toStdString() + ": not an evaluation summary.json");
+  metric = dice ? "Dice" : "IoU";
   IouCurve curve;
   // The run's folder names what was evaluated (e.g. "ikan-busi"); the summary names the engine.
   const std::string run = std::filesystem::path(path.toStdString()).parent_path().filename().string();
@@ -116,8 +119,17 @@ public:
     if (!p.isSet(out)) throw UsageError("--out is required");
     if (p.isSet(compare)) {
       std::vector<IouCurve> curves;
-      for (const auto& path : p.values(compare)) curves.push_back(curveFromSummary(path));
-      writeIouCurvePlot(curves, p.value(out).toStdString());
+      std::string firstMetric;
+      for (const auto& path : p.values(compare)) {
+        std::string metric;
+        curves.push_back(curveFromSummary(path, metric));
+        if (firstMetric.empty()) firstMetric = metric;
+        // One axis: Dice (volumes) and IoU (2D images) curves on it would read as comparable.
+        if (metric != firstMetric)
+          throw UsageError("--compare takes summaries of one metric: " + firstMetric + " and " + metric +
+                           " curves given (volumes are scored by Dice, 2D images by IoU)");
+      }
+      writeIouCurvePlot(curves, p.value(out).toStdString(), "mean " + firstMetric);
       return 0;
     }
     if (!p.isSet(data)) throw UsageError("give --data DIR");

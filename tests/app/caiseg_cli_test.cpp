@@ -112,6 +112,20 @@ private slots:
     const QJsonObject c = QJsonDocument::fromJson(clicksOnly.readAll()).object();
     QVERIFY(!c.contains("mdice_at_0"));
     QCOMPARE(c["mdice_per_click"].toArray().size(), 2);
+    // --compare plots Dice curves of volumes together, and refuses to put a 2D run's IoU curve on their axis.
+    r = cli({"evaluate", "--compare", file("eval-caiseg/summary.json"), "--compare", file("eval-caiseg-clicks/summary.json"), "--out",
+             file("dice.png")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(fs::exists(file("dice.png").toStdString()));
+    QVERIFY(QDir().mkpath(file("eval-2d")));
+    QFile iouSummary(file("eval-2d/summary.json"));
+    QVERIFY(iouSummary.open(QIODevice::WriteOnly));
+    iouSummary.write(R"({"model": "IKAN", "cases": 1, "miou_per_click": [0.5, 0.7]})");
+    iouSummary.close();
+    r = cli({"evaluate", "--compare", file("eval-caiseg/summary.json"), "--compare", file("eval-2d/summary.json"), "--out", file("mixed.png")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("summaries of one metric: Dice and IoU"), qPrintable(r.err));
+    QVERIFY(!fs::exists(file("mixed.png").toStdString()));
     // classic follows the data: on volumes it is ITK's 3D watershed, from the first click.
     r = cli({"evaluate", "--model", "classic", "--data", folder, "--split", split, "--max-clicks", "2", "--out", file("eval-classic")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
