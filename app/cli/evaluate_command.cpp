@@ -17,7 +17,7 @@
 #include "eval/automatic_evaluation.h"
 #include "eval/interactive_evaluation.h"
 #include "eval/volume_interactive_evaluation.h"
-#include "eval/iou_curve_plot.h"
+#include "eval/click_curve_plot.h"
 #include "io/image_reader.h"
 #include "segmentation/largest_component.h"
 
@@ -51,7 +51,7 @@ std::set<std::string> validationCases(const std::string& splitFile) {
 }
 
 // One --compare curve; `metric` says what its values are ("Dice" for 3D runs, "IoU" for 2D ones).
-IouCurve curveFromSummary(const QString& path, std::string& metric) {
+ClickCurve curveFromSummary(const QString& path, std::string& metric) {
   QFile file(path);
   if (!file.open(QIODevice::ReadOnly)) throw std::runtime_error(path.toStdString() + ": cannot read");
   const QJsonObject o = QJsonDocument::fromJson(file.readAll()).object();
@@ -59,11 +59,11 @@ IouCurve curveFromSummary(const QString& path, std::string& metric) {
   const QString key = dice ? "mdice_per_click" : "miou_per_click";
   if (!o.contains(key)) throw std::runtime_error(path.toStdString() + ": not an evaluation summary.json");
   metric = dice ? "Dice" : "IoU";
-  IouCurve curve;
+  ClickCurve curve;
   // The run's folder names what was evaluated (e.g. "ikan-busi"); the summary names the engine.
   const std::string run = std::filesystem::path(path.toStdString()).parent_path().filename().string();
   curve.label = (run.empty() ? "" : run + ": ") + o["model"].toString().toStdString() + ", " + std::to_string(o["cases"].toInt()) + " cases";
-  for (const auto v : o[key].toArray()) curve.meanIouPerClick.push_back(v.toDouble());
+  for (const auto v : o[key].toArray()) curve.meanPerClick.push_back(v.toDouble());
   return curve;
 }
 
@@ -118,7 +118,7 @@ public:
     auto& p = command.parser();
     if (!p.isSet(out)) throw UsageError("--out is required");
     if (p.isSet(compare)) {
-      std::vector<IouCurve> curves;
+      std::vector<ClickCurve> curves;
       std::string firstMetric;
       for (const auto& path : p.values(compare)) {
         std::string metric;
@@ -129,7 +129,7 @@ public:
           throw UsageError("--compare takes summaries of one metric: " + firstMetric + " and " + metric +
                            " curves given (volumes are scored by Dice, 2D images by IoU)");
       }
-      writeIouCurvePlot(curves, p.value(out).toStdString(), "mean " + firstMetric);
+      writeClickCurvePlot(curves, p.value(out).toStdString(), "mean " + firstMetric);
       return 0;
     }
     if (!p.isSet(data)) throw UsageError("give --data DIR");
@@ -264,7 +264,7 @@ public:
       for (const double iou : r.iouPerClick) perCase << "," << iou;
       perCase << "\n";
     }
-    writeIouCurvePlot({{engine->name(), s.meanIouPerClick}}, (outDir / "iou_vs_clicks.png").string());
+    writeClickCurvePlot({{engine->name(), s.meanIouPerClick}}, (outDir / "iou_vs_clicks.png").string());
 
     const auto at = [&](int k) { return k <= clicks ? s.meanIouPerClick[static_cast<size_t>(k - 1)] : s.meanIouPerClick.back(); };
     std::printf("%-24s %6s %6s %6s %8s %8s %8s %6s %8s %9s\n", "model", "NoC@80", "NoC@85", "NoC@90", "mIoU@1", "mIoU@5", "mIoU@10",
@@ -331,7 +331,7 @@ private:
       for (const double dice : r.clicks.iouPerClick) perCase << "," << dice;
       perCase << "\n";
     }
-    writeIouCurvePlot({{engine.name(), s.meanIouPerClick}}, (outDir / "dice_vs_clicks.png").string(), "mean Dice");
+    writeClickCurvePlot({{engine.name(), s.meanIouPerClick}}, (outDir / "dice_vs_clicks.png").string(), "mean Dice");
 
     const auto at = [&](int k) { return k <= clicks ? s.meanIouPerClick[static_cast<size_t>(k - 1)] : s.meanIouPerClick.back(); };
     std::printf("%-24s %7s %7s %7s %8s %8s %8s %6s %8s %9s\n", "model", "mNoC@80", "mNoC@85", "mNoC@90", "Dice@1", "Dice@5", "Dice@10",

@@ -1,4 +1,4 @@
-#include "eval/iou_curve_plot.h"
+#include "eval/click_curve_plot.h"
 
 #include "io/image_io_error.h"
 
@@ -9,13 +9,13 @@
 
 namespace medclick {
 
-void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& pngPath, const std::string& axisLabel) {
+void writeClickCurvePlot(const std::vector<ClickCurve>& curves, const std::string& pngPath, const std::string& axisLabel) {
   const int width = 720, height = 480, left = 70, right = 20, top = 30, bottom = 60;
   cv::Mat plot(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
   size_t clicks = 1;
-  for (const auto& c : curves) clicks = std::max(clicks, c.meanIouPerClick.size());
+  for (const auto& c : curves) clicks = std::max(clicks, c.meanPerClick.size());
   const auto px = [&](double k) { return left + static_cast<int>((k - 1) / std::max<double>(1.0, static_cast<double>(clicks) - 1) * (width - left - right)); };
-  const auto py = [&](double iou) { return top + static_cast<int>((1.0 - iou) * (height - top - bottom)); };
+  const auto py = [&](double score) { return top + static_cast<int>((1.0 - score) * (height - top - bottom)); };
   const cv::Scalar grid(220, 220, 220), ink(40, 40, 40);
   for (int i = 0; i <= 10; ++i) {
     cv::line(plot, {left, py(i / 10.0)}, {width - right, py(i / 10.0)}, grid, 1);
@@ -27,7 +27,7 @@ void writeIouCurvePlot(const std::vector<IouCurve>& curves, const std::string& p
   cv::putText(plot, axisLabel, {5, 18}, cv::FONT_HERSHEY_SIMPLEX, 0.5, ink, 1, cv::LINE_AA);
   const cv::Scalar colours[] = {{200, 80, 20}, {30, 30, 200}, {40, 150, 40}, {150, 40, 150}, {20, 140, 200}};
   for (size_t c = 0; c < curves.size(); ++c) {
-    const auto& values = curves[c].meanIouPerClick;
+    const auto& values = curves[c].meanPerClick;
     const cv::Scalar colour = colours[c % 5];
     for (size_t k = 1; k < values.size(); ++k)
       cv::line(plot, {px(static_cast<double>(k)), py(values[k - 1])}, {px(static_cast<double>(k + 1)), py(values[k])}, colour, 2, cv::LINE_AA);
